@@ -1,0 +1,45 @@
+namespace Posthorn.Core.Deliveries;
+
+/// <summary>
+/// The durable delivery queue: the rows are the queue. Every state change is one conditional
+/// UPDATE; a claim is a lease that expires, so a node that dies mid-delivery loses nothing.
+/// </summary>
+public interface IDeliveryStore
+{
+    /// <summary>Queues a delivery that carries its own payload (a ping), due now.</summary>
+    Task<Delivery> EnqueueAsync(long serviceId, string eventName, string payload, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>
+    /// Leases up to <paramref name="max"/> pending deliveries that are due, unleased (or whose lease
+    /// expired), and whose service is active, not paused and not disabled. Oldest due first.
+    /// </summary>
+    Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string nodeId, DateTimeOffset now, TimeSpan lease, int max, CancellationToken ct);
+
+    /// <summary>Leases one delivery now, whatever its due time or its service's state (test pings sent inline).</summary>
+    Task<ClaimedDelivery?> ClaimAsync(Guid deliveryId, string nodeId, DateTimeOffset now, TimeSpan lease, CancellationToken ct);
+
+    /// <summary>
+    /// Records each attempt and moves its delivery on, only where <paramref name="nodeId"/> still holds
+    /// the lease; updates the service's health counters (success resets the consecutive failures,
+    /// any other outcome adds one). Returns, per settlement, the service's consecutive failures after
+    /// it, or null where the lease had been lost (nothing written for that one).
+    /// </summary>
+    Task<IReadOnlyList<int?>> SettleAsync(string nodeId, IReadOnlyList<Settlement> settlements, CancellationToken ct);
+
+    /// <summary>The earliest time any pending delivery could be claimed (taking pauses into account), or null when none.</summary>
+    Task<DateTimeOffset?> NextDueAtAsync(CancellationToken ct);
+
+    /// <summary>Newest first; <paramref name="beforeId"/> pages (ids sort by creation time).</summary>
+    Task<IReadOnlyList<Delivery>> ListDeliveriesAsync(long serviceId, DeliveryStatus? status, int limit, Guid? beforeId, CancellationToken ct);
+
+    Task<DeliveryDetail?> FindDeliveryAsync(long serviceId, Guid deliveryId, CancellationToken ct);
+
+    /// <summary>Queues the delivery again, due now, with the same id and a fresh retry schedule.</summary>
+    Task<bool> RedeliverAsync(long serviceId, Guid deliveryId, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>Re-queues every failed delivery of the service created at or after <paramref name="since"/>; returns how many.</summary>
+    Task<int> RedeliverFailedSinceAsync(long serviceId, DateTimeOffset since, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>Deletes finished deliveries (and attempts) completed before <paramref name="olderThan"/>. Pending ones are never pruned.</summary>
+    Task<int> PruneAsync(DateTimeOffset olderThan, CancellationToken ct);
+}

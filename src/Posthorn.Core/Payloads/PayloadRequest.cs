@@ -1,0 +1,16 @@
+using Posthorn.Core.Pushes;
+using Posthorn.Core.Repositories;
+
+namespace Posthorn.Core.Payloads;
+
+/// <summary>
+/// Everything needed to describe a push. <see cref="TipsBeforePush"/> are the object ids every ref
+/// pointed at before the push: a commit is new when none of them reaches it.
+/// </summary>
+public sealed record PayloadRequest(
+    Repository Repository,
+    string GitDirectory,
+    string Pusher,
+    IReadOnlyList<RefUpdate> RefUpdates,
+    IReadOnlyCollection<string> TipsBeforePush,
+    string CanonUrl);

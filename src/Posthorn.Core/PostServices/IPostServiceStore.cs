@@ -1,0 +1,25 @@
+namespace Posthorn.Core.PostServices;
+
+public interface IPostServiceStore
+{
+    Task<PostService> CreateServiceAsync(long repositoryId, PostServiceSettings settings, DateTimeOffset now, CancellationToken ct);
+
+    Task<PostService?> FindServiceAsync(long repositoryId, long serviceId, CancellationToken ct);
+
+    Task<IReadOnlyList<PostService>> ListServicesAsync(long repositoryId, CancellationToken ct);
+
+    /// <summary>Replaces the settings; health is untouched. False when there is no such service.</summary>
+    Task<bool> UpdateServiceAsync(long repositoryId, long serviceId, PostServiceSettings settings, CancellationToken ct);
+
+    /// <summary>Deletes the service with its deliveries and attempts.</summary>
+    Task<bool> DeleteServiceAsync(long repositoryId, long serviceId, CancellationToken ct);
+
+    /// <summary>Clears pause, disable and the failure count (an admin re-enabling, or a successful test).</summary>
+    Task<bool> ResetHealthAsync(long serviceId, CancellationToken ct);
+
+    /// <summary>Stops sending to the service until <paramref name="until"/>; its deliveries stay queued.</summary>
+    Task PauseServiceAsync(long serviceId, DateTimeOffset until, CancellationToken ct);
+
+    /// <summary>Stops sending to the service until it is re-enabled, recording why; its deliveries stay queued.</summary>
+    Task DisableServiceAsync(long serviceId, string reason, DateTimeOffset now, CancellationToken ct);
+}

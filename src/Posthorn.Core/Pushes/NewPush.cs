@@ -1,0 +1,14 @@
+namespace Posthorn.Core.Pushes;
+
+/// <summary>
+/// A push about to be recorded. <see cref="Payload"/> is the complete JSON document (format
+/// bitbucket-post's inner JSON) built from the repository while the ref state before the push was
+/// still known; it is stored with the push so every delivery and redelivery sends the same bytes.
+/// </summary>
+public sealed record NewPush(
+    long RepositoryId,
+    string Pusher,
+    DateTimeOffset PushedAt,
+    IReadOnlyList<RefUpdate> RefUpdates,
+    int CommitCount,
+    string Payload);

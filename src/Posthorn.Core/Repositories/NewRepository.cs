@@ -1,0 +1,9 @@
+namespace Posthorn.Core.Repositories;
+
+/// <summary>What a caller supplies to create a repository; validated by <see cref="RepositoryName"/> before it reaches storage.</summary>
+public sealed record NewRepository(
+    long OwnerAccountId,
+    string Slug,
+    string Name,
+    bool IsPrivate,
+    string Website);
