@@ -1,0 +1,28 @@
+using Posthorn.Core.Payloads;
+using Posthorn.Delivery;
+using Posthorn.Git;
+using Posthorn.Web;
+
+namespace Posthorn.Extensions;
+
+/// <summary>Builds the `serve` process: configuration, services, then the request pipeline.</summary>
+public static class PosthornWebApp
+{
+    public static async Task<WebApplication> BuildAsync(ServeSettings settings, CancellationToken ct)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseUrls(settings.Urls);
+        builder.Configuration["Delivery:AllowPrivateTargets"] = settings.AllowPrivateTargets ? "true" : builder.Configuration["Delivery:AllowPrivateTargets"];
+
+        builder.Services.AddPosthornDomain(settings.DataDirectory, settings.Database, settings.PublicUrl);
+        builder.Services.AddOptions<PayloadOptions>().Bind(builder.Configuration.GetSection("Payload")).Validate(o => { o.Validate(); return true; }).ValidateOnStart();
+        builder.Services.AddPosthornGit(builder.Configuration);
+        builder.Services.AddPostDelivery(builder.Configuration);
+        builder.Services.AddPosthornWeb();
+
+        var app = builder.Build();
+        await app.Services.MigrateStorageAsync(ct);
+        app.UsePosthornWeb();
+        return app;
+    }
+}
