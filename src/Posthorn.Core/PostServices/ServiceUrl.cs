@@ -1,0 +1,98 @@
+namespace Posthorn.Core.PostServices;
+
+/// <summary>
+/// The rules for a post service URL and the only ways it is shown: absolute http(s), a host, no
+/// fragment; user:password in it becomes HTTP Basic auth and is masked everywhere it is displayed
+/// or logged. Pure; used by the API for clear 400s and by the sender.
+/// </summary>
+public static class ServiceUrl
+{
+    /// <summary>Null when <paramref name="url"/> is acceptable, otherwise a message fit for a 400 response.</summary>
+    public static string? Validate(string? url)
+    {
+        if (string.IsNullOrWhiteSpace(url))
+        {
+            return "The URL is required.";
+        }
+
+        if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri))
+        {
+            return "The URL must be absolute, like https://ci.example.com/hook.";
+        }
+
+        if (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)
+        {
+            return "The URL must start with http:// or https://.";
+        }
+
+        if (string.IsNullOrEmpty(uri.Host))
+        {
+            return "The URL must name a host.";
+        }
+
+        if (url.Contains('#', StringComparison.Ordinal))
+        {
+            return "The URL must not contain a fragment (#...); it is never sent to the receiver.";
+        }
+
+        return null;
+    }
+
+    /// <summary>The URL as a <see cref="Uri"/>; <see cref="FormatException"/> with <see cref="Validate"/>'s message when it breaks the rules.</summary>
+    public static Uri Parse(string url)
+    {
+        var error = Validate(url);
+        return error is null ? new Uri(url.Trim(), UriKind.Absolute) : throw new FormatException(error);
+    }
+
+    /// <summary>
+    /// The URL with its password replaced by *** (user:pass@ → user:***@, a lone token@ → ***@).
+    /// Works on any string, even one that fails <see cref="Validate"/>, so error paths never leak.
+    /// </summary>
+    public static string Mask(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
+        var start = schemeEnd < 0 ? 0 : schemeEnd + 3;
+        var authorityEnd = url.IndexOfAny(['/', '?', '#'], start);
+        var authority = authorityEnd < 0 ? url[start..] : url[start..authorityEnd];
+        var at = authority.LastIndexOf('@');
+        if (at < 0)
+        {
+            return url;
+        }
+
+        var userInfo = authority[..at];
+        var colon = userInfo.IndexOf(':', StringComparison.Ordinal);
+        var masked = colon < 0 ? "***" : userInfo[..colon] + ":***";
+        return string.Concat(url.AsSpan(0, start), masked, url.AsSpan(start + at));
+    }
+
+    /// <summary>The decoded user name and password in the URL's user-info, or null when it has none.</summary>
+    public static (string User, string Password)? Credentials(Uri url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        if (string.IsNullOrEmpty(url.UserInfo))
+        {
+            return null;
+        }
+
+        var colon = url.UserInfo.IndexOf(':', StringComparison.Ordinal);
+        var user = colon < 0 ? url.UserInfo : url.UserInfo[..colon];
+        var password = colon < 0 ? string.Empty : url.UserInfo[(colon + 1)..];
+        return (Uri.UnescapeDataString(user), Uri.UnescapeDataString(password));
+    }
+
+    /// <summary>The URL that actually goes on the wire: user-info removed (it travels as Authorization), fragment dropped.</summary>
+    public static Uri WithoutCredentials(Uri url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        if (string.IsNullOrEmpty(url.UserInfo) && string.IsNullOrEmpty(url.Fragment))
+        {
+            return url;
+        }
+
+        var builder = new UriBuilder(url) { UserName = string.Empty, Password = string.Empty, Fragment = string.Empty };
+        return builder.Uri;
+    }
+}

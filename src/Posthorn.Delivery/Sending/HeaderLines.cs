@@ -1,0 +1,49 @@
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Posthorn.Delivery.Sending;
+
+/// <summary>Formats headers as the "Name: value" lines stored with an attempt, masking credentials and signatures.</summary>
+public static class HeaderLines
+{
+    public static string Format(HttpHeaders headers, HttpHeaders? contentHeaders)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        var text = new StringBuilder();
+        Append(text, headers);
+        if (contentHeaders is not null)
+        {
+            Append(text, contentHeaders);
+        }
+
+        return text.ToString().TrimEnd('\n');
+    }
+
+    private static void Append(StringBuilder text, HttpHeaders headers)
+    {
+        foreach (var (name, values) in headers.NonValidated)
+        {
+            foreach (var value in values)
+            {
+                text.Append(name).Append(": ").Append(Mask(name, value)).Append('\n');
+            }
+        }
+    }
+
+    /// <summary>Authorization keeps only its scheme; signatures keep their version tags (they are derived from the secrets).</summary>
+    private static string Mask(string name, string value)
+    {
+        if (name.Equals("Authorization", StringComparison.OrdinalIgnoreCase) || name.Equals("Proxy-Authorization", StringComparison.OrdinalIgnoreCase))
+        {
+            var space = value.IndexOf(' ', StringComparison.Ordinal);
+            return space < 0 ? "***" : value[..space] + " ***";
+        }
+
+        if (name.Equals("webhook-signature", StringComparison.OrdinalIgnoreCase))
+        {
+            return string.Join(' ', value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(s => s.Split(',')[0] + ",***"));
+        }
+
+        return value;
+    }
+}

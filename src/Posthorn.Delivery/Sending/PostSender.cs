@@ -1,0 +1,112 @@
+using System.Net.Http.Headers;
+using System.Reflection;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Posthorn.Core.Deliveries;
+using Posthorn.Core.PostServices;
+using Posthorn.Delivery.Signing;
+
+namespace Posthorn.Delivery.Sending;
+
+/// <summary>
+/// Makes exactly one HTTP request for a claimed delivery and describes it as an <see cref="Attempt"/>.
+/// A typed client without any resilience handler: retries belong to the durable schedule, so each
+/// request is one recorded attempt. Never throws for a receiver's behaviour; only shutdown
+/// (<paramref name="ct"/> in <see cref="SendAsync"/>) propagates. Thread-safe.
+/// </summary>
+public sealed partial class PostSender(HttpClient http, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<PostSender> logger)
+{
+    public static readonly string UserAgent = $"Posthorn/{typeof(PostSender).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0"}";
+
+    private readonly DeliveryOptions settings = options.Value;
+
+    /// <summary>Sends <paramref name="claimed"/> as attempt number Delivery.AttemptCount + 1.</summary>
+    public async Task<SentAttempt> SendAsync(ClaimedDelivery claimed, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(claimed);
+        var (delivery, service, payload) = claimed;
+        var number = delivery.AttemptCount + 1;
+        var started = time.GetUtcNow();
+        var stopwatch = time.GetTimestamp();
+        var body = PayloadBody.For(service.Format, payload);
+        var storedBody = StoredText(body.Bytes, settings.StoredRequestBodyLimit, body.Bytes.Length);
+        var maskedUrl = ServiceUrl.Mask(service.Url);
+        var requestHeaders = string.Empty;
+
+        if (ServiceUrl.Validate(service.Url) is { } invalid)
+        {
+            return Record(null, AttemptOutcome.PermanentFailure, $"Invalid service URL: {invalid}", null, null);
+        }
+
+        var url = ServiceUrl.Parse(service.Url);
+        using var request = new HttpRequestMessage(HttpMethod.Post, ServiceUrl.WithoutCredentials(url)) { Content = new ByteArrayContent(body.Bytes) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(body.MediaType) { CharSet = body.CharSet };
+        AddHeaders(request, delivery, number, service, body.Bytes, started, url);
+        requestHeaders = HeaderLines.Format(request.Headers, request.Content.Headers);
+
+        using var timeout = new CancellationTokenSource(settings.AttemptTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+            var (responseBody, _) = await BoundedBody.ReadAsync(response.Content, settings.ResponseBodyLimit, linked.Token).ConfigureAwait(false);
+            var verdict = ResponseClassifier.Classify((int)response.StatusCode, response.Headers.Location, response.Headers.RetryAfter, time.GetUtcNow(), settings.RetryAfterCap);
+            var responseHeaders = HeaderLines.Format(response.Headers, response.Content.Headers);
+            return Record(response, verdict.Outcome, verdict.Error, (responseHeaders, responseBody), verdict.RetryAfter);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw; // shutting down: nothing recorded, the lease expires and the delivery is sent again
+        }
+        catch (Exception) when (timeout.IsCancellationRequested)
+        {
+            return Record(null, AttemptOutcome.RetryableFailure, $"Timed out after {settings.AttemptTimeout.TotalSeconds:0.###} s.", null, null);
+        }
+        catch (Exception ex)
+        {
+            var refused = FailureText.IsRefusedTarget(ex);
+            return Record(null, refused ? AttemptOutcome.PermanentFailure : AttemptOutcome.RetryableFailure, FailureText.Of(ex), null, null);
+        }
+
+        SentAttempt Record(HttpResponseMessage? response, AttemptOutcome outcome, string? error, (string Headers, string Body)? answer, TimeSpan? retryAfter)
+        {
+            var duration = time.GetElapsedTime(stopwatch);
+            var attempt = new Attempt(
+                delivery.Id, number, settings.NodeId, started, duration, maskedUrl, requestHeaders, storedBody,
+                response is null ? null : (int)response.StatusCode, answer?.Headers, answer?.Body, error, outcome);
+            LogAttempt(logger, delivery.Id, number, maskedUrl, outcome, attempt.ResponseStatus, (long)duration.TotalMilliseconds, error);
+            return new SentAttempt(attempt, retryAfter);
+        }
+    }
+
+    private static void AddHeaders(HttpRequestMessage request, Core.Deliveries.Delivery delivery, int number, PostService service, byte[] body, DateTimeOffset now, Uri url)
+    {
+        var headers = request.Headers;
+        headers.TryAddWithoutValidation("User-Agent", UserAgent);
+        headers.Add("X-Posthorn-Delivery", delivery.Id.ToString());
+        headers.Add("X-Posthorn-Attempt", number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        headers.Add("X-Posthorn-Event", delivery.Event);
+        if (service.Secrets.Count > 0)
+        {
+            var id = delivery.Id.ToString();
+            var timestamp = now.ToUnixTimeSeconds();
+            headers.Add(WebhookSigner.IdHeader, id);
+            headers.Add(WebhookSigner.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            headers.Add(WebhookSigner.SignatureHeader, WebhookSigner.Sign(id, timestamp, body, service.Secrets));
+        }
+
+        if (ServiceUrl.Credentials(url) is var (user, password))
+        {
+            headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+        }
+    }
+
+    private static string StoredText(byte[] bytes, int limit, int total) =>
+        bytes.Length <= limit
+            ? Encoding.UTF8.GetString(bytes)
+            : Encoding.UTF8.GetString(bytes, 0, limit) + $"\n… [truncated: {total} bytes sent]";
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Delivery {DeliveryId} attempt {Number} to {Url}: {Outcome} (status {Status}, {DurationMs} ms) {Error}")]
+    private static partial void LogAttempt(ILogger logger, Guid deliveryId, int number, string url, AttemptOutcome outcome, int? status, long durationMs, string? error);
+}
