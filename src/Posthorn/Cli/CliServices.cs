@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Posthorn.Extensions;
 
@@ -13,7 +14,7 @@ public static class CliServices
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddPosthornDomain(settings.DataDirectory, settings.Database, publicUrl: null);
+        services.AddPosthornDomain(new ConfigurationBuilder().AddEnvironmentVariables().Build(), settings.DataDirectory, settings.Database, publicUrl: null);
         var provider = services.BuildServiceProvider();
         await provider.MigrateStorageAsync(ct);
         return provider;

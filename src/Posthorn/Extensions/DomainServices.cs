@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Posthorn.Core.Accounts;
@@ -5,6 +6,7 @@ using Posthorn.Core.Deliveries;
 using Posthorn.Core.PostServices;
 using Posthorn.Core.Pushes;
 using Posthorn.Core.Repositories;
+using Posthorn.Git;
 using Posthorn.Storage;
 using Posthorn.Web.Accounts;
 using Posthorn.Web.Auth;
@@ -16,11 +18,12 @@ namespace Posthorn.Extensions;
 /// <summary>Storage and the application services shared by `serve` and every other verb.</summary>
 public static class DomainServices
 {
-    public static IServiceCollection AddPosthornDomain(this IServiceCollection services, string dataDirectory, string? database, string? publicUrl)
+    public static IServiceCollection AddPosthornDomain(
+        this IServiceCollection services, IConfiguration configuration, string dataDirectory, string? database, string? publicUrl)
     {
         Directory.CreateDirectory(dataDirectory);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => PosthornStorage.Open(database, dataDirectory));
+        services.AddSingleton(sp => PosthornStorage.Open(database, dataDirectory, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IAccountStore>(sp => sp.GetRequiredService<StorageHandle>().Accounts);
         services.AddSingleton<IRepositoryStore>(sp => sp.GetRequiredService<StorageHandle>().Repositories);
         services.AddSingleton<IPushStore>(sp => sp.GetRequiredService<StorageHandle>().Pushes);
@@ -28,7 +31,10 @@ public static class DomainServices
         services.AddSingleton<IDeliveryStore>(sp => sp.GetRequiredService<StorageHandle>().Deliveries);
         services.AddSingleton<IDeliveryWakeup>(sp => sp.GetRequiredService<StorageHandle>().Wakeup);
         services.AddSingleton<IStorageProbe, StorageProbe>();
-        services.AddSingleton<IRepositoryFolders>(_ => new Git.Repositories.RepositoryFolders(Path.Combine(dataDirectory, "repositories")));
+        services.AddPosthornGit(configuration);
+        services.PostConfigure<GitOptions>(o => o.RepositoriesRoot = Path.Combine(dataDirectory, "repositories"));
+        services.AddSingleton<IRepositoryFolders, BareRepositoryFolders>();
+        services.AddSingleton<PushRecorder>();
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<Authenticator>();
         services.AddSingleton<AccountRegistry>();

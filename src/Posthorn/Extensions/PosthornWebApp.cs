@@ -1,6 +1,4 @@
-using Posthorn.Core.Payloads;
 using Posthorn.Delivery;
-using Posthorn.Git;
 using Posthorn.Web;
 
 namespace Posthorn.Extensions;
@@ -14,9 +12,7 @@ public static class PosthornWebApp
         builder.WebHost.UseUrls(settings.Urls);
         builder.Configuration["Delivery:AllowPrivateTargets"] = settings.AllowPrivateTargets ? "true" : builder.Configuration["Delivery:AllowPrivateTargets"];
 
-        builder.Services.AddPosthornDomain(settings.DataDirectory, settings.Database, settings.PublicUrl);
-        builder.Services.AddOptions<PayloadOptions>().Bind(builder.Configuration.GetSection("Payload")).Validate(o => { o.Validate(); return true; }).ValidateOnStart();
-        builder.Services.AddPosthornGit(builder.Configuration);
+        builder.Services.AddPosthornDomain(builder.Configuration, settings.DataDirectory, settings.Database, settings.PublicUrl);
         builder.Services.AddPostDelivery(builder.Configuration);
         builder.Services.AddPosthornWeb();
 
