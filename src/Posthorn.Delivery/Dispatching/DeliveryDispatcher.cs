@@ -1,0 +1,162 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Posthorn.Core.Deliveries;
+using Posthorn.Core.PostServices;
+using Posthorn.Delivery.Sending;
+
+namespace Posthorn.Delivery.Dispatching;
+
+/// <summary>
+/// Drains the durable queue: claims due deliveries, keeps up to MaxConcurrency sends in flight and
+/// refills slots as they free up (never waiting for a whole batch, so one hanging receiver holds one
+/// slot, not the node), hands finished attempts to a batching <see cref="SettlementWriter"/>, and
+/// sleeps on <see cref="IDeliveryWakeup"/> until the next due time (at most MaxIdle, so expiring pauses
+/// and other nodes' retries are noticed). Store errors are logged and retried; they never stop the host.
+/// </summary>
+public sealed class DeliveryDispatcher : BackgroundService
+{
+    private static readonly TimeSpan StoreRetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MinIdle = TimeSpan.FromMilliseconds(100);
+
+    private readonly IDeliveryStore store;
+    private readonly PostSender sender;
+    private readonly IDeliveryWakeup wakeup;
+    private readonly TimeProvider time;
+    private readonly DeliveryOptions options;
+    private readonly ILogger<DeliveryDispatcher> logger;
+    private readonly SettlementWriter writer;
+    private readonly ConcurrentDictionary<Guid, Task> inFlight = new();
+    private readonly SemaphoreSlim slotFreed = new(0);
+
+    public DeliveryDispatcher(
+        IDeliveryStore store, IPostServiceStore services, PostSender sender, IDeliveryWakeup wakeup, SettlementPlanner planner,
+        ServiceHealthPolicy health, Random random, TimeProvider time, IOptions<DeliveryOptions> options, ILogger<DeliveryDispatcher> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.store = store;
+        this.sender = sender;
+        this.wakeup = wakeup;
+        this.time = time;
+        this.options = options.Value;
+        this.logger = logger;
+        writer = new SettlementWriter(store, services, planner, health, wakeup, random, time, this.options, logger);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        DispatcherLog.Started(logger, options.NodeId, options.MaxConcurrency);
+        var writing = writer.RunAsync(stoppingToken);
+        try
+        {
+            await DispatchAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: sends in flight are cancelled and left to their leases.
+        }
+        finally
+        {
+            await Task.WhenAll(inFlight.Values).ConfigureAwait(false);
+            writer.Complete();
+            await writing.ConfigureAwait(false);
+        }
+    }
+
+    public override void Dispose()
+    {
+        slotFreed.Dispose();
+        base.Dispose();
+    }
+
+    private async Task DispatchAsync(CancellationToken stopping)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            var free = options.MaxConcurrency - inFlight.Count;
+            if (free <= 0)
+            {
+                await slotFreed.WaitAsync(stopping).ConfigureAwait(false);
+                continue;
+            }
+
+            var wanted = Math.Min(free, options.ClaimBatch);
+            IReadOnlyList<ClaimedDelivery> claimed;
+            try
+            {
+                claimed = await store.ClaimDueAsync(options.NodeId, time.GetUtcNow(), options.Lease, wanted, stopping).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!stopping.IsCancellationRequested)
+            {
+                DispatcherLog.ClaimFailed(logger, ex);
+                await Task.Delay(StoreRetryDelay, time, stopping).ConfigureAwait(false);
+                continue;
+            }
+
+            foreach (var delivery in claimed)
+            {
+                inFlight[delivery.Delivery.Id] = SendAsync(delivery, stopping);
+            }
+
+            if (claimed.Count < wanted)
+            {
+                await IdleAsync(claimed.Count, stopping).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task SendAsync(ClaimedDelivery claimed, CancellationToken stopping)
+    {
+        try
+        {
+            await Task.Yield(); // leave the claim loop at once; signing and connecting happen on the pool
+            writer.Add(claimed, await sender.SendAsync(claimed, stopping).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            // Not recorded: the lease expires and the delivery is sent again (at-least-once).
+        }
+        catch (Exception ex)
+        {
+            DispatcherLog.SendCrashed(logger, claimed.Delivery.Id, ex);
+        }
+        finally
+        {
+            inFlight.TryRemove(claimed.Delivery.Id, out _);
+            slotFreed.Release();
+        }
+    }
+
+    /// <summary>Nothing more is due: sleep until the next due time, a wake-up, or MaxIdle.</summary>
+    private async Task IdleAsync(int justClaimed, CancellationToken stopping)
+    {
+        DateTimeOffset? next;
+        try
+        {
+            next = await store.NextDueAtAsync(stopping).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!stopping.IsCancellationRequested)
+        {
+            DispatcherLog.ClaimFailed(logger, ex);
+            next = null;
+        }
+
+        var wait = next is { } due ? due - time.GetUtcNow() : options.MaxIdle;
+        if (wait > options.MaxIdle)
+        {
+            wait = options.MaxIdle;
+        }
+
+        // Due yet unclaimable (leased elsewhere): don't spin on the store.
+        if (wait < MinIdle && justClaimed == 0)
+        {
+            wait = MinIdle;
+        }
+
+        if (wait > TimeSpan.Zero)
+        {
+            await wakeup.WaitAsync(wait, stopping).ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Logging;
+using Posthorn.Core.Deliveries;
+
+namespace Posthorn.Delivery.Dispatching;
+
+/// <summary>The dispatcher's log lines. URLs are never logged here; ids are enough to find the masked record.</summary>
+internal static partial class DispatcherLog
+{
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery dispatcher started on node {NodeId} (concurrency {MaxConcurrency})")]
+    public static partial void Started(ILogger logger, string nodeId, int maxConcurrency);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Claiming due deliveries failed; retrying shortly")]
+    public static partial void ClaimFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording {Count} attempts failed (try {Try}); retrying shortly")]
+    public static partial void SettleFailed(ILogger logger, int count, int @try, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Giving up recording {Count} attempts at shutdown; their leases expire and they will be sent again")]
+    public static partial void SettleAbandoned(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease on delivery {DeliveryId} was lost before its attempt was recorded; another node owns it")]
+    public static partial void LeaseLost(ILogger logger, Guid deliveryId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Sending delivery {DeliveryId} failed unexpectedly")]
+    public static partial void SendCrashed(ILogger logger, Guid deliveryId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Post service {ServiceId} paused until {Until} after {Failures} consecutive failed attempts")]
+    public static partial void ServicePaused(ILogger logger, long serviceId, DateTimeOffset until, int failures);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Post service {ServiceId} disabled: {Reason}")]
+    public static partial void ServiceDisabled(ILogger logger, long serviceId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Updating the health of post service {ServiceId} failed")]
+    public static partial void HealthFailed(ILogger logger, long serviceId, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} failed for good after attempt {Number}: {Outcome}")]
+    public static partial void DeliveryFailed(ILogger logger, Guid deliveryId, int number, AttemptOutcome outcome);
+}

@@ -1,0 +1,143 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Posthorn.Core.Deliveries;
+using Posthorn.Core.PostServices;
+using Posthorn.Delivery.Sending;
+
+namespace Posthorn.Delivery.Dispatching;
+
+/// <summary>
+/// Records finished attempts in batches: whatever finished while the previous batch was being
+/// written goes in the next one (one round trip for many attempts), then applies the health policy.
+/// Store errors are retried, never thrown, so a briefly unavailable database delays, not loses, the
+/// records. One reader; <see cref="Add"/> is thread-safe.
+/// </summary>
+internal sealed class SettlementWriter(
+    IDeliveryStore deliveries,
+    IPostServiceStore services,
+    SettlementPlanner planner,
+    ServiceHealthPolicy health,
+    IDeliveryWakeup wakeup,
+    Random random,
+    TimeProvider time,
+    DeliveryOptions options,
+    ILogger logger)
+{
+    private const int MaxBatch = 256;
+    private const int TriesAfterShutdown = 3;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    private readonly Channel<(ClaimedDelivery Claimed, SentAttempt Sent)> queue =
+        Channel.CreateUnbounded<(ClaimedDelivery, SentAttempt)>(new UnboundedChannelOptions { SingleReader = true });
+
+    public void Add(ClaimedDelivery claimed, SentAttempt sent) => queue.Writer.TryWrite((claimed, sent));
+
+    /// <summary>No more attempts will be added; <see cref="RunAsync"/> finishes once the queue is written.</summary>
+    public void Complete() => queue.Writer.TryComplete();
+
+    /// <summary>Writes until <see cref="Complete"/>; <paramref name="stopping"/> only limits retries, queued records are still written.</summary>
+    public async Task RunAsync(CancellationToken stopping)
+    {
+        var batch = new List<(ClaimedDelivery Claimed, Settlement Settlement)>(MaxBatch);
+        while (await queue.Reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            batch.Clear();
+            var now = time.GetUtcNow();
+            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var item))
+            {
+                batch.Add((item.Claimed, planner.Plan(item.Claimed, item.Sent, now, random.NextDouble())));
+            }
+
+            var results = await SettleAsync(batch, stopping).ConfigureAwait(false);
+            if (results is not null)
+            {
+                await ApplyAsync(batch, results, now).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<int?>?> SettleAsync(List<(ClaimedDelivery Claimed, Settlement Settlement)> batch, CancellationToken stopping)
+    {
+        var settlements = batch.ConvertAll(b => b.Settlement);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await deliveries.SettleAsync(options.NodeId, settlements, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                DispatcherLog.SettleFailed(logger, settlements.Count, attempt, ex);
+                if (stopping.IsCancellationRequested && attempt >= TriesAfterShutdown)
+                {
+                    DispatcherLog.SettleAbandoned(logger, settlements.Count);
+                    return null;
+                }
+
+                await Task.Delay(RetryDelay, time, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task ApplyAsync(List<(ClaimedDelivery Claimed, Settlement Settlement)> batch, IReadOnlyList<int?> results, DateTimeOffset now)
+    {
+        // One decision per service per batch: the latest failure count wins, so a burst of failures
+        // to one receiver costs one pause, not one per attempt.
+        var decisions = new Dictionary<long, (HealthDecision Decision, int Failures)>();
+        var retrySoon = false;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var (claimed, settlement) = batch[i];
+            if (results[i] is not { } failures)
+            {
+                DispatcherLog.LeaseLost(logger, claimed.Delivery.Id);
+                continue;
+            }
+
+            if (settlement.Status == DeliveryStatus.Failed)
+            {
+                DispatcherLog.DeliveryFailed(logger, claimed.Delivery.Id, settlement.Attempt.Number, settlement.Attempt.Outcome);
+            }
+
+            retrySoon |= settlement.NextAttemptAt is { } next && next - now < options.MaxIdle;
+            var decision = health.Decide(settlement.Attempt.Outcome, failures, now);
+            if (decision.Action != HealthAction.None || decisions.ContainsKey(claimed.Service.Id))
+            {
+                decisions[claimed.Service.Id] = (decision, failures);
+            }
+        }
+
+        foreach (var (serviceId, (decision, failures)) in decisions)
+        {
+            await ApplyAsync(serviceId, decision, failures, now).ConfigureAwait(false);
+        }
+
+        if (retrySoon)
+        {
+            wakeup.Notify(); // a retry falls due before the dispatcher's next scheduled look
+        }
+    }
+
+    private async Task ApplyAsync(long serviceId, HealthDecision decision, int failures, DateTimeOffset now)
+    {
+        try
+        {
+            switch (decision.Action)
+            {
+                case HealthAction.Pause:
+                    await services.PauseServiceAsync(serviceId, decision.PausedUntil!.Value, CancellationToken.None).ConfigureAwait(false);
+                    DispatcherLog.ServicePaused(logger, serviceId, decision.PausedUntil.Value, failures);
+                    break;
+                case HealthAction.Disable:
+                    await services.DisableServiceAsync(serviceId, decision.Reason!, now, CancellationToken.None).ConfigureAwait(false);
+                    DispatcherLog.ServiceDisabled(logger, serviceId, decision.Reason!);
+                    break;
+            }
+        }
+        catch (Exception ex)
+        {
+            // Health is advisory: the failure count is already stored and the next failure decides again.
+            DispatcherLog.HealthFailed(logger, serviceId, ex);
+        }
+    }
+}

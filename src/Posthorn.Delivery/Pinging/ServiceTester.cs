@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Options;
+using Posthorn.Core.Deliveries;
+using Posthorn.Core.PostServices;
+using Posthorn.Delivery.Sending;
+
+namespace Posthorn.Delivery.Pinging;
+
+/// <summary>
+/// The "Test" button: queues a ping for the service, claims and sends it inline (whatever the
+/// service's pause or disable state), records the attempt like any other, and on success clears the
+/// service's health, re-enabling it. A failed ping is marked failed rather than retried: the
+/// administrator is looking at the result and can press the button again. Thread-safe.
+/// </summary>
+public sealed class ServiceTester(
+    IDeliveryStore deliveries, IPostServiceStore services, PostSender sender, TimeProvider time, IOptions<DeliveryOptions> options)
+{
+    private readonly DeliveryOptions settings = options.Value;
+
+    /// <summary>
+    /// Sends <paramref name="pingPayload"/> (the JSON document, built by the caller) to service
+    /// <paramref name="serviceId"/> now and returns the recorded attempt. The caller checks the
+    /// service exists and the user may administer it.
+    /// </summary>
+    public async Task<Attempt> TestAsync(long serviceId, string pingPayload, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(pingPayload);
+        var queued = await deliveries.EnqueueAsync(serviceId, DeliveryEvents.Ping, pingPayload, time.GetUtcNow(), ct).ConfigureAwait(false);
+        var claimed = await deliveries.ClaimAsync(queued.Id, settings.NodeId, time.GetUtcNow(), settings.Lease, ct).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"Ping delivery {queued.Id} vanished before it could be sent (service deleted?).");
+
+        var sent = await sender.SendAsync(claimed, ct).ConfigureAwait(false);
+        var attempt = sent.Attempt;
+        var status = attempt.Outcome == AttemptOutcome.Succeeded ? DeliveryStatus.Succeeded : DeliveryStatus.Failed;
+
+        // The receiver has answered; record it even if the caller gave up meanwhile.
+        await deliveries.SettleAsync(settings.NodeId, [new Settlement(attempt, status, null)], CancellationToken.None).ConfigureAwait(false);
+        if (attempt.Outcome == AttemptOutcome.Succeeded)
+        {
+            await services.ResetHealthAsync(serviceId, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return attempt;
+    }
+}
