@@ -107,8 +107,8 @@ public static class ServicesApi
         }
 
         var account = await Auth.CurrentAccount.GetAccountAsync(context);
-        var (delivery, attempt) = await operations.TestAsync(service!, account!.Username, context.RequestAborted);
-        return TypedResults.Ok(new DeliveryDetailView(DeliveryView.Of(delivery), attempt is null ? [] : [AttemptView.Of(attempt)]));
+        var detail = await operations.TestAsync(service!, account!.Username, context.RequestAborted);
+        return TypedResults.Ok(new DeliveryDetailView(DeliveryView.Of(detail.Delivery), [.. detail.Attempts.Select(AttemptView.Of)]));
     }
 
     private static async Task<IResult> RedeliverSinceAsync(HttpContext context, string owner, string slug, long id, RedeliverSinceRequest request, IPostServiceStore store, PostServiceOperations operations)

@@ -53,7 +53,7 @@ public sealed record DeliveryView(
     Guid Id, string Event, long? PushId, string Status, int Attempts, DateTimeOffset CreatedAt, DateTimeOffset? NextAttemptAt,
     DateTimeOffset? CompletedAt, int? LastResponseStatus, string? LastError)
 {
-    public static DeliveryView Of(Delivery d) => new(
+    public static DeliveryView Of(Core.Deliveries.Delivery d) => new(
         d.Id, d.Event, d.PushId, StatusName(d.Status), d.AttemptCount, d.CreatedAt,
         d.Status == DeliveryStatus.Pending ? d.NextAttemptAt : null, d.CompletedAt, d.LastResponseStatus, d.LastError);
 

@@ -3,7 +3,7 @@ using Posthorn.Core.Deliveries;
 using Posthorn.Core.Payloads;
 using Posthorn.Core.PostServices;
 using Posthorn.Core.Repositories;
-using Posthorn.Delivery;
+using Posthorn.Delivery.Pinging;
 using Posthorn.Web.Hosting;
 
 namespace Posthorn.Web.PostServices;
@@ -19,11 +19,11 @@ public sealed class PostServiceOperations(
     TimeProvider time)
 {
     /// <summary>Sends a ping now, inline, whatever the service's state; a success re-enables a paused or disabled service.</summary>
-    public async Task<(Delivery Delivery, Attempt? Attempt)> TestAsync(PostService service, string requestedBy, CancellationToken ct)
+    public async Task<DeliveryDetail> TestAsync(PostService service, string requestedBy, CancellationToken ct)
     {
         var repository = await repositories.FindRepositoryByIdAsync(service.RepositoryId, ct) ?? throw new Core.NotFoundException("Repository not found.");
-        var payload = PingPayload.Write(repository, requestedBy, server.Value.PublicUrl);
-        return await tester.SendPingAsync(service, payload, ct);
+        var attempt = await tester.TestAsync(service.Id, PingPayload.Write(repository, requestedBy, server.Value.PublicUrl), ct);
+        return await deliveries.FindDeliveryAsync(service.Id, attempt.DeliveryId, ct) ?? throw new Core.NotFoundException("The ping delivery was deleted meanwhile.");
     }
 
     public async Task ReEnableAsync(PostService service, CancellationToken ct)
