@@ -1,61 +1,77 @@
-using System.Data.Common;
 using Posthorn.Core.Deliveries;
 
 namespace Posthorn.Storage.Sql;
 
 public sealed partial class SqlStore
 {
+    // The lease check and the move are one statement: a node whose lease was lost (expired and
+    // re-claimed elsewhere) writes nothing, so the new holder's attempt is the one recorded.
+    private const string MoveSql =
+        """
+        UPDATE deliveries SET status = @st, attempt_count = attempt_count + 1, round_attempts = round_attempts + 1,
+            next_attempt_at = COALESCE(@next, next_attempt_at), completed_at = @done, lease_owner = NULL, lease_until = NULL,
+            last_response_status = @rs, last_error = @err
+        WHERE id = @id AND lease_owner = @node
+        RETURNING attempt_count, service_id
+        """;
+
+    private const string InsertAttemptSql =
+        $"INSERT INTO attempts ({AttemptColumns}) VALUES (@id, @n, @node, @start, @ms, @url, @reqh, @reqb, @rs, @resh, @resb, @err, @o) RETURNING number, 0";
+
+    private const string HealthSql =
+        """
+        UPDATE post_services SET consecutive_failures = CASE WHEN @ok = 1 THEN 0 ELSE consecutive_failures + 1 END,
+            last_outcome = @o, last_attempt_at = @start
+        WHERE id = @s RETURNING consecutive_failures, 0
+        """;
+
+    /// <summary>
+    /// Two round trips per batch on PostgreSQL, whatever its size: every move, then every attempt and
+    /// health update for the moves that held their lease. Health updates run in settlement order, so
+    /// each returns the count as it stood after its own attempt.
+    /// </summary>
     public Task<IReadOnlyList<int?>> SettleAsync(string nodeId, IReadOnlyList<Settlement> settlements, CancellationToken ct) =>
         WriteAsync<IReadOnlyList<int?>>(async (c, tx) =>
         {
-            var results = new int?[settlements.Count];
+            var moves = settlements.Select(s =>
+            {
+                var a = s.Attempt;
+                var pending = s.Status == DeliveryStatus.Pending;
+                return (MoveSql, new (string, object?)[]
+                {
+                    ("@st", s.Status), ("@next", pending ? s.NextAttemptAt : null), ("@done", pending ? null : a.StartedAt + a.Duration),
+                    ("@rs", a.ResponseStatus), ("@err", a.Error), ("@id", a.DeliveryId), ("@node", nodeId),
+                });
+            }).ToList();
+            var moved = await SqlStatements.QueryEachAsync(c, tx, moves, r => (r.Long(0), r.Long(1)), ct).ConfigureAwait(false);
+
+            var writes = new List<(string, (string, object?)[])>();
+            var held = new List<int>();
             for (var i = 0; i < settlements.Count; i++)
             {
-                results[i] = await SettleOneAsync(c, tx, nodeId, settlements[i], ct).ConfigureAwait(false);
+                if (moved[i].Count == 0)
+                {
+                    continue;
+                }
+
+                var (number, serviceId) = moved[i][0];
+                var a = settlements[i].Attempt;
+                held.Add(i);
+
+                // The number comes from the row, not the caller, so it is right even after a redelivery raced the send.
+                writes.Add((InsertAttemptSql, [("@id", a.DeliveryId), ("@n", number), ("@node", a.NodeId), ("@start", a.StartedAt), ("@ms", a.Duration),
+                    ("@url", a.RequestUrl), ("@reqh", a.RequestHeaders), ("@reqb", a.RequestBody), ("@rs", a.ResponseStatus),
+                    ("@resh", a.ResponseHeaders), ("@resb", a.ResponseBody), ("@err", a.Error), ("@o", a.Outcome)]));
+                writes.Add((HealthSql, [("@ok", a.Outcome == AttemptOutcome.Succeeded), ("@o", a.Outcome), ("@start", a.StartedAt), ("@s", serviceId)]));
+            }
+
+            var written = await SqlStatements.QueryEachAsync(c, tx, writes, r => r.Long(0), ct).ConfigureAwait(false);
+            var results = new int?[settlements.Count];
+            for (var k = 0; k < held.Count; k++)
+            {
+                results[held[k]] = (int)written[(2 * k) + 1][0];
             }
 
             return results;
         }, ct);
-
-    private static async Task<int?> SettleOneAsync(DbConnection c, DbTransaction tx, string nodeId, Settlement settlement, CancellationToken ct)
-    {
-        var attempt = settlement.Attempt;
-        var pending = settlement.Status == DeliveryStatus.Pending;
-
-        // The lease check and the move are one statement: a node whose lease was lost (expired and
-        // re-claimed elsewhere) writes nothing, so the new holder's attempt is the one recorded.
-        var moved = await SqlCommands.ListAsync(c, tx,
-            """
-            UPDATE deliveries SET status = @st, attempt_count = attempt_count + 1, round_attempts = round_attempts + 1,
-                next_attempt_at = COALESCE(@next, next_attempt_at), completed_at = @done, lease_owner = NULL, lease_until = NULL,
-                last_response_status = @rs, last_error = @err
-            WHERE id = @id AND lease_owner = @node
-            RETURNING attempt_count, service_id
-            """,
-            r => (Number: r.Int(0), ServiceId: r.Long(1)),
-            ct, ("@st", settlement.Status), ("@next", pending ? settlement.NextAttemptAt : null), ("@done", pending ? null : attempt.StartedAt + attempt.Duration),
-            ("@rs", attempt.ResponseStatus), ("@err", attempt.Error), ("@id", attempt.DeliveryId), ("@node", nodeId)).ConfigureAwait(false);
-        if (moved.Count == 0)
-        {
-            return null;
-        }
-
-        var (number, serviceId) = moved[0];
-
-        // The attempt's number comes from the row, not the caller, so it is right even after a redelivery raced the send.
-        await SqlCommands.ExecuteAsync(c, tx,
-            $"INSERT INTO attempts ({AttemptColumns}) VALUES (@id, @n, @node, @start, @ms, @url, @reqh, @reqb, @rs, @resh, @resb, @err, @o)",
-            ct, ("@id", attempt.DeliveryId), ("@n", number), ("@node", attempt.NodeId), ("@start", attempt.StartedAt), ("@ms", attempt.Duration),
-            ("@url", attempt.RequestUrl), ("@reqh", attempt.RequestHeaders), ("@reqb", attempt.RequestBody), ("@rs", attempt.ResponseStatus),
-            ("@resh", attempt.ResponseHeaders), ("@resb", attempt.ResponseBody), ("@err", attempt.Error), ("@o", attempt.Outcome)).ConfigureAwait(false);
-
-        var failures = await SqlCommands.ScalarAsync(c, tx,
-            """
-            UPDATE post_services SET consecutive_failures = CASE WHEN @ok = 1 THEN 0 ELSE consecutive_failures + 1 END,
-                last_outcome = @o, last_attempt_at = @start
-            WHERE id = @s RETURNING consecutive_failures
-            """,
-            ct, ("@ok", attempt.Outcome == AttemptOutcome.Succeeded), ("@o", attempt.Outcome), ("@start", attempt.StartedAt), ("@s", serviceId)).ConfigureAwait(false);
-        return Convert.ToInt32(failures, System.Globalization.CultureInfo.InvariantCulture);
-    }
 }
