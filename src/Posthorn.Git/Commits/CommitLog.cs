@@ -1,0 +1,83 @@
+using System.Globalization;
+using Posthorn.Git.Processes;
+
+namespace Posthorn.Git.Commits;
+
+/// <summary>
+/// Lists and counts the commits reachable from one tip but from none of a set of excluded tips,
+/// streaming git's output. Exclusions go through <c>--stdin</c> ("^id" lines): a repository can
+/// have thousands of refs, more than a command line holds.
+/// </summary>
+internal sealed class CommitLog(GitRunner runner, string gitDirectory)
+{
+    // Each record starts with \x01 so it can never be mistaken for a name-status entry; %B is the
+    // raw message exactly as `git cat-file commit` stores it, trailing newline included.
+    private const string Format = "--format=%x01%H%x00%P%x00%an%x00%ae%x00%at%x00%ai%x00%B%x00";
+
+    public async Task<int> CountAsync(string tip, IEnumerable<string> excluded, CancellationToken ct)
+    {
+        var text = await runner.ReadTextAsync(Invocation(["rev-list", "--count", "--stdin"], tip, excluded), ct).ConfigureAwait(false);
+        return int.Parse(text.Trim(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>The newest <paramref name="limit"/> new commits, oldest first (topological), each with at most <paramref name="maxFiles"/> files.</summary>
+    public async Task<IReadOnlyList<LoggedCommit>> ListAsync(string tip, IEnumerable<string> excluded, int limit, int maxFiles, CancellationToken ct)
+    {
+        // --max-count picks the newest commits before --reverse turns them oldest first.
+        // --diff-merges=first-parent lists a merge's files against its first parent; --root
+        // lists a root commit's files as added; -z leaves paths unquoted and byte-exact.
+        string[] arguments =
+        [
+            "-c", "log.showSignature=false", "log", "--stdin", "--topo-order", "--reverse", $"--max-count={limit}", "--root",
+            "-z", "--no-color", "--no-notes", "--no-ext-diff", "--no-renames", "--name-status", "--diff-merges=first-parent", Format,
+        ];
+        var commits = new List<LoggedCommit>();
+        var result = await runner.RunAsync(
+            Invocation(arguments, tip, excluded) with { Stdout = (stdout, token) => ParseAsync(new NulTokenReader(stdout), commits, maxFiles, token) },
+            ct).ConfigureAwait(false);
+        return result.Succeeded ? commits : throw new GitCommandException("log", result);
+    }
+
+    private GitInvocation Invocation(string[] arguments, string tip, IEnumerable<string> excluded) =>
+        new(arguments)
+        {
+            WorkingDirectory = gitDirectory,
+            Environment = GitEnvironment.ForRepository(gitDirectory),
+            Stdin = GitOutput.Lines(excluded.Select(id => "^" + id).Prepend(tip)),
+        };
+
+    private static async Task ParseAsync(NulTokenReader reader, List<LoggedCommit> commits, int maxFiles, CancellationToken ct)
+    {
+        var next = await reader.ReadAsync(ct).ConfigureAwait(false);
+        while (next is not null)
+        {
+            if (!next.StartsWith('\x01'))
+            {
+                throw new InvalidDataException("Unexpected git log output.");
+            }
+
+            var fields = new string[7];
+            fields[0] = next[1..];
+            for (var i = 1; i < fields.Length; i++)
+            {
+                fields[i] = await reader.ReadAsync(ct).ConfigureAwait(false) ?? "";
+            }
+
+            var commit = LoggedCommit.FromFields(fields);
+            while ((next = await reader.ReadAsync(ct).ConfigureAwait(false)) is not null && !next.StartsWith('\x01'))
+            {
+                // The diff follows the header after an empty token and a newline: "\nM", "path", "A", "path"...
+                var status = next.TrimStart('\n');
+                if (status.Length == 0)
+                {
+                    continue;
+                }
+
+                var path = await reader.ReadAsync(ct).ConfigureAwait(false) ?? "";
+                commit.AddFile(status[0], path, maxFiles);
+            }
+
+            commits.Add(commit);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+namespace Posthorn.Git;
+
+/// <summary>Where repositories live and how git is run. Configuration section "Git".</summary>
+public sealed class GitOptions
+{
+    /// <summary>Directory holding {owner}/{slug}.git bare repositories. Default "repositories" (relative to the working directory).</summary>
+    public string RepositoriesRoot { get; set; } = "repositories";
+
+    /// <summary>The git executable. Default "git" (looked up on PATH).</summary>
+    public string GitPath { get; set; } = "git";
+
+    /// <summary>Largest smart HTTP request body accepted, after gzip decoding. Default 2 GiB; 1 KiB–1 TiB.</summary>
+    public long MaxRequestBodyBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>Longest wait for another process's receive-pack lock on the same repository. Default 60 s; 1 s–1 h.</summary>
+    public TimeSpan ReceiveLockTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(RepositoriesRoot))
+        {
+            throw new ArgumentException("Git:RepositoriesRoot must be set.", nameof(RepositoriesRoot));
+        }
+
+        if (string.IsNullOrWhiteSpace(GitPath))
+        {
+            throw new ArgumentException("Git:GitPath must be set.", nameof(GitPath));
+        }
+
+        if (MaxRequestBodyBytes is < 1024 or > 1L << 40)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxRequestBodyBytes), MaxRequestBodyBytes, "Git:MaxRequestBodyBytes must be between 1 KiB and 1 TiB.");
+        }
+
+        if (ReceiveLockTimeout < TimeSpan.FromSeconds(1) || ReceiveLockTimeout > TimeSpan.FromHours(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ReceiveLockTimeout), ReceiveLockTimeout, "Git:ReceiveLockTimeout must be between 1 second and 1 hour.");
+        }
+    }
+}

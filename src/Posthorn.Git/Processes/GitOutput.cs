@@ -1,0 +1,36 @@
+using System.Text;
+
+namespace Posthorn.Git.Processes;
+
+/// <summary>Small conveniences for commands whose whole output is small (ref lists, counts).</summary>
+public static class GitOutput
+{
+    /// <summary>Runs <paramref name="invocation"/>, which must succeed, and returns its stdout as UTF-8 text.</summary>
+    public static async Task<string> ReadTextAsync(this GitRunner runner, GitInvocation invocation, CancellationToken ct)
+    {
+        var text = "";
+        var result = await runner.RunAsync(
+            invocation with
+            {
+                Stdout = async (stdout, token) =>
+                {
+                    using var reader = new StreamReader(stdout, Encoding.UTF8, leaveOpen: true);
+                    text = await reader.ReadToEndAsync(token).ConfigureAwait(false);
+                },
+            },
+            ct).ConfigureAwait(false);
+        return result.Succeeded ? text : throw new GitCommandException(invocation.Arguments[0], result);
+    }
+
+    /// <summary>A stdin writer that sends <paramref name="lines"/>, one per line, without building one big string.</summary>
+    public static Func<Stream, CancellationToken, Task> Lines(IEnumerable<string> lines) => async (stdin, ct) =>
+    {
+        await using var writer = new StreamWriter(stdin, new UTF8Encoding(false), 64 * 1024, leaveOpen: true) { NewLine = "\n" };
+        foreach (var line in lines)
+        {
+            await writer.WriteLineAsync(line.AsMemory(), ct).ConfigureAwait(false);
+        }
+
+        await writer.FlushAsync(ct).ConfigureAwait(false);
+    };
+}

@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Posthorn.Git.SmartHttp;
+
+/// <summary>
+/// Error answers for git clients: plain text, which git prints to the user, and fixed wording
+/// (never exception text). Only possible while the response has not started.
+/// </summary>
+internal static class GitHttpErrors
+{
+    public static async Task WriteAsync(HttpContext context, int status, string message)
+    {
+        if (context.Response.HasStarted)
+        {
+            // Headers are gone: the only honest signal left is to cut the connection.
+            context.Abort();
+            return;
+        }
+
+        context.Response.Clear();
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-cache";
+        await context.Response.WriteAsync(message + "\n", context.RequestAborted).ConfigureAwait(false);
+    }
+
+    public static Task MalformedAsync(HttpContext context) =>
+        WriteAsync(context, StatusCodes.Status400BadRequest, "Malformed git request.");
+
+    public static Task TooLargeAsync(HttpContext context, long limit) =>
+        WriteAsync(context, StatusCodes.Status413PayloadTooLarge, $"The request is larger than this server accepts ({limit} bytes).");
+
+    public static Task GitFailedAsync(HttpContext context) =>
+        WriteAsync(context, StatusCodes.Status500InternalServerError, "git failed to process the request; see the server log.");
+}

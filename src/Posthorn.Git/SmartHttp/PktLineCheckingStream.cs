@@ -1,0 +1,110 @@
+namespace Posthorn.Git.SmartHttp;
+
+/// <summary>
+/// Passes a request body through while checking the pkt-line framing of its first section, up to
+/// the first flush-pkt (Documentation/technical/protocol-common.txt: four hex digits of length
+/// including themselves, "0000" flush, "0001" delim and "0002" response-end in v2, at most 65520).
+/// Everything after that (receive-pack's PACK, upload-pack's further rounds) is git's to judge.
+/// Without this, garbage makes git die with "protocol error" and the client gets an opaque 500.
+/// </summary>
+internal sealed class PktLineCheckingStream(Stream inner) : Stream
+{
+    private const int MaxPacketLength = 65520;
+
+    private int headerValue;
+    private int headerDigits;
+    private int payloadLeft;
+    private bool checkedFirstSection;
+    private bool sawAnyByte;
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        if (!checkedFirstSection)
+        {
+            if (read == 0)
+            {
+                throw new MalformedRequestException(sawAnyByte ? "The request ends inside its first pkt-line section." : "The request body is empty.");
+            }
+
+            sawAnyByte = true;
+            Check(buffer.Span[..read]);
+        }
+
+        return read;
+    }
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+    private void Check(ReadOnlySpan<byte> bytes)
+    {
+        for (var i = 0; i < bytes.Length && !checkedFirstSection; i++)
+        {
+            if (payloadLeft > 0)
+            {
+                var skip = Math.Min(payloadLeft, bytes.Length - i);
+                payloadLeft -= skip;
+                i += skip - 1;
+                continue;
+            }
+
+            var digit = HexValue(bytes[i]);
+            if (digit < 0)
+            {
+                throw new MalformedRequestException("The request is not a pkt-line stream (bad length character).");
+            }
+
+            headerValue = (headerValue << 4) | digit;
+            if (++headerDigits < 4)
+            {
+                continue;
+            }
+
+            var length = headerValue;
+            headerValue = headerDigits = 0;
+            if (length == 0)
+            {
+                checkedFirstSection = true;
+            }
+            else if (length is 3 or > MaxPacketLength)
+            {
+                throw new MalformedRequestException("The request contains a pkt-line with an invalid length.");
+            }
+            else if (length >= 4)
+            {
+                payloadLeft = length - 4;
+            }
+        }
+    }
+
+    private static int HexValue(byte b) => b switch
+    {
+        >= (byte)'0' and <= (byte)'9' => b - '0',
+        >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
+        >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
+        _ => -1,
+    };
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}

@@ -1,0 +1,39 @@
+using System.Data;
+using System.Data.Common;
+using Npgsql;
+using Posthorn.Storage.Sql;
+
+namespace Posthorn.Storage.Postgres;
+
+public sealed class PostgresDialect : SqlDialect
+{
+    /// <summary>The LISTEN/NOTIFY channel that wakes dispatchers on every node.</summary>
+    public const string Channel = "posthorn_deliveries";
+
+    public static readonly PostgresDialect Instance = new();
+
+    private PostgresDialect()
+    {
+    }
+
+    public override string Name => "postgres";
+
+    public override string MigrationFolder => "Postgres";
+
+    // Several nodes claim at once: each skips rows another has locked instead of queueing behind it.
+    public override string ClaimLockClause => " FOR UPDATE OF d SKIP LOCKED";
+
+    // Delivered to listeners only when the transaction commits, so a wake-up never precedes the rows.
+    public override string? NotifySql => "NOTIFY " + Channel;
+
+    public override string Greatest(string a, string b, string c) => $"GREATEST({a}, {b}, {c})";
+
+    public override async ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
+        await connection.BeginTransactionAsync(IsolationLevel.ReadCommitted, ct).ConfigureAwait(false);
+
+    // An arbitrary constant key ("posthorn" on a phone keypad) shared by every Posthorn process.
+    public override string MigrationLockSql => "SELECT pg_advisory_xact_lock(76784676)";
+
+    public override bool IsUniqueViolation(DbException exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+}

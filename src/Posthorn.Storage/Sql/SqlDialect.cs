@@ -1,0 +1,42 @@
+using System.Data.Common;
+
+namespace Posthorn.Storage.Sql;
+
+/// <summary>
+/// The few places where SQLite and PostgreSQL differ; everything else in <see cref="SqlStore"/> is
+/// portable SQL (named @parameters, INSERT ... RETURNING, ON CONFLICT, LIMIT). Stateless and thread-safe.
+/// </summary>
+public abstract class SqlDialect
+{
+    /// <summary>"sqlite" or "postgres", for readiness output and logs.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The folder under Migrations/ holding this dialect's versioned scripts.</summary>
+    public abstract string MigrationFolder { get; }
+
+    /// <summary>
+    /// Appended to the claim query's inner SELECT so concurrent claimers skip each other's rows instead
+    /// of waiting (PostgreSQL); empty where the write transaction already serialises claimers (SQLite).
+    /// </summary>
+    public abstract string ClaimLockClause { get; }
+
+    /// <summary>Statement run inside a transaction that queued deliveries, to wake other nodes; null when there are none to wake.</summary>
+    public abstract string? NotifySql { get; }
+
+    /// <summary>SQL for the greatest of three non-null integer expressions.</summary>
+    public abstract string Greatest(string a, string b, string c);
+
+    /// <summary>
+    /// Begins a transaction that will write. SQLite must take the write lock up front (BEGIN IMMEDIATE):
+    /// a deferred transaction that reads then writes fails with SQLITE_BUSY instead of waiting.
+    /// </summary>
+    public abstract ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct);
+
+    /// <summary>
+    /// Runs first inside the migration transaction so that two processes starting at once apply
+    /// migrations one after the other.
+    /// </summary>
+    public abstract string MigrationLockSql { get; }
+
+    public abstract bool IsUniqueViolation(DbException exception);
+}

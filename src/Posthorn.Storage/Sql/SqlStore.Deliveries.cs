@@ -1,0 +1,86 @@
+using System.Data.Common;
+using Posthorn.Core.Deliveries;
+
+namespace Posthorn.Storage.Sql;
+
+public sealed partial class SqlStore
+{
+    private const string DeliveryColumns =
+        "d.id, d.service_id, d.repository_id, d.push_id, d.event, d.status, d.attempt_count, d.round_attempts, d.created_at, d.next_attempt_at, d.completed_at, d.last_response_status, d.last_error";
+
+    private const int DeliveryColumnCount = 13;
+
+    private const string AttemptColumns =
+        "delivery_id, number, node_id, started_at, duration_ms, request_url, request_headers, request_body, response_status, response_headers, response_body, error, outcome";
+
+    private static Delivery ReadDelivery(DbDataReader r) =>
+        new(r.Guid(0), r.Long(1), r.Long(2), r.NullableLong(3), r.Text(4), (DeliveryStatus)r.Int(5), r.Int(6), r.Int(7),
+            r.Time(8), r.Time(9), r.NullableTime(10), r.NullableInt(11), r.NullableText(12));
+
+    private static Attempt ReadAttempt(DbDataReader r) =>
+        new(r.Guid(0), r.Int(1), r.Text(2), r.Time(3), TimeSpan.FromMilliseconds(r.Long(4)), r.Text(5), r.Text(6), r.Text(7),
+            r.NullableInt(8), r.NullableText(9), r.NullableText(10), r.NullableText(11), (AttemptOutcome)r.Int(12));
+
+    public async Task<Delivery> EnqueueAsync(long serviceId, string eventName, string payload, DateTimeOffset now, CancellationToken ct)
+    {
+        var delivery = await WriteAsync(async (c, tx) =>
+        {
+            var repositoryId = await SqlCommands.ScalarAsync(c, tx, "SELECT repository_id FROM post_services WHERE id = @s", ct, ("@s", serviceId)).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"There is no post service {serviceId}.");
+            var id = Guid.CreateVersion7(now);
+            await InsertDeliveryAsync(c, tx, id, serviceId, (long)repositoryId, null, eventName, payload, now, ct).ConfigureAwait(false);
+            await NotifyInTransactionAsync(c, tx, ct).ConfigureAwait(false);
+            return (await SqlCommands.SingleOrDefaultAsync(c, tx, $"SELECT {DeliveryColumns} FROM deliveries d WHERE d.id = @id", ReadDelivery, ct, ("@id", id)).ConfigureAwait(false))!;
+        }, ct).ConfigureAwait(false);
+        SignalQueued();
+        return delivery;
+    }
+
+    public Task<IReadOnlyList<Delivery>> ListDeliveriesAsync(long serviceId, DeliveryStatus? status, int limit, Guid? beforeId, CancellationToken ct) =>
+        ReadAsync<IReadOnlyList<Delivery>>(async c =>
+        {
+            var where = "d.service_id = @s" + (status is null ? "" : " AND d.status = @st") + (beforeId is null ? "" : " AND d.id < @b");
+            var parameters = new List<(string, object?)> { ("@s", serviceId), ("@l", limit) };
+            if (status is not null)
+            {
+                parameters.Add(("@st", status.Value));
+            }
+
+            if (beforeId is not null)
+            {
+                parameters.Add(("@b", beforeId.Value));
+            }
+
+            return await SqlCommands.ListAsync(c, null, $"SELECT {DeliveryColumns} FROM deliveries d WHERE {where} ORDER BY d.id DESC LIMIT @l",
+                ReadDelivery, ct, [.. parameters]).ConfigureAwait(false);
+        }, ct);
+
+    public Task<DeliveryDetail?> FindDeliveryAsync(long serviceId, Guid deliveryId, CancellationToken ct) =>
+        ReadAsync(async c =>
+        {
+            var delivery = await SqlCommands.SingleOrDefaultAsync(c, null, $"SELECT {DeliveryColumns} FROM deliveries d WHERE d.id = @id AND d.service_id = @s",
+                ReadDelivery, ct, ("@id", deliveryId), ("@s", serviceId)).ConfigureAwait(false);
+            if (delivery is null)
+            {
+                return null;
+            }
+
+            var attempts = await SqlCommands.ListAsync(c, null, $"SELECT {AttemptColumns} FROM attempts WHERE delivery_id = @id ORDER BY number",
+                ReadAttempt, ct, ("@id", deliveryId)).ConfigureAwait(false);
+            return new DeliveryDetail(delivery, attempts);
+        }, ct);
+
+    public Task<DateTimeOffset?> NextDueAtAsync(CancellationToken ct) =>
+        ReadAsync(async c =>
+        {
+            // A lease still counts while it lasts: the row comes back when the lease runs out.
+            var due = dialect.Greatest("d.next_attempt_at", "COALESCE(s.paused_until, 0)", "COALESCE(d.lease_until, 0)");
+            var value = await SqlCommands.ScalarAsync(c, null,
+                $"SELECT MIN({due}) FROM deliveries d JOIN post_services s ON s.id = d.service_id WHERE d.status = 0 AND s.is_active = 1 AND s.disabled_at IS NULL",
+                ct).ConfigureAwait(false);
+            return value is null ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
+        }, ct);
+
+    public Task<int> PruneAsync(DateTimeOffset olderThan, CancellationToken ct) =>
+        WriteAsync((c, tx) => SqlCommands.ExecuteAsync(c, tx, "DELETE FROM deliveries WHERE status <> 0 AND completed_at < @t", ct, ("@t", olderThan)), ct);
+}

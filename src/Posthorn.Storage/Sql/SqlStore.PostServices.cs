@@ -1,0 +1,68 @@
+using System.Data.Common;
+using System.Text.Json;
+using Posthorn.Core.Deliveries;
+using Posthorn.Core.PostServices;
+
+namespace Posthorn.Storage.Sql;
+
+public sealed partial class SqlStore
+{
+    private const string ServiceColumns =
+        "s.id, s.repository_id, s.url, s.format, s.is_active, s.secrets, s.created_at, s.last_outcome, s.last_attempt_at, s.consecutive_failures, s.paused_until, s.disabled_at, s.disabled_reason";
+
+    private const int ServiceColumnCount = 13;
+
+    private static PostService ReadService(DbDataReader r, int o = 0) =>
+        new(r.Long(o), r.Long(o + 1), r.Text(o + 2), (PayloadFormat)r.Int(o + 3), r.Bool(o + 4),
+            JsonSerializer.Deserialize<string[]>(r.Text(o + 5)) ?? [],
+            new ServiceHealth(
+                r.NullableInt(o + 7) is { } outcome ? (AttemptOutcome)outcome : null,
+                r.NullableTime(o + 8),
+                r.Int(o + 9),
+                r.NullableTime(o + 10),
+                r.NullableTime(o + 11),
+                r.NullableText(o + 12)),
+            r.Time(o + 6));
+
+    private static string SecretsJson(PostServiceSettings settings) => JsonSerializer.Serialize(settings.Secrets);
+
+    public Task<PostService> CreateServiceAsync(long repositoryId, PostServiceSettings settings, DateTimeOffset now, CancellationToken ct) =>
+        WriteAsync(async (c, tx) =>
+        {
+            var id = (long)(await SqlCommands.ScalarAsync(c, tx,
+                "INSERT INTO post_services (repository_id, url, format, is_active, secrets, created_at, consecutive_failures) VALUES (@r, @u, @f, @a, @s, @now, 0) RETURNING id",
+                ct, ("@r", repositoryId), ("@u", settings.Url), ("@f", settings.Format), ("@a", settings.IsActive), ("@s", SecretsJson(settings)), ("@now", now)).ConfigureAwait(false))!;
+            return new PostService(id, repositoryId, settings.Url, settings.Format, settings.IsActive, settings.Secrets.ToArray(), ServiceHealth.Healthy,
+                DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds()));
+        }, ct);
+
+    public Task<PostService?> FindServiceAsync(long repositoryId, long serviceId, CancellationToken ct) =>
+        ReadAsync(c => SqlCommands.SingleOrDefaultAsync(c, null, $"SELECT {ServiceColumns} FROM post_services s WHERE s.id = @id AND s.repository_id = @r",
+            r => ReadService(r), ct, ("@id", serviceId), ("@r", repositoryId)), ct);
+
+    public async Task<IReadOnlyList<PostService>> ListServicesAsync(long repositoryId, CancellationToken ct) =>
+        await ReadAsync(c => SqlCommands.ListAsync(c, null, $"SELECT {ServiceColumns} FROM post_services s WHERE s.repository_id = @r ORDER BY s.id",
+            r => ReadService(r), ct, ("@r", repositoryId)), ct).ConfigureAwait(false);
+
+    public Task<bool> UpdateServiceAsync(long repositoryId, long serviceId, PostServiceSettings settings, CancellationToken ct) =>
+        WriteAsync(async (c, tx) => await SqlCommands.ExecuteAsync(c, tx,
+            "UPDATE post_services SET url = @u, format = @f, is_active = @a, secrets = @s WHERE id = @id AND repository_id = @r",
+            ct, ("@u", settings.Url), ("@f", settings.Format), ("@a", settings.IsActive), ("@s", SecretsJson(settings)), ("@id", serviceId), ("@r", repositoryId)).ConfigureAwait(false) == 1, ct);
+
+    // Deliveries and their attempts go by ON DELETE CASCADE.
+    public Task<bool> DeleteServiceAsync(long repositoryId, long serviceId, CancellationToken ct) =>
+        WriteAsync(async (c, tx) => await SqlCommands.ExecuteAsync(c, tx, "DELETE FROM post_services WHERE id = @id AND repository_id = @r",
+            ct, ("@id", serviceId), ("@r", repositoryId)).ConfigureAwait(false) == 1, ct);
+
+    public Task<bool> ResetHealthAsync(long serviceId, CancellationToken ct) =>
+        WriteAsync(async (c, tx) => await SqlCommands.ExecuteAsync(c, tx,
+            "UPDATE post_services SET consecutive_failures = 0, paused_until = NULL, disabled_at = NULL, disabled_reason = NULL WHERE id = @id",
+            ct, ("@id", serviceId)).ConfigureAwait(false) == 1, ct);
+
+    public Task PauseServiceAsync(long serviceId, DateTimeOffset until, CancellationToken ct) =>
+        WriteAsync((c, tx) => SqlCommands.ExecuteAsync(c, tx, "UPDATE post_services SET paused_until = @u WHERE id = @id", ct, ("@u", until), ("@id", serviceId)), ct);
+
+    public Task DisableServiceAsync(long serviceId, string reason, DateTimeOffset now, CancellationToken ct) =>
+        WriteAsync((c, tx) => SqlCommands.ExecuteAsync(c, tx, "UPDATE post_services SET disabled_at = @now, disabled_reason = @why WHERE id = @id",
+            ct, ("@now", now), ("@why", reason), ("@id", serviceId)), ct);
+}

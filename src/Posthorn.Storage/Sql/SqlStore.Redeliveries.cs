@@ -1,0 +1,38 @@
+namespace Posthorn.Storage.Sql;
+
+public sealed partial class SqlStore
+{
+    // Same id (receivers de-duplicate on it), a fresh round for the retry schedule. A lease is left
+    // alone: if a node is sending right now its settlement still lands.
+    private const string Requeue =
+        "UPDATE deliveries SET status = 0, round_attempts = 0, next_attempt_at = @now, completed_at = NULL WHERE service_id = @s";
+
+    public async Task<bool> RedeliverAsync(long serviceId, Guid deliveryId, DateTimeOffset now, CancellationToken ct)
+    {
+        var count = await RequeueAsync(Requeue + " AND id = @id", ct, ("@now", now), ("@s", serviceId), ("@id", deliveryId)).ConfigureAwait(false);
+        return count == 1;
+    }
+
+    public Task<int> RedeliverFailedSinceAsync(long serviceId, DateTimeOffset since, DateTimeOffset now, CancellationToken ct) =>
+        RequeueAsync(Requeue + " AND status = 2 AND created_at >= @since", ct, ("@now", now), ("@s", serviceId), ("@since", since));
+
+    private async Task<int> RequeueAsync(string sql, CancellationToken ct, params (string, object?)[] parameters)
+    {
+        var count = await WriteAsync(async (c, tx) =>
+        {
+            var updated = await SqlCommands.ExecuteAsync(c, tx, sql, ct, parameters).ConfigureAwait(false);
+            if (updated > 0)
+            {
+                await NotifyInTransactionAsync(c, tx, ct).ConfigureAwait(false);
+            }
+
+            return updated;
+        }, ct).ConfigureAwait(false);
+        if (count > 0)
+        {
+            SignalQueued();
+        }
+
+        return count;
+    }
+}

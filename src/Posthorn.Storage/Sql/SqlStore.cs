@@ -1,0 +1,76 @@
+using System.Data.Common;
+using Posthorn.Core;
+using Posthorn.Core.Accounts;
+using Posthorn.Core.Deliveries;
+using Posthorn.Core.PostServices;
+using Posthorn.Core.Pushes;
+using Posthorn.Core.Repositories;
+
+namespace Posthorn.Storage.Sql;
+
+/// <summary>
+/// Every store contract over one <see cref="DbDataSource"/>, for SQLite and PostgreSQL alike; the
+/// differences live in <see cref="SqlDialect"/>. One file per contract. Thread-safe: each call
+/// opens its own (pooled) connection.
+/// </summary>
+/// <param name="deliveriesQueued">
+/// Called after a transaction that queued deliveries commits (persist first, then signal), so the
+/// local dispatcher wakes without every caller remembering to.
+/// </param>
+public sealed partial class SqlStore(DbDataSource dataSource, SqlDialect dialect, Action? deliveriesQueued = null)
+    : IAccountStore, IRepositoryStore, IPushStore, IPostServiceStore, IDeliveryStore
+{
+    public SqlDialect Dialect => dialect;
+
+    private async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return await work(connection).ConfigureAwait(false);
+    }
+
+    private async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        await using var transaction = await dialect.BeginWriteAsync(connection, ct).ConfigureAwait(false);
+        var result = await work(connection, transaction).ConfigureAwait(false);
+        await transaction.CommitAsync(ct).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>A write that turns a unique-constraint violation into the domain's <see cref="ConflictException"/>.</summary>
+    private async Task<T> WriteUniqueAsync<T>(string conflictMessage, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
+    {
+        try
+        {
+            return await WriteAsync(work, ct).ConfigureAwait(false);
+        }
+        catch (DbException e) when (dialect.IsUniqueViolation(e))
+        {
+            throw new ConflictException(conflictMessage);
+        }
+    }
+
+    /// <summary>Wakes other nodes from inside the transaction (PostgreSQL NOTIFY fires on commit).</summary>
+    private async Task NotifyInTransactionAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)
+    {
+        if (dialect.NotifySql is { } sql)
+        {
+            await SqlCommands.ExecuteAsync(connection, transaction, sql, ct).ConfigureAwait(false);
+        }
+    }
+
+    private void SignalQueued() => deliveriesQueued?.Invoke();
+
+    /// <summary>Readiness: true when a connection opens and answers a trivial query.</summary>
+    public async Task<bool> PingAsync(CancellationToken ct)
+    {
+        try
+        {
+            return await ReadAsync(async c => await SqlCommands.ScalarAsync(c, null, "SELECT 1", ct).ConfigureAwait(false) is not null, ct).ConfigureAwait(false);
+        }
+        catch (DbException)
+        {
+            return false;
+        }
+    }
+}

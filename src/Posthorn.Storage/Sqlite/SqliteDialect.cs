@@ -1,0 +1,36 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Posthorn.Storage.Sql;
+
+namespace Posthorn.Storage.Sqlite;
+
+public sealed class SqliteDialect : SqlDialect
+{
+    public static readonly SqliteDialect Instance = new();
+
+    private SqliteDialect()
+    {
+    }
+
+    public override string Name => "sqlite";
+
+    public override string MigrationFolder => "Sqlite";
+
+    // One writer at a time holds the database lock, so claimers cannot overlap anyway.
+    public override string ClaimLockClause => "";
+
+    public override string? NotifySql => null;
+
+    // SQLite's scalar max() takes any number of arguments.
+    public override string Greatest(string a, string b, string c) => $"max({a}, {b}, {c})";
+
+    public override ValueTask<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct) =>
+        ValueTask.FromResult<DbTransaction>(((SqliteConnection)connection).BeginTransaction(deferred: false));
+
+    // BEGIN IMMEDIATE already excludes every other writer.
+    public override string MigrationLockSql => "SELECT 1";
+
+    // SQLITE_CONSTRAINT_UNIQUE (2067) and SQLITE_CONSTRAINT_PRIMARYKEY (1555).
+    public override bool IsUniqueViolation(DbException exception) =>
+        exception is SqliteException { SqliteExtendedErrorCode: 2067 or 1555 };
+}

@@ -1,0 +1,66 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+
+namespace Posthorn.Storage.Sqlite;
+
+/// <summary>
+/// Pooled connections to one SQLite file, each set up for several processes sharing it (the CLI and
+/// the server run side by side): WAL so readers never block the writer, synchronous=NORMAL (durable
+/// at checkpoints, safe in WAL), foreign keys for the cascades, and a busy timeout so a writer waits
+/// for the lock instead of failing with "database is locked". Thread-safe.
+/// </summary>
+public sealed class SqliteFileDataSource : DbDataSource
+{
+    // busy_timeout first: switching a new file to WAL needs the lock another process may hold.
+    private const string Pragmas = "PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+
+    public SqliteFileDataSource(string path)
+    {
+        ConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            ForeignKeys = true,
+            // Microsoft.Data.Sqlite retries SQLITE_BUSY up to the command timeout.
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public override string ConnectionString { get; }
+
+    protected override DbConnection CreateDbConnection() => new SqliteConnection(ConnectionString);
+
+    protected override DbConnection OpenDbConnection()
+    {
+        var connection = CreateDbConnection();
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = Pragmas;
+        command.ExecuteNonQuery();
+        return connection;
+    }
+
+    protected override async ValueTask<DbConnection> OpenDbConnectionAsync(CancellationToken cancellationToken)
+    {
+        var connection = CreateDbConnection();
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = Pragmas;
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return connection;
+    }
+
+    // Pooled connections would keep the file open (and its WAL) after the handle is gone.
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            using var connection = new SqliteConnection(ConnectionString);
+            SqliteConnection.ClearPool(connection);
+        }
+
+        base.Dispose(disposing);
+    }
+}

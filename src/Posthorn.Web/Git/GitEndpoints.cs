@@ -1,0 +1,85 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Posthorn.Core.Pushes;
+using Posthorn.Core.Repositories;
+using Posthorn.Git.SmartHttp;
+using Posthorn.Web.Auth;
+using Posthorn.Web.Hosting;
+using Posthorn.Web.Repositories;
+
+namespace Posthorn.Web.Git;
+
+/// <summary>
+/// Authorizes smart HTTP requests, then hands them to the git layer. Anonymous callers are
+/// challenged (git only sends credentials after a 401); signed-in callers who may not read get 404,
+/// exactly like a repository that does not exist, so private names don't leak.
+/// </summary>
+public static class GitEndpoints
+{
+    public static void MapGitSmartHttp(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/{owner}/{repo}/info/refs", async (HttpContext context, string owner, string repo, GitSmartHttp git, string? service) =>
+        {
+            var required = service == "git-receive-pack" ? Permission.Write : Permission.Read;
+            if (await AdmitAsync(context, owner, repo, required) is { } admitted)
+            {
+                await git.InfoRefsAsync(context, admitted.GitDirectory);
+            }
+        }).ExcludeFromDescription();
+
+        app.MapPost("/{owner}/{repo}/git-upload-pack", async (HttpContext context, string owner, string repo, GitSmartHttp git) =>
+        {
+            if (await AdmitAsync(context, owner, repo, Permission.Read) is { } admitted)
+            {
+                await git.UploadPackAsync(context, admitted.GitDirectory);
+            }
+        }).ExcludeFromDescription();
+
+        app.MapPost("/{owner}/{repo}/git-receive-pack", async (HttpContext context, string owner, string repo, GitSmartHttp git, PushRecorder recorder, IOptions<ServerOptions> server) =>
+        {
+            if (await AdmitAsync(context, owner, repo, Permission.Write) is { } admitted)
+            {
+                await git.ReceivePackAsync(context, admitted.GitDirectory, (accepted, ct) =>
+                    recorder.RecordAsync(admitted.Repository, admitted.GitDirectory, admitted.Pusher, server.Value.PublicUrl, accepted.RefUpdates, accepted.TipsBeforePush, ct));
+            }
+        }).ExcludeFromDescription();
+    }
+
+    private sealed record Admitted(Repository Repository, string GitDirectory, string Pusher);
+
+    private static async Task<Admitted?> AdmitAsync(HttpContext context, string owner, string repo, Permission required)
+    {
+        var services = context.RequestServices;
+        var account = await context.GetAccountAsync();
+        var slug = GitRoutes.SlugOf(repo);
+        var repository = RepositoryName.IsValidUsername(owner) && RepositoryName.IsValidSlug(slug)
+            ? await services.GetRequiredService<IRepositoryStore>().FindRepositoryAsync(owner, slug, context.RequestAborted)
+            : null;
+        var permission = repository is null ? Permission.None : await services.GetRequiredService<RepositoryCatalog>().PermissionOfAsync(account, repository, context.RequestAborted);
+
+        if (permission >= required && repository is not null)
+        {
+            var folder = services.GetRequiredService<IRepositoryFolders>().PathOf(repository.Owner, repository.Slug);
+            return new Admitted(repository, folder, account?.Username ?? "anonymous");
+        }
+
+        if (account is null)
+        {
+            await context.ChallengeAsync(BasicAuthenticationHandler.SchemeName);
+            await context.Response.WriteAsync("Authentication required.\n");
+        }
+        else if (permission < Permission.Read)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            await context.Response.WriteAsync("Repository not found.\n");
+        }
+        else
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            await context.Response.WriteAsync($"You need write permission to push to {repository!.FullName}.\n");
+        }
+
+        return null;
+    }
+}

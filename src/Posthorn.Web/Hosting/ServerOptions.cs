@@ -1,0 +1,13 @@
+namespace Posthorn.Web.Hosting;
+
+/// <summary>Where this server lives, as the command line configured it.</summary>
+public sealed class ServerOptions
+{
+    /// <summary>Base URL people and payloads see (clone URLs, canon_url), no trailing slash. Default: the first listen URL.</summary>
+    public string PublicUrl { get; set; } = "http://127.0.0.1:5080";
+
+    /// <summary>Root of everything stored on disk (SQLite file, repositories). Default ./data.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    public string CloneUrl(string owner, string slug) => $"{PublicUrl}/{owner}/{slug}.git";
+}

@@ -1,0 +1,47 @@
+using System.CommandLine;
+using Posthorn.Extensions;
+
+namespace Posthorn.Cli;
+
+/// <summary>posthorn serve: the web server, git over HTTP, the API and the delivery dispatcher in one process.</summary>
+public static class ServeCommand
+{
+    public const string DefaultUrls = "http://127.0.0.1:5080";
+
+    public static Command Create()
+    {
+        var urls = new Option<string>("--urls") { Description = $"Where to listen (semicolon-separated). Default: {DefaultUrls}", DefaultValueFactory = _ => DefaultUrls };
+        var publicUrl = new Option<string?>("--public-url") { Description = "Base URL shown in clone URLs and payloads. Default: the first --urls address" };
+        var allowPrivate = new Option<bool>("--allow-private-targets")
+        {
+            Description = "Let POST services reach loopback, private and link-local addresses (also POSTHORN_ALLOW_PRIVATE_TARGETS=1)",
+        };
+        var serve = new Command("serve", "Run the Posthorn server") { urls, publicUrl, allowPrivate };
+        serve.SetAction(async (parse, ct) =>
+        {
+            var settings = CliSettings.From(parse);
+            var listen = parse.GetValue(urls)!;
+            var options = new ServeSettings(
+                settings.DataDirectory,
+                settings.Database,
+                listen,
+                PublicUrlOf(parse.GetValue(publicUrl), listen),
+                parse.GetValue(allowPrivate) || Environment.GetEnvironmentVariable("POSTHORN_ALLOW_PRIVATE_TARGETS") is "1" or "true");
+            var app = await PosthornWebApp.BuildAsync(options, ct);
+            await app.RunAsync(ct);
+            return ExitCodes.Ok;
+        });
+        return serve;
+    }
+
+    private static string PublicUrlOf(string? configured, string urls)
+    {
+        var candidate = configured ?? urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? DefaultUrls;
+        if (!Uri.TryCreate(candidate, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new UsageException($"'{candidate}' is not an absolute http(s) URL.");
+        }
+
+        return candidate.TrimEnd('/');
+    }
+}

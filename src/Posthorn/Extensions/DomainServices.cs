@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Posthorn.Core.Accounts;
+using Posthorn.Core.Deliveries;
+using Posthorn.Core.PostServices;
+using Posthorn.Core.Pushes;
+using Posthorn.Core.Repositories;
+using Posthorn.Git;
+using Posthorn.Storage;
+using Posthorn.Web.Accounts;
+using Posthorn.Web.Auth;
+using Posthorn.Web.Hosting;
+using Posthorn.Web.Repositories;
+
+namespace Posthorn.Extensions;
+
+/// <summary>Storage and the application services shared by `serve` and every other verb.</summary>
+public static class DomainServices
+{
+    public static IServiceCollection AddPosthornDomain(
+        this IServiceCollection services, IConfiguration configuration, string dataDirectory, string? database, string? publicUrl)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => PosthornStorage.Open(database, dataDirectory, sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IAccountStore>(sp => sp.GetRequiredService<StorageHandle>().Accounts);
+        services.AddSingleton<IRepositoryStore>(sp => sp.GetRequiredService<StorageHandle>().Repositories);
+        services.AddSingleton<IPushStore>(sp => sp.GetRequiredService<StorageHandle>().Pushes);
+        services.AddSingleton<IPostServiceStore>(sp => sp.GetRequiredService<StorageHandle>().PostServices);
+        services.AddSingleton<IDeliveryStore>(sp => sp.GetRequiredService<StorageHandle>().Deliveries);
+        services.AddSingleton<IDeliveryWakeup>(sp => sp.GetRequiredService<StorageHandle>().Wakeup);
+        services.AddSingleton<IStorageProbe, StorageProbe>();
+        services.AddPosthornGit(configuration);
+        services.PostConfigure<GitOptions>(o => o.RepositoriesRoot = Path.Combine(dataDirectory, "repositories"));
+        services.AddSingleton<IRepositoryFolders, BareRepositoryFolders>();
+        services.AddSingleton<PushRecorder>();
+        services.AddSingleton<PasswordHashing>();
+        services.AddSingleton<Authenticator>();
+        services.AddSingleton<AccountRegistry>();
+        services.AddSingleton<RepositoryCatalog>();
+        services.AddSingleton<SignInThrottle>();
+        services.Configure<ServerOptions>(o =>
+        {
+            o.DataDirectory = dataDirectory;
+            o.PublicUrl = publicUrl ?? o.PublicUrl;
+        });
+        return services;
+    }
+
+    public static async Task MigrateStorageAsync(this IServiceProvider services, CancellationToken ct) =>
+        await services.GetRequiredService<StorageHandle>().MigrateAsync(ct);
+
+    private sealed class StorageProbe(StorageHandle storage) : IStorageProbe
+    {
+        public Task<bool> IsReadyAsync(CancellationToken ct) => storage.PingAsync(ct);
+    }
+}

@@ -1,0 +1,26 @@
+using Posthorn.Delivery;
+using Posthorn.Web.Hosting;
+
+namespace Posthorn.Extensions;
+
+/// <summary>Builds the `serve` process: configuration, services, then the request pipeline.</summary>
+public static class PosthornWebApp
+{
+    public static async Task<WebApplication> BuildAsync(ServeSettings settings, CancellationToken ct)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseUrls(settings.Urls);
+        // Per-request framework chatter drowns the delivery log; operators can turn it back on with Logging__LogLevel__Microsoft.AspNetCore=Information.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Configuration["Delivery:AllowPrivateTargets"] = settings.AllowPrivateTargets ? "true" : builder.Configuration["Delivery:AllowPrivateTargets"];
+
+        builder.Services.AddPosthornDomain(builder.Configuration, settings.DataDirectory, settings.Database, settings.PublicUrl);
+        builder.Services.AddPostDelivery(builder.Configuration);
+        builder.Services.AddPosthornWeb();
+
+        var app = builder.Build();
+        await app.Services.MigrateStorageAsync(ct);
+        app.UsePosthornWeb();
+        return app;
+    }
+}

@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Posthorn.EndToEnd.Support;
+
+/// <summary>
+/// The real posthorn executable serving on 127.0.0.1, started as a separate process so tests can
+/// SIGKILL and restart it. Its output goes to a log file kept beside the data for post-mortems.
+/// </summary>
+public sealed class PosthornServer : IAsyncDisposable
+{
+    private readonly Dictionary<string, string> env;
+    private readonly string[] extraArgs;
+    private Process? process;
+
+    public PosthornServer(string dataDirectory, string? database = null, IDictionary<string, string>? env = null, params string[] extraArgs)
+    {
+        DataDirectory = dataDirectory;
+        Database = database;
+        this.env = new Dictionary<string, string>(env ?? new Dictionary<string, string>());
+        this.extraArgs = extraArgs;
+        Port = FreePort.Next();
+        Http = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public string DataDirectory { get; }
+
+    public string? Database { get; }
+
+    public int Port { get; }
+
+    public string BaseUrl => $"http://127.0.0.1:{Port}";
+
+    public HttpClient Http { get; }
+
+    public string LogPath => Path.Combine(DataDirectory, $"server-{Port}.log");
+
+    public int ProcessId => process?.Id ?? throw new InvalidOperationException("not running");
+
+    public static async Task<PosthornServer> StartAsync(string dataDirectory, string? database = null, IDictionary<string, string>? env = null, params string[] extraArgs)
+    {
+        var server = new PosthornServer(dataDirectory, database, env, extraArgs);
+        await server.StartAsync();
+        return server;
+    }
+
+    public async Task StartAsync()
+    {
+        Directory.CreateDirectory(DataDirectory);
+        var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in (string[])[RepoRoot.ServerDll, "serve", .. CommonArgs(), "--urls", BaseUrl, "--allow-private-targets", .. extraArgs])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in env)
+        {
+            start.Environment[key] = value;
+        }
+
+        var log = new StreamWriter(LogPath, append: true) { AutoFlush = true };
+        process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => Write(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Write(log, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await WaitUntilHealthyAsync();
+    }
+
+    /// <summary>SIGKILL: no shutdown hooks, no flushing; whatever is not durable is lost.</summary>
+    public async Task KillAsync()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    public Task<ProcessResult> CliAsync(string? stdin, params string[] args) =>
+        ProcessRunner.RunAsync("dotnet", [RepoRoot.ServerDll, .. args, .. CommonArgs()], env: env, stdin: stdin);
+
+    /// <summary>Peak resident memory of the server process so far (VmHWM), in bytes.</summary>
+    public long PeakMemoryBytes()
+    {
+        var line = File.ReadLines($"/proc/{ProcessId}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+
+    public string Log() => File.Exists(LogPath) ? File.ReadAllText(LogPath) : "";
+
+    public static AuthenticationHeaderValue Basic(string user, string secret) =>
+        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{secret}")));
+
+    public string GitUrl(string owner, string slug, string? user = null, string? secret = null) =>
+        user is null ? $"{BaseUrl}/{owner}/{slug}.git" : $"http://{Uri.EscapeDataString(user)}:{Uri.EscapeDataString(secret!)}@127.0.0.1:{Port}/{owner}/{slug}.git";
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        Http.Dispose();
+        process?.Dispose();
+    }
+
+    private string[] CommonArgs() => Database is null ? ["--data", DataDirectory] : ["--data", DataDirectory, "--database", Database];
+
+    private async Task WaitUntilHealthyAsync()
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process!.HasExited)
+            {
+                throw new InvalidOperationException($"posthorn exited with {process.ExitCode} during start:\n{Log()}");
+            }
+
+            try
+            {
+                if ((await Http.GetAsync("/readyz")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"posthorn did not become ready:\n{Log()}");
+    }
+
+    private static void Write(StreamWriter log, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (log)
+        {
+            log.WriteLine(line);
+        }
+    }
+}

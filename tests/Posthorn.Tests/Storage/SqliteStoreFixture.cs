@@ -1,0 +1,61 @@
+using Microsoft.Data.Sqlite;
+using Posthorn.Storage;
+
+namespace Posthorn.Tests.Storage;
+
+/// <summary>A temporary data directory per test class, removed afterwards.</summary>
+public sealed class SqliteStoreFixture : IStoreFixture, IAsyncLifetime
+{
+    private readonly string root = Directory.CreateTempSubdirectory("posthorn-sqlite-").FullName;
+    private readonly List<StorageHandle> handles = [];
+
+    public StorageHandle Storage { get; private set; } = null!;
+
+    private string MainDirectory => Path.Combine(root, "main");
+
+    public async Task InitializeAsync()
+    {
+        Storage = Open(MainDirectory);
+        await Storage.MigrateAsync(CancellationToken.None);
+    }
+
+    public StorageHandle OpenSecond() => Open(MainDirectory);
+
+    public Task<(StorageHandle First, StorageHandle Second)> OpenEmptyPairAsync()
+    {
+        var directory = Path.Combine(root, Guid.NewGuid().ToString("N"));
+        return Task.FromResult((Open(directory), Open(directory)));
+    }
+
+    public async Task ResetAsync()
+    {
+        // Everything hangs off accounts through ON DELETE CASCADE.
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(MainDirectory, PosthornStorage.SqliteFileName)};Foreign Keys=True;Default Timeout=30");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM accounts";
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private StorageHandle Open(string directory)
+    {
+        var handle = PosthornStorage.Open(null, directory);
+        lock (handles)
+        {
+            handles.Add(handle);
+        }
+
+        return handle;
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var handle in handles)
+        {
+            await handle.DisposeAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(root, recursive: true);
+    }
+}

@@ -1,0 +1,94 @@
+using Posthorn.Core.Deliveries;
+using Posthorn.Core.PostServices;
+
+namespace Posthorn.Tests.Storage;
+
+public abstract partial class StoreContractTests
+{
+    [Fact]
+    public async Task ClaimDue_TakesOnlyDueDeliveries_OldestFirst_UpToMax()
+    {
+        var repository = await RepositoryAsync();
+        await ServiceAsync(repository.Id);
+        var later = await Storage.Pushes.RecordPushAsync(PushOf(repository.Id, T0.AddSeconds(2)), Ct);
+        var early = await Storage.Pushes.RecordPushAsync(PushOf(repository.Id, T0), Ct);
+        var future = await Storage.Pushes.RecordPushAsync(PushOf(repository.Id, T0.AddHours(1)), Ct);
+
+        var first = await Deliveries.ClaimDueAsync("node-a", T0.AddSeconds(5), Lease, 1, Ct);
+        var rest = await Deliveries.ClaimDueAsync("node-a", T0.AddSeconds(5), Lease, 10, Ct);
+
+        Assert.Equal([early.DeliveryIds[0]], first.Select(c => c.Delivery.Id));
+        Assert.Equal([later.DeliveryIds[0]], rest.Select(c => c.Delivery.Id));
+        // The two leased ones come back when their lease ends, before the future one is due.
+        Assert.Equal(T0.AddSeconds(5) + Lease, await Deliveries.NextDueAtAsync(Ct));
+        Assert.Equal([future.DeliveryIds[0]], (await Deliveries.ClaimDueAsync("node-a", T0.AddHours(1), Lease, 10, Ct)).Select(c => c.Delivery.Id));
+    }
+
+    [Fact]
+    public async Task ClaimDue_LeasedDelivery_IsNotClaimedAgainUntilTheLeaseExpires_ThenAnotherNodeMayTakeIt()
+    {
+        var (_, service, deliveryId) = await QueuedAsync();
+        var claimed = Assert.Single(await Deliveries.ClaimDueAsync("node-a", T0, Lease, 10, Ct));
+        Assert.Equal(service.Id, claimed.Service.Id);
+        Assert.Equal(["s1"], claimed.Service.Secrets);
+
+        Assert.Empty(await Deliveries.ClaimDueAsync("node-b", T0 + Lease - TimeSpan.FromSeconds(1), Lease, 10, Ct));
+        Assert.Equal(T0 + Lease, await Deliveries.NextDueAtAsync(Ct));
+
+        var reclaimed = Assert.Single(await Deliveries.ClaimDueAsync("node-b", T0 + Lease, Lease, 10, Ct));
+        Assert.Equal(deliveryId, reclaimed.Delivery.Id);
+    }
+
+    [Theory]
+    [InlineData("paused")]
+    [InlineData("disabled")]
+    [InlineData("inactive")]
+    public async Task ClaimDue_SkipsDeliveriesOfPausedDisabledOrInactiveServices_WhichKeepThemQueued(string state)
+    {
+        var (repository, service, deliveryId) = await QueuedAsync();
+        switch (state)
+        {
+            case "paused":
+                await Storage.PostServices.PauseServiceAsync(service.Id, T0.AddMinutes(10), Ct);
+                break;
+            case "disabled":
+                await Storage.PostServices.DisableServiceAsync(service.Id, "gone", T0, Ct);
+                break;
+            default:
+                await Storage.PostServices.UpdateServiceAsync(repository.Id, service.Id, new PostServiceSettings(service.Url, service.Format, false, service.Secrets), Ct);
+                break;
+        }
+
+        Assert.Empty(await Deliveries.ClaimDueAsync("node-a", T0.AddMinutes(5), Lease, 10, Ct));
+        Assert.Equal(state == "paused" ? T0.AddMinutes(10) : null, await Deliveries.NextDueAtAsync(Ct));
+        Assert.Equal(state == "paused" ? 1 : 0, (await Deliveries.ClaimDueAsync("node-a", T0.AddMinutes(10), Lease, 10, Ct)).Count);
+        Assert.Equal(DeliveryStatus.Pending, (await Deliveries.FindDeliveryAsync(service.Id, deliveryId, Ct))!.Delivery.Status);
+    }
+
+    [Fact]
+    public async Task Claim_OneDelivery_IgnoresDueTimeAndServiceState_ButNotAnotherNodesLease()
+    {
+        var repository = await RepositoryAsync();
+        var service = await ServiceAsync(repository.Id);
+        await Storage.PostServices.DisableServiceAsync(service.Id, "gone", T0, Ct);
+        var ping = await Deliveries.EnqueueAsync(service.Id, DeliveryEvents.Ping, "{\"zen\":1}", T0.AddHours(1), Ct);
+
+        var claimed = await Deliveries.ClaimAsync(ping.Id, "node-a", T0, Lease, Ct);
+
+        Assert.NotNull(claimed);
+        Assert.Equal(("{\"zen\":1}", DeliveryEvents.Ping, (long?)null), (claimed.Payload, claimed.Delivery.Event, claimed.Delivery.PushId));
+        Assert.Null(await Deliveries.ClaimAsync(ping.Id, "node-b", T0, Lease, Ct));
+        Assert.Null(await Deliveries.ClaimAsync(Guid.CreateVersion7(), "node-b", T0, Lease, Ct));
+    }
+
+    [Fact]
+    public async Task NextDueAt_IsNullWithNothingPending()
+    {
+        Assert.Null(await Deliveries.NextDueAtAsync(Ct));
+        var (_, _, deliveryId) = await QueuedAsync();
+        await Deliveries.ClaimDueAsync("node-a", T0, Lease, 10, Ct);
+        await Deliveries.SettleAsync("node-a", [Settled(deliveryId, AttemptOutcome.Succeeded, DeliveryStatus.Succeeded, null)], Ct);
+
+        Assert.Null(await Deliveries.NextDueAtAsync(Ct));
+    }
+}

@@ -1,0 +1,71 @@
+using Posthorn.Core.Deliveries;
+
+namespace Posthorn.Tests.Storage;
+
+public abstract partial class StoreContractTests
+{
+    [Fact]
+    public async Task Settle_RecordsAttemptsNumberedOverTheDeliverysLife_AndMovesItOn()
+    {
+        var (_, service, deliveryId) = await QueuedAsync();
+        await Deliveries.ClaimDueAsync("node-a", T0, Lease, 10, Ct);
+        await Deliveries.SettleAsync("node-a", [Settled(deliveryId, AttemptOutcome.RetryableFailure, DeliveryStatus.Pending, T0.AddMinutes(1))], Ct);
+
+        var retry = (await Deliveries.FindDeliveryAsync(service.Id, deliveryId, Ct))!.Delivery;
+        Assert.Equal((DeliveryStatus.Pending, T0.AddMinutes(1), 1, 1, 500, "HTTP 500"), (retry.Status, retry.NextAttemptAt, retry.AttemptCount, retry.RoundAttempts, retry.LastResponseStatus, retry.LastError));
+
+        await Deliveries.ClaimDueAsync("node-a", T0.AddMinutes(1), Lease, 10, Ct);
+        await Deliveries.SettleAsync("node-a", [Settled(deliveryId, AttemptOutcome.Succeeded, DeliveryStatus.Succeeded, null, at: T0.AddMinutes(1))], Ct);
+
+        var detail = (await Deliveries.FindDeliveryAsync(service.Id, deliveryId, Ct))!;
+        Assert.Equal((DeliveryStatus.Succeeded, 2, T0.AddMinutes(1).AddMilliseconds(42)), (detail.Delivery.Status, detail.Delivery.AttemptCount, detail.Delivery.CompletedAt));
+        Assert.Equal([1, 2], detail.Attempts.Select(a => a.Number));
+        var first = detail.Attempts[0];
+        Assert.Equal((deliveryId, "node-a", T0, TimeSpan.FromMilliseconds(42), 500, "ok", AttemptOutcome.RetryableFailure),
+            (first.DeliveryId, first.NodeId, first.StartedAt, first.Duration, first.ResponseStatus!.Value, first.ResponseBody, first.Outcome));
+        Assert.Equal(("https://ci.example.com/hook", "Content-Type: x", "payload=...", "Server: test"), (first.RequestUrl, first.RequestHeaders, first.RequestBody, first.ResponseHeaders));
+        Assert.Null(await Deliveries.FindDeliveryAsync(service.Id + 1000, deliveryId, Ct));
+    }
+
+    [Fact]
+    public async Task Settle_AfterTheLeaseWasLostToAnotherNode_WritesNothingAndReturnsNull()
+    {
+        var (_, service, deliveryId) = await QueuedAsync();
+        await Deliveries.ClaimDueAsync("node-a", T0, Lease, 10, Ct);
+        await Deliveries.ClaimDueAsync("node-b", T0 + Lease, Lease, 10, Ct);
+
+        var results = await Deliveries.SettleAsync("node-a", [Settled(deliveryId, AttemptOutcome.Succeeded, DeliveryStatus.Succeeded, null)], Ct);
+
+        Assert.Equal([null], results);
+        var detail = (await Deliveries.FindDeliveryAsync(service.Id, deliveryId, Ct))!;
+        Assert.Equal((DeliveryStatus.Pending, 0), (detail.Delivery.Status, detail.Delivery.AttemptCount));
+        Assert.Empty(detail.Attempts);
+        Assert.Equal(0, (await Storage.PostServices.FindServiceAsync(service.RepositoryId, service.Id, Ct))!.Health.ConsecutiveFailures);
+        Assert.Equal([1], await Deliveries.SettleAsync("node-b", [Settled(deliveryId, AttemptOutcome.RetryableFailure, DeliveryStatus.Pending, T0, "node-b")], Ct));
+    }
+
+    [Fact]
+    public async Task Settle_Batch_CountsConsecutiveFailuresPerService_AndSuccessResetsThem()
+    {
+        var repository = await RepositoryAsync();
+        var service = await ServiceAsync(repository.Id);
+        var ids = new List<Guid>();
+        for (var i = 0; i < 4; i++)
+        {
+            ids.AddRange((await Storage.Pushes.RecordPushAsync(PushOf(repository.Id, T0), Ct)).DeliveryIds);
+        }
+
+        await Deliveries.ClaimDueAsync("node-a", T0, Lease, 10, Ct);
+        var results = await Deliveries.SettleAsync("node-a",
+        [
+            Settled(ids[0], AttemptOutcome.RetryableFailure, DeliveryStatus.Pending, T0.AddMinutes(1)),
+            Settled(ids[1], AttemptOutcome.PermanentFailure, DeliveryStatus.Failed, null),
+            Settled(ids[2], AttemptOutcome.Gone, DeliveryStatus.Failed, null),
+        ], Ct);
+        Assert.Equal([1, 2, 3], results);
+
+        Assert.Equal([0], await Deliveries.SettleAsync("node-a", [Settled(ids[3], AttemptOutcome.Succeeded, DeliveryStatus.Succeeded, null, at: T0.AddSeconds(1))], Ct));
+        var health = (await Storage.PostServices.FindServiceAsync(repository.Id, service.Id, Ct))!.Health;
+        Assert.Equal((0, AttemptOutcome.Succeeded, T0.AddSeconds(1)), (health.ConsecutiveFailures, health.LastOutcome, health.LastAttemptAt));
+    }
+}
