@@ -12,7 +12,7 @@ try {
     "webhook-id": id,
     "webhook-timestamp": String(timestamp),
     "webhook-signature": signature,
-  });
+  }, { jsonParse: false }); // bitbucket-post bodies are form-encoded, not JSON; receivers of that format pass this too
   process.exit(0);
 } catch (err) {
   console.error(`verification failed: ${err.message}`);

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Posthorn.Core.Deliveries;
+using Posthorn.Tests.Delivery.Support;
+
+namespace Posthorn.Tests.Delivery;
+
+/// <summary>The dispatcher end to end: real SQLite store, real loopback receivers, real sockets.</summary>
+public sealed class DeliveryDispatcherTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task Dispatch_ReceiverFailsTwiceThenSucceeds_DeliveredWithThreeAttemptsRecorded()
+    {
+        await using var harness = await DispatchHarness.StartAsync();
+        var calls = 0;
+        await using var receiver = await LoopbackReceiver.StartAsync(c =>
+        {
+            c.Response.StatusCode = Interlocked.Increment(ref calls) <= 2 ? 500 : 200;
+            return Task.CompletedTask;
+        });
+        var service = await harness.ServiceAsync(receiver.Url);
+        var id = (await harness.EnqueueAsync(service, 1)).Single();
+
+        await harness.StartDispatcherAsync("node-a");
+
+        await DispatchHarness.EventuallyAsync(async () => (await DetailAsync(harness, service.Id, id)).Delivery.Status == DeliveryStatus.Succeeded, Patience, "delivery");
+        var detail = await DetailAsync(harness, service.Id, id);
+        Assert.Equal([500, 500, 200], detail.Attempts.Select(a => a.ResponseStatus ?? 0));
+        Assert.Equal([1, 2, 3], detail.Attempts.Select(a => a.Number));
+        Assert.Equal(3, receiver.Requests.Count);
+        Assert.All(receiver.Requests, r => Assert.Equal(id.ToString(), r.Headers["X-Posthorn-Delivery"]));
+    }
+
+    [Fact]
+    public async Task Dispatch_ScheduleExhausted_DeliveryFailed()
+    {
+        await using var harness = await DispatchHarness.StartAsync();
+        await using var receiver = await LoopbackReceiver.StartAsync(c =>
+        {
+            c.Response.StatusCode = 500;
+            return Task.CompletedTask;
+        });
+        var service = await harness.ServiceAsync(receiver.Url);
+        var id = (await harness.EnqueueAsync(service, 1)).Single();
+
+        await harness.StartDispatcherAsync("node-a", new() { ["Delivery:PauseAfterFailures"] = "100", ["Delivery:DisableAfterFailures"] = "100" });
+
+        await DispatchHarness.EventuallyAsync(async () => (await DetailAsync(harness, service.Id, id)).Delivery.Status == DeliveryStatus.Failed, Patience, "failure");
+        Assert.Equal(4, (await DetailAsync(harness, service.Id, id)).Attempts.Count); // 1 + three scheduled retries
+    }
+
+    [Fact]
+    public async Task Dispatch_OneServiceBroken_OtherServiceUnaffected()
+    {
+        await using var harness = await DispatchHarness.StartAsync();
+        await using var broken = await LoopbackReceiver.StartAsync(c => c.Request.Path == "/hang" ? Task.Delay(Timeout.Infinite, c.RequestAborted) : Reset(c));
+        await using var healthy = await LoopbackReceiver.StartAsync();
+        var hanging = await harness.ServiceAsync(new Uri(broken.Url, "hang"));
+        var resetting = await harness.ServiceAsync(new Uri(broken.Url, "reset"));
+        var good = await harness.ServiceAsync(healthy.Url);
+        await harness.EnqueueAsync(hanging, 3);
+        await harness.EnqueueAsync(resetting, 10);
+        var goodIds = await harness.EnqueueAsync(good, 20);
+
+        var watch = Stopwatch.StartNew();
+        await harness.StartDispatcherAsync("node-a", new() { ["Delivery:AttemptTimeout"] = "00:00:10" });
+
+        await DispatchHarness.EventuallyAsync(() => Task.FromResult(healthy.Requests.Count >= goodIds.Count), Patience, "the healthy service's deliveries");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"healthy deliveries took {watch.Elapsed} behind a hanging receiver");
+        await DispatchHarness.EventuallyAsync(
+            async () => (await harness.Storage.PostServices.FindServiceAsync(resetting.RepositoryId, resetting.Id, CancellationToken.None))!.Health is { ConsecutiveFailures: >= 4, PausedUntil: not null },
+            Patience,
+            "the resetting service to be paused (flagged, visibly)");
+
+        static Task Reset(HttpContext context)
+        {
+            context.Abort();
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public async Task Dispatch_PausedService_AllDeliveriesArriveAfterThePause()
+    {
+        await using var harness = await DispatchHarness.StartAsync();
+        await using var receiver = await LoopbackReceiver.StartAsync();
+        var service = await harness.ServiceAsync(receiver.Url);
+        var pausedUntil = DateTimeOffset.UtcNow.AddSeconds(1);
+        await harness.Storage.PostServices.PauseServiceAsync(service.Id, pausedUntil, CancellationToken.None);
+        var ids = await harness.EnqueueAsync(service, 5);
+
+        await harness.StartDispatcherAsync("node-a");
+        await Task.Delay(500);
+        Assert.Empty(receiver.Requests);
+
+        await DispatchHarness.EventuallyAsync(() => Task.FromResult(receiver.Requests.Count == ids.Count), Patience, "deliveries after the pause");
+        Assert.True(DateTimeOffset.UtcNow >= pausedUntil);
+        Assert.Equal(ids.Select(i => i.ToString()).Order(), receiver.Requests.Select(r => r.Headers["X-Posthorn-Delivery"]).Order());
+    }
+
+    [Fact]
+    public async Task Dispatch_LeaseOfDeadNodeExpires_AnotherDispatcherDelivers()
+    {
+        await using var harness = await DispatchHarness.StartAsync();
+        await using var receiver = await LoopbackReceiver.StartAsync();
+        var service = await harness.ServiceAsync(receiver.Url);
+        var id = (await harness.EnqueueAsync(service, 1)).Single();
+
+        // A node claims the delivery and dies before sending: its lease must run out, then node-b takes over.
+        var claimedByDead = await harness.Storage.Deliveries.ClaimDueAsync("dead-node", DateTimeOffset.UtcNow, TimeSpan.FromSeconds(1), 10, CancellationToken.None);
+        Assert.Single(claimedByDead);
+        await harness.StartDispatcherAsync("node-b");
+        await Task.Delay(300);
+        Assert.Empty(receiver.Requests);
+
+        await DispatchHarness.EventuallyAsync(async () => (await DetailAsync(harness, service.Id, id)).Delivery.Status == DeliveryStatus.Succeeded, Patience, "takeover");
+        var attempt = Assert.Single((await DetailAsync(harness, service.Id, id)).Attempts);
+        Assert.Equal("node-b", attempt.NodeId);
+    }
+
+    private static async Task<DeliveryDetail> DetailAsync(DispatchHarness harness, long serviceId, Guid id) =>
+        (await harness.Storage.Deliveries.FindDeliveryAsync(serviceId, id, CancellationToken.None))!;
+}

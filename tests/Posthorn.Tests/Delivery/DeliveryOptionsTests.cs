@@ -1,0 +1,39 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Posthorn.Delivery;
+using Posthorn.Tests.Delivery.Support;
+
+namespace Posthorn.Tests.Delivery;
+
+public sealed class DeliveryOptionsTests
+{
+    [Fact]
+    public void Validate_Defaults_AreValid() => Assert.Empty(new DeliveryOptions().Validate());
+
+    [Fact]
+    public void Validate_LeaseNotLongerThanTimeout_IsReported()
+    {
+        var errors = new DeliveryOptions { AttemptTimeout = TimeSpan.FromMinutes(3) }.Validate();
+        Assert.Contains(errors, e => e.StartsWith("Delivery:Lease", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Bind_ConfiguredRetrySchedule_ReplacesTheDefaultInsteadOfAppending()
+    {
+        using var provider = Deliveries.Provider(new Dictionary<string, string?>
+        {
+            ["Delivery:RetrySchedule:0"] = "00:00:01",
+            ["Delivery:RetrySchedule:1"] = "00:00:02",
+        });
+        var options = provider.GetRequiredService<IOptions<DeliveryOptions>>().Value;
+        Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)], options.EffectiveRetrySchedule);
+    }
+
+    [Fact]
+    public void Bind_InvalidValue_FailsValidationWithItsName()
+    {
+        using var provider = Deliveries.Provider(new Dictionary<string, string?> { ["Delivery:MaxConcurrency"] = "0" });
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<DeliveryOptions>>().Value);
+        Assert.Contains("Delivery:MaxConcurrency", error.Message, StringComparison.Ordinal);
+    }
+}

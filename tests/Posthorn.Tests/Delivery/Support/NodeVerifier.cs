@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Posthorn.Tests.Delivery.Support;
+
+/// <summary>Runs tests/verifiers/verify.mjs, i.e. the reference npm "standardwebhooks" library, as an independent receiver.</summary>
+public static class NodeVerifier
+{
+    public static async Task<(int ExitCode, string Error)> VerifyAsync(string id, long timestamp, string signature, byte[] body, string secret)
+    {
+        var directory = FindVerifiers();
+        Assert.True(Directory.Exists(Path.Combine(directory, "node_modules", "standardwebhooks")), $"run `npm ci` in {directory} first");
+        var start = new ProcessStartInfo("node", "verify.mjs")
+        {
+            WorkingDirectory = directory,
+            RedirectStandardInput = true,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        using var process = Process.Start(start)!;
+        await process.StandardInput.WriteAsync(JsonSerializer.Serialize(new { id, timestamp, signature, body = Convert.ToBase64String(body), secret }));
+        process.StandardInput.Close();
+        var error = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await process.WaitForExitAsync(cts.Token);
+        return (process.ExitCode, await error);
+    }
+
+    private static string FindVerifiers()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "tests", "verifiers");
+            if (File.Exists(Path.Combine(candidate, "verify.mjs")))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("tests/verifiers not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,3 @@
+namespace Posthorn.Tests.Delivery.Support;
+
+public sealed record ReceivedRequest(string Method, string PathAndQuery, IReadOnlyDictionary<string, string> Headers, byte[] Body);
