@@ -34,7 +34,7 @@ public sealed class BareRepositories(GitRunner runner, IOptions<GitOptions> opti
         }
 
         Directory.CreateDirectory(Path.GetDirectoryName(directory)!);
-        await runner.RunCheckedAsync(new GitInvocation(["init", "--bare", "--quiet", directory]), ct).ConfigureAwait(false);
+        await runner.RunCheckedAsync(new GitInvocation(["init", "--bare", "--quiet", "--initial-branch=main", directory]), ct).ConfigureAwait(false);
 
         // Force pushes are allowed (the payload reports them as "forced"); the reflog keeps what
         // they replaced recoverable, since bare repositories keep none by default.

@@ -94,6 +94,11 @@ public sealed partial class ReceivePackHandler(GitRunner runner, ReceiveLock rec
             return;
         }
 
+        if (updates.Count > 0)
+        {
+            await DefaultBranch.EnsureAsync(runner, gitDirectory, updates, after).ConfigureAwait(false);
+        }
+
         if (failure is not null)
         {
             await failure(context).ConfigureAwait(false);

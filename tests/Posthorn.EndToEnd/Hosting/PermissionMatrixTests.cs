@@ -91,7 +91,10 @@ public sealed class PermissionMatrixTests(PermissionSite fixture) : IClassFixtur
 
         Assert.Equal(readStatus, read.StatusCode);
         Assert.Equal(adminStatus, admin.StatusCode);
-        Assert.Contains("\"error\"", await admin.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        if (adminStatus != HttpStatusCode.OK)
+        {
+            Assert.Contains("\"error\"", await admin.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
     }
 
     [Fact]
