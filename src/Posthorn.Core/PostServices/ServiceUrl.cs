@@ -15,6 +15,13 @@ public static class ServiceUrl
             return "The URL is required.";
         }
 
+        if (UrlTemplate.UnknownNames(url).FirstOrDefault() is { } unknown)
+        {
+            return $"Unknown placeholder ${{{unknown}}}: use {string.Join(", ", UrlTemplate.Names.Select(n => "${" + n + "}"))}.";
+        }
+
+        // A template must make a valid URL once expanded; check it with plausible values.
+        url = UrlTemplate.Expand(url, UrlTemplate.Sample);
         if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri))
         {
             return "The URL must be absolute, like https://ci.example.com/hook.";

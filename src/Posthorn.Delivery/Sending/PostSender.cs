@@ -4,6 +4,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Posthorn.Core.Deliveries;
+using Posthorn.Core.Payloads;
 using Posthorn.Core.PostServices;
 using Posthorn.Delivery.Signing;
 
@@ -31,15 +32,16 @@ public sealed partial class PostSender(HttpClient http, IOptions<DeliveryOptions
         var stopwatch = time.GetTimestamp();
         var body = PayloadBody.For(service.Format, payload);
         var storedBody = StoredText(body.Bytes, settings.StoredRequestBodyLimit, body.Bytes.Length);
-        var maskedUrl = ServiceUrl.Mask(service.Url);
+        var target = ExpandTemplate(service.Url, payload);
+        var maskedUrl = ServiceUrl.Mask(target);
         var requestHeaders = string.Empty;
 
-        if (ServiceUrl.Validate(service.Url) is { } invalid)
+        if (ServiceUrl.Validate(target) is { } invalid)
         {
             return Record(null, AttemptOutcome.PermanentFailure, $"Invalid service URL: {invalid}", null, null);
         }
 
-        var url = ServiceUrl.Parse(service.Url);
+        var url = ServiceUrl.Parse(target);
         using var request = new HttpRequestMessage(HttpMethod.Post, ServiceUrl.WithoutCredentials(url)) { Content = new ByteArrayContent(body.Bytes) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(body.MediaType) { CharSet = body.CharSet };
         AddHeaders(request, delivery, number, service, body.Bytes, started, url);
@@ -99,6 +101,24 @@ public sealed partial class PostSender(HttpClient http, IOptions<DeliveryOptions
         if (ServiceUrl.Credentials(url) is var (user, password))
         {
             headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}")));
+        }
+    }
+
+    /// <summary>The service URL with ${branch} and friends filled in from this delivery's payload.</summary>
+    private static string ExpandTemplate(string url, string payload)
+    {
+        if (!UrlTemplate.HasPlaceholders(url))
+        {
+            return url;
+        }
+
+        try
+        {
+            return UrlTemplate.Expand(url, PayloadFacts.Of(payload));
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return UrlTemplate.Expand(url, new Dictionary<string, string>());
         }
     }
 

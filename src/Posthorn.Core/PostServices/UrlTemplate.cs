@@ -1,0 +1,49 @@
+namespace Posthorn.Core.PostServices;
+
+/// <summary>
+/// Push data in a service URL, e.g. https://ci.example.com/job/build?branch=${branch} (users of the
+/// original service asked for exactly this). Placeholders are expanded per delivery, each value
+/// percent-encoded so a branch name can never change the URL's structure. Pure; thread-safe.
+/// </summary>
+public static class UrlTemplate
+{
+    /// <summary>The placeholders and what they become (empty when a push has no such thing, e.g. ${tag} on a branch push).</summary>
+    public static readonly IReadOnlyList<string> Names = ["branch", "tag", "ref", "commit", "user", "owner", "repository"];
+
+    /// <summary>Plausible values, used to check that a template expands to a valid URL when it is saved.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Sample = new Dictionary<string, string>
+    {
+        ["branch"] = "main", ["tag"] = "v1.0", ["ref"] = "refs/heads/main", ["commit"] = new string('a', 40),
+        ["user"] = "someone", ["owner"] = "someone", ["repository"] = "project",
+    };
+
+    public static bool HasPlaceholders(string url) => url.Contains("${", StringComparison.Ordinal);
+
+    /// <summary>Names inside ${...} that are not placeholders we know (typos are reported when the service is saved).</summary>
+    public static IEnumerable<string> UnknownNames(string url) => Placeholders(url).Where(n => !Names.Contains(n));
+
+    public static string Expand(string url, IReadOnlyDictionary<string, string> values)
+    {
+        if (!HasPlaceholders(url))
+        {
+            return url;
+        }
+
+        var result = url;
+        foreach (var name in Names)
+        {
+            result = result.Replace("${" + name + "}", Uri.EscapeDataString(values.TryGetValue(name, out var v) ? v : ""), StringComparison.Ordinal);
+        }
+
+        return result;
+    }
+
+    private static IEnumerable<string> Placeholders(string url)
+    {
+        for (var start = url.IndexOf("${", StringComparison.Ordinal); start >= 0; start = url.IndexOf("${", start + 2, StringComparison.Ordinal))
+        {
+            var end = url.IndexOf('}', start);
+            yield return end < 0 ? url[(start + 2)..] : url[(start + 2)..end];
+        }
+    }
+}
