@@ -12,6 +12,7 @@ public static class ApiRoutes
         api.MapServicesApi();
         api.MapDeliveriesApi();
         api.MapUserApi();
+        api.MapMetaApi();
         app.MapHealth();
     }
 }

@@ -9,5 +9,12 @@ public sealed class ServerOptions
     /// <summary>Root of everything stored on disk (SQLite file, repositories). Default ./data.</summary>
     public string DataDirectory { get; set; } = "data";
 
+    /// <summary>
+    /// The addresses POST deliveries leave from, published at /api/meta so receivers can allow them
+    /// through firewalls (users of the original service asked for this). Configured by the operator,
+    /// who knows the NAT; default: none published.
+    /// </summary>
+    public IList<string> OutboundAddresses { get; } = [];
+
     public string CloneUrl(string owner, string slug) => $"{PublicUrl}/{owner}/{slug}.git";
 }

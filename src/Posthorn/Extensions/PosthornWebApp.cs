@@ -16,6 +16,7 @@ public static class PosthornWebApp
 
         builder.Services.AddPosthornDomain(builder.Configuration, settings.DataDirectory, settings.Database, settings.PublicUrl);
         builder.Services.AddPostDelivery(builder.Configuration);
+        builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection("Server"));
         builder.Services.AddPosthornWeb();
 
         var app = builder.Build();
