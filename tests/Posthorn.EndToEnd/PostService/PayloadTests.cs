@@ -311,16 +311,13 @@ public sealed class PayloadTests(PayloadSites sites) : IClassFixture<PayloadSite
     {
         var site = await sites.SiteAsync(backend);
         var slug = $"{name}-{backend}";
-        await site.CreateRepositoryAsync(slug);
+        var work = await Repos.CreateAsync(site, slug);
         await Hook.AddAsync(site, slug, $"{Receiver.Url}/{slug}");
         if (formatToo)
         {
             await Hook.AddAsync(site, slug, $"{Receiver.Url}/{slug}/json", "json");
         }
 
-        var work = Path.Combine(site.Folder.Path, "work-" + slug);
-        Directory.CreateDirectory(work);
-        await site.Git.RunAsync(work, "init", "-q");
         return (site, slug, work);
     }
 
@@ -389,6 +386,8 @@ public sealed class PayloadTests(PayloadSites sites) : IClassFixture<PayloadSite
         Assert.Equal(repository.GetProperty("is_private").GetBoolean(), r.GetProperty("is_private").GetBoolean());
         Assert.Equal(repository.GetProperty("fork").GetBoolean(), r.GetProperty("fork").GetBoolean());
         Assert.Equal(repository.GetProperty("website").GetString(), r.GetProperty("website").GetString());
+        Assert.Equal($"Project {slug}", r.GetProperty("name").GetString());
+        Assert.Equal($"https://example.com/{slug}", r.GetProperty("website").GetString());
     }
 
     private static void AssertEnvelope(Site site, string slug, JsonElement payload, string pusher, int commitCount)
@@ -402,7 +401,6 @@ public sealed class PayloadTests(PayloadSites sites) : IClassFixture<PayloadSite
         Assert.Equal("git", r.GetProperty("scm").GetString());
         Assert.False(r.GetProperty("is_private").GetBoolean());
         Assert.False(r.GetProperty("fork").GetBoolean());
-        Assert.Equal("", r.GetProperty("website").GetString());
         Assert.Equal(commitCount, payload.GetProperty("commit_count").GetInt32());
         Assert.Equal(PayloadSites.MaxCommits, payload.GetProperty("commit_limit").GetInt32());
         Assert.Equal(commitCount > PayloadSites.MaxCommits, payload.GetProperty("truncated").GetBoolean());
