@@ -15,6 +15,17 @@ public abstract class SiteFixture : IAsyncLifetime
 
     protected virtual bool AllowPrivateTargets => true;
 
+    /// <summary>Copies the server log out of the temporary folder (deleted on dispose) for post-mortems.</summary>
+    public void KeepLog(Site site)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "posthorn-e2e-logs");
+        Directory.CreateDirectory(folder);
+        if (File.Exists(site.Server.LogPath))
+        {
+            File.Copy(site.Server.LogPath, Path.Combine(folder, $"{GetType().Name}-{site.Server.Port}.log"), overwrite: true);
+        }
+    }
+
     public Task<Site> SiteAsync(string backend = "sqlite")
     {
         lock (gate)
@@ -37,7 +48,10 @@ public abstract class SiteFixture : IAsyncLifetime
         {
             try
             {
-                await (await site).DisposeAsync();
+                var started = await site;
+                await started.Server.KillAsync();
+                KeepLog(started);
+                await started.DisposeAsync();
             }
             catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or HttpRequestException)
             {
