@@ -10,6 +10,13 @@ public interface IDeliveryStore
     Task<Delivery> EnqueueAsync(long serviceId, string eventName, string payload, DateTimeOffset now, CancellationToken ct);
 
     /// <summary>
+    /// Queues a delivery that carries its own payload (a ping) already claimed by <paramref name="nodeId"/>
+    /// until <paramref name="now"/> + <paramref name="lease"/>, in one transaction, so the caller sends it
+    /// and no dispatcher can take it first.
+    /// </summary>
+    Task<ClaimedDelivery> EnqueueClaimedAsync(long serviceId, string eventName, string payload, string nodeId, DateTimeOffset now, TimeSpan lease, CancellationToken ct);
+
+    /// <summary>
     /// Leases up to <paramref name="max"/> pending deliveries that are due, unleased (or whose lease
     /// expired), and whose service is active, not paused and not disabled. Oldest due first.
     /// </summary>

@@ -24,9 +24,9 @@ public sealed class ServiceTester(
     public async Task<Attempt> TestAsync(long serviceId, string pingPayload, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(pingPayload);
-        var queued = await deliveries.EnqueueAsync(serviceId, DeliveryEvents.Ping, pingPayload, time.GetUtcNow(), ct).ConfigureAwait(false);
-        var claimed = await deliveries.ClaimAsync(queued.Id, settings.NodeId, time.GetUtcNow(), settings.Lease, ct).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"Ping delivery {queued.Id} vanished before it could be sent (service deleted?).");
+        // Queued already leased to this node: queued first and claimed after, a woken dispatcher
+        // could take the ping in between, send it itself and leave this request with nothing (a 500).
+        var claimed = await deliveries.EnqueueClaimedAsync(serviceId, DeliveryEvents.Ping, pingPayload, settings.NodeId, time.GetUtcNow(), settings.Lease, ct).ConfigureAwait(false);
 
         var sent = await sender.SendAsync(claimed, ct).ConfigureAwait(false);
         var attempt = sent.Attempt;

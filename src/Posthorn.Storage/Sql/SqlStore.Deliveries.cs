@@ -36,6 +36,19 @@ public sealed partial class SqlStore
         return delivery;
     }
 
+    public Task<ClaimedDelivery> EnqueueClaimedAsync(long serviceId, string eventName, string payload, string nodeId, DateTimeOffset now, TimeSpan lease, CancellationToken ct) =>
+        WriteAsync(async (c, tx) =>
+        {
+            var repositoryId = await SqlCommands.ScalarAsync(c, tx, "SELECT repository_id FROM post_services WHERE id = @s", ct, ("@s", serviceId)).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"There is no post service {serviceId}.");
+            var id = Guid.CreateVersion7(now);
+            await InsertDeliveryAsync(c, tx, id, serviceId, (long)repositoryId, null, eventName, payload, now, ct).ConfigureAwait(false);
+            await SqlCommands.ExecuteAsync(c, tx,
+                "UPDATE deliveries SET lease_owner = @node, lease_until = @until WHERE id = @id",
+                ct, ("@node", nodeId), ("@until", now + lease), ("@id", id)).ConfigureAwait(false);
+            return (await LoadClaimedAsync(c, tx, [id.ToString()], ct).ConfigureAwait(false))[0];
+        }, ct);
+
     public Task<IReadOnlyList<Delivery>> ListDeliveriesAsync(long serviceId, DeliveryStatus? status, int limit, Guid? beforeId, CancellationToken ct) =>
         ReadAsync<IReadOnlyList<Delivery>>(async c =>
         {

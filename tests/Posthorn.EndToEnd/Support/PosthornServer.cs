@@ -28,6 +28,9 @@ public sealed class PosthornServer : IAsyncDisposable
 
     public string? Database { get; }
 
+    /// <summary>Whether to pass --allow-private-targets (default true: tests deliver to loopback receivers). Target-safety tests turn it off.</summary>
+    public bool AllowPrivateTargets { get; init; } = true;
+
     public int Port { get; }
 
     public string BaseUrl => $"http://127.0.0.1:{Port}";
@@ -49,7 +52,7 @@ public sealed class PosthornServer : IAsyncDisposable
     {
         Directory.CreateDirectory(DataDirectory);
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])[RepoRoot.ServerDll, "serve", .. CommonArgs(), "--urls", BaseUrl, "--allow-private-targets", .. extraArgs])
+        foreach (var arg in (string[])[RepoRoot.ServerDll, "serve", .. CommonArgs(), "--urls", BaseUrl, .. (AllowPrivateTargets ? (string[])["--allow-private-targets"] : []), .. extraArgs])
         {
             start.ArgumentList.Add(arg);
         }

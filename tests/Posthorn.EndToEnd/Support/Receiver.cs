@@ -66,6 +66,30 @@ public sealed class Receiver : IAsyncDisposable
         return Requests;
     }
 
+    /// <summary>Waits (bounded) until at least <paramref name="n"/> requests matching <paramref name="match"/> have arrived; returns those.</summary>
+    public async Task<IReadOnlyList<ReceivedRequest>> WaitForAsync(Func<ReceivedRequest, bool> match, int n, TimeSpan? timeout = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var matching = received.Where(match).ToList();
+            if (matching.Count >= n)
+            {
+                return matching;
+            }
+
+            if (deadline.Elapsed > (timeout ?? TimeSpan.FromSeconds(30)))
+            {
+                throw new TimeoutException($"expected {n} matching requests, got {matching.Count} (of {received.Count} in all)");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>The port the receiver listens on.</summary>
+    public int Port => new Uri(Url).Port;
+
     public async ValueTask DisposeAsync() => await app.DisposeAsync();
 
     private async Task HandleAsync(HttpContext context)

@@ -26,11 +26,12 @@ public sealed class Site : IAsyncDisposable
 
     public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public static async Task<Site> StartAsync(string backend = "sqlite", IDictionary<string, string>? env = null)
+    /// <param name="allowPrivateTargets">False starts the server without --allow-private-targets, as an operator would by default.</param>
+    public static async Task<Site> StartAsync(string backend = "sqlite", IDictionary<string, string>? env = null, bool allowPrivateTargets = true)
     {
         var folder = new TempFolder();
         var database = await Backend.NewDatabaseAsync(backend);
-        var server = new PosthornServer(folder.Sub("data"), database, env);
+        var server = new PosthornServer(folder.Sub("data"), database, env) { AllowPrivateTargets = allowPrivateTargets };
         foreach (var (user, extra) in new[] { ("alice", ""), ("bob", ""), ("carol", ""), ("dave", ""), ("eve", ""), ("root", "--admin") })
         {
             string[] args = extra == "" ? ["user", "add", user, "--email", $"{user}@example.com"] : ["user", "add", user, "--email", $"{user}@example.com", extra];

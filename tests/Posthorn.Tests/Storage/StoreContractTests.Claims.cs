@@ -81,6 +81,22 @@ public abstract partial class StoreContractTests
         Assert.Null(await Deliveries.ClaimAsync(Guid.CreateVersion7(), "node-b", T0, Lease, Ct));
     }
 
+    // Regression: a ping queued then claimed could be taken by a woken dispatcher in between, and
+    // POST .../services/{id}/test answered 500 ("vanished before it could be sent").
+    [Fact]
+    public async Task EnqueueClaimed_Ping_IsLeasedToTheCallerAtOnce_SoNoDispatcherCanTakeIt()
+    {
+        var repository = await RepositoryAsync();
+        var service = await ServiceAsync(repository.Id);
+
+        var claimed = await Deliveries.EnqueueClaimedAsync(service.Id, DeliveryEvents.Ping, "{\"zen\":1}", "node-a", T0, Lease, Ct);
+
+        Assert.Equal(("{\"zen\":1}", DeliveryEvents.Ping, (long?)null), (claimed.Payload, claimed.Delivery.Event, claimed.Delivery.PushId));
+        Assert.Empty(await Deliveries.ClaimDueAsync("node-b", T0, Lease, 10, Ct));
+        Assert.Null(await Deliveries.ClaimAsync(claimed.Delivery.Id, "node-b", T0, Lease, Ct));
+        Assert.Single(await Deliveries.ClaimDueAsync("node-b", T0 + Lease, Lease, 10, Ct)); // an abandoned ping is still sent, once its lease expires
+    }
+
     [Fact]
     public async Task NextDueAt_IsNullWithNothingPending()
     {
