@@ -49,6 +49,13 @@ public sealed class DeliveryOptions
     /// <summary>Attempts in flight at once on this node. Default 64; 1..10000.</summary>
     public int MaxConcurrency { get; set; } = 64;
 
+    /// <summary>
+    /// Attempts of one service in flight at once on this node, so a service whose receiver hangs
+    /// cannot take every slot and hold up the others (issue 3). Default 16; 1..10000 (a value at or above
+    /// MaxConcurrency turns the limit off).
+    /// </summary>
+    public int MaxInFlightPerService { get; set; } = 16;
+
     /// <summary>Most deliveries claimed per store round trip. Default 64; 1..10000.</summary>
     public int ClaimBatch { get; set; } = 64;
 
@@ -98,6 +105,7 @@ public sealed class DeliveryOptions
         Check(PauseMax <= TimeSpan.FromDays(30), "PauseMax must be at most 30 days.");
         Check(Lease > AttemptTimeout && Lease <= TimeSpan.FromHours(1), "Lease must exceed AttemptTimeout and be at most 1 h.");
         Check(MaxConcurrency is >= 1 and <= 10_000, "MaxConcurrency must be between 1 and 10000.");
+        Check(MaxInFlightPerService is >= 1 and <= 10_000, "MaxInFlightPerService must be between 1 and 10000.");
         Check(ClaimBatch is >= 1 and <= 10_000, "ClaimBatch must be between 1 and 10000.");
         Check(StoredRequestBodyLimit is >= 0 and <= 16 << 20, "StoredRequestBodyLimit must be between 0 and 16 MiB.");
         Check(ResponseBodyLimit is >= 0 and <= 16 << 20, "ResponseBodyLimit must be between 0 and 16 MiB.");

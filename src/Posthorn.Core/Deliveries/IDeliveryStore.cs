@@ -20,7 +20,14 @@ public interface IDeliveryStore
     /// Leases up to <paramref name="max"/> pending deliveries that are due, unleased (or whose lease
     /// expired), and whose service is active, not paused and not disabled. Oldest due first.
     /// </summary>
-    Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string nodeId, DateTimeOffset now, TimeSpan lease, int max, CancellationToken ct);
+    Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string nodeId, DateTimeOffset now, TimeSpan lease, int max, CancellationToken ct) =>
+        ClaimDueAsync(nodeId, now, lease, max, ServiceShare.Unlimited, ct);
+
+    /// <summary>
+    /// As above, taking at most <see cref="ServiceShare.Remaining"/> deliveries of each service (its
+    /// oldest due ones), so one service cannot fill the claim while others wait (issue 3).
+    /// </summary>
+    Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string nodeId, DateTimeOffset now, TimeSpan lease, int max, ServiceShare share, CancellationToken ct);
 
     /// <summary>Leases one delivery now, whatever its due time or its service's state (test pings sent inline).</summary>
     Task<ClaimedDelivery?> ClaimAsync(Guid deliveryId, string nodeId, DateTimeOffset now, TimeSpan lease, CancellationToken ct);

@@ -11,7 +11,8 @@ namespace Posthorn.Delivery.Dispatching;
 /// <summary>
 /// Drains the durable queue: claims due deliveries, keeps up to MaxConcurrency sends in flight and
 /// refills slots as they free up (never waiting for a whole batch, so one hanging receiver holds one
-/// slot, not the node), hands finished attempts to a batching <see cref="SettlementWriter"/>, and
+/// slot, not the node), leases no service more than MaxInFlightPerService at once (so a service with a
+/// hanging receiver and a deep backlog cannot take every slot either: issue 3), hands finished attempts to a batching <see cref="SettlementWriter"/>, and
 /// sleeps on <see cref="IDeliveryWakeup"/> until the next due time (at most MaxIdle, so expiring pauses
 /// and other nodes' retries are noticed). Store errors are logged and retried; they never stop the host.
 /// </summary>
@@ -28,6 +29,7 @@ public sealed class DeliveryDispatcher : BackgroundService
     private readonly ILogger<DeliveryDispatcher> logger;
     private readonly SettlementWriter writer;
     private readonly ConcurrentDictionary<Guid, Task> inFlight = new();
+    private readonly Dictionary<long, int> inFlightByService = []; // guarded by itself
     private readonly SemaphoreSlim slotFreed = new(0);
 
     public DeliveryDispatcher(
@@ -74,6 +76,11 @@ public sealed class DeliveryDispatcher : BackgroundService
     {
         while (!stopping.IsCancellationRequested)
         {
+            // Completions so far are already counted below; only later ones should end an idle wait.
+            while (slotFreed.Wait(0))
+            {
+            }
+
             var free = options.MaxConcurrency - inFlight.Count;
             if (free <= 0)
             {
@@ -85,7 +92,7 @@ public sealed class DeliveryDispatcher : BackgroundService
             IReadOnlyList<ClaimedDelivery> claimed;
             try
             {
-                claimed = await store.ClaimDueAsync(options.NodeId, time.GetUtcNow(), options.Lease, wanted, stopping).ConfigureAwait(false);
+                claimed = await store.ClaimDueAsync(options.NodeId, time.GetUtcNow(), options.Lease, wanted, CurrentShare(), stopping).ConfigureAwait(false);
             }
             catch (Exception ex) when (!stopping.IsCancellationRequested)
             {
@@ -96,6 +103,11 @@ public sealed class DeliveryDispatcher : BackgroundService
 
             foreach (var delivery in claimed)
             {
+                lock (inFlightByService)
+                {
+                    inFlightByService[delivery.Service.Id] = inFlightByService.GetValueOrDefault(delivery.Service.Id) + 1;
+                }
+
                 inFlight[delivery.Delivery.Id] = SendAsync(delivery, stopping);
             }
 
@@ -124,6 +136,19 @@ public sealed class DeliveryDispatcher : BackgroundService
         finally
         {
             inFlight.TryRemove(claimed.Delivery.Id, out _);
+            lock (inFlightByService)
+            {
+                var left = inFlightByService[claimed.Service.Id] - 1;
+                if (left == 0)
+                {
+                    inFlightByService.Remove(claimed.Service.Id);
+                }
+                else
+                {
+                    inFlightByService[claimed.Service.Id] = left;
+                }
+            }
+
             slotFreed.Release();
         }
     }
@@ -156,7 +181,21 @@ public sealed class DeliveryDispatcher : BackgroundService
 
         if (wait > TimeSpan.Zero)
         {
-            await wakeup.WaitAsync(wait, stopping).ConfigureAwait(false);
+            // A freed slot also ends the wait: the due deliveries left behind may belong to a service
+            // that was at its MaxInFlightPerService share and may now have another go.
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            var freed = slotFreed.WaitAsync(waiting.Token);
+            await Task.WhenAny(wakeup.WaitAsync(wait, waiting.Token), freed).ConfigureAwait(false);
+            await waiting.CancelAsync().ConfigureAwait(false);
+            stopping.ThrowIfCancellationRequested();
+        }
+    }
+
+    private ServiceShare CurrentShare()
+    {
+        lock (inFlightByService)
+        {
+            return new ServiceShare(options.MaxInFlightPerService, new Dictionary<long, int>(inFlightByService));
         }
     }
 }

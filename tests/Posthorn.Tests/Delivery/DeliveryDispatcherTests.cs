@@ -100,6 +100,63 @@ public sealed class DeliveryDispatcherTests
         Assert.Equal(ids.Select(i => i.ToString()).Order(), receiver.Requests.Select(r => r.Headers["X-Posthorn-Delivery"]).Order());
     }
 
+    // Issue 3: with more queued deliveries than MaxConcurrency, a hanging service used to fill every slot.
+    [Fact]
+    public async Task Dispatch_HangingServiceWithDeepBacklog_HealthyServiceDeliveredPromptly()
+    {
+        await using var harness = await DispatchHarness.StartAsync();
+        await using var hangingReceiver = await LoopbackReceiver.StartAsync(c => Task.Delay(Timeout.Infinite, c.RequestAborted));
+        await using var healthy = await LoopbackReceiver.StartAsync();
+        var hanging = await harness.ServiceAsync(hangingReceiver.Url);
+        var good = await harness.ServiceAsync(healthy.Url);
+        await harness.EnqueueAsync(hanging, 100);
+        var goodId = (await harness.EnqueueAsync(good, 1)).Single();
+
+        var watch = Stopwatch.StartNew();
+        await harness.StartDispatcherAsync("node-a", new()
+        {
+            ["Delivery:AttemptTimeout"] = "00:00:10",
+            ["Delivery:MaxConcurrency"] = "16",
+            ["Delivery:MaxInFlightPerService"] = "4",
+        });
+
+        await DispatchHarness.EventuallyAsync(() => Task.FromResult(!healthy.Requests.IsEmpty), Patience, "the healthy service's delivery");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"healthy delivery took {watch.Elapsed} behind a hanging service's backlog");
+        Assert.Equal(goodId.ToString(), Assert.Single(healthy.Requests).Headers["X-Posthorn-Delivery"]);
+        await Task.Delay(300);
+        Assert.Equal(4, hangingReceiver.Requests.Count); // its share, no more, while its attempts hang
+    }
+
+    [Fact]
+    public async Task Dispatch_OneServiceBacklog_KeepsItsShareInFlightUntilDrained()
+    {
+        await using var harness = await DispatchHarness.StartAsync();
+        var inFlight = 0;
+        var peak = 0;
+        await using var receiver = await LoopbackReceiver.StartAsync(async c =>
+        {
+            var now = Interlocked.Increment(ref inFlight);
+            InterlockedMax(ref peak, now);
+            await Task.Delay(20);
+            Interlocked.Decrement(ref inFlight);
+        });
+        var service = await harness.ServiceAsync(receiver.Url);
+        var ids = await harness.EnqueueAsync(service, 60);
+
+        await harness.StartDispatcherAsync("node-a", new() { ["Delivery:MaxInFlightPerService"] = "3" });
+
+        await DispatchHarness.EventuallyAsync(() => Task.FromResult(receiver.Requests.Count >= ids.Count), Patience, "every delivery");
+        Assert.InRange(peak, 1, 3);
+
+        static void InterlockedMax(ref int target, int value)
+        {
+            int seen;
+            while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
+            {
+            }
+        }
+    }
+
     [Fact]
     public async Task Dispatch_LeaseOfDeadNodeExpires_AnotherDispatcherDelivers()
     {

@@ -29,6 +29,16 @@ public sealed class DeliveryOptionsTests
         Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2)], options.EffectiveRetrySchedule);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("10001")]
+    public void Bind_MaxInFlightPerServiceOutOfRange_FailsValidation(string value)
+    {
+        using var provider = Deliveries.Provider(new Dictionary<string, string?> { ["Delivery:MaxInFlightPerService"] = value });
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<DeliveryOptions>>().Value);
+        Assert.Contains("Delivery:MaxInFlightPerService", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Bind_InvalidValue_FailsValidationWithItsName()
     {

@@ -39,6 +39,46 @@ public abstract partial class StoreContractTests
         Assert.Equal(deliveryId, reclaimed.Delivery.Id);
     }
 
+    [Fact]
+    public async Task ClaimDue_WithServiceShare_TakesEachServicesOldestUpToWhatIsLeftOfItsShare()
+    {
+        var repository = await RepositoryAsync();
+        var busy = await ServiceAsync(repository.Id, url: "https://busy.example.com/hook");
+        var idle = await ServiceAsync(repository.Id, url: "https://idle.example.com/hook");
+        for (var i = 0; i < 5; i++)
+        {
+            await Storage.Pushes.RecordPushAsync(PushOf(repository.Id, T0.AddSeconds(i)), Ct);
+        }
+
+        var share = new ServiceShare(3, new Dictionary<long, int> { [busy.Id] = 1 });
+        var claimed = await Deliveries.ClaimDueAsync("node-a", T0.AddMinutes(1), Lease, 10, share, Ct);
+
+        var busyClaimed = claimed.Where(c => c.Service.Id == busy.Id).Select(c => c.Delivery.CreatedAt).ToList();
+        var idleClaimed = claimed.Where(c => c.Service.Id == idle.Id).Select(c => c.Delivery.CreatedAt).ToList();
+        Assert.Equal([T0, T0.AddSeconds(1)], busyClaimed);
+        Assert.Equal([T0, T0.AddSeconds(1), T0.AddSeconds(2)], idleClaimed);
+        Assert.Equal(5, (await Deliveries.ClaimDueAsync("node-a", T0.AddMinutes(1), Lease, 10, Ct)).Count); // the rest, unlimited
+    }
+
+    [Fact]
+    public async Task ClaimDue_ServiceAtItsShare_IsSkipped_SoANewerDeliveryOfAnotherServiceIsClaimed()
+    {
+        var repository = await RepositoryAsync();
+        var hanging = await ServiceAsync(repository.Id, url: "https://hanging.example.com/hook");
+        for (var i = 0; i < 20; i++)
+        {
+            await Deliveries.EnqueueAsync(hanging.Id, DeliveryEvents.Ping, "{}", T0.AddSeconds(i), Ct);
+        }
+
+        var other = await ServiceAsync(repository.Id, url: "https://other.example.com/hook");
+        var newest = await Deliveries.EnqueueAsync(other.Id, DeliveryEvents.Ping, "{}", T0.AddMinutes(1), Ct);
+
+        var share = new ServiceShare(4, new Dictionary<long, int> { [hanging.Id] = 4 });
+        var claimed = Assert.Single(await Deliveries.ClaimDueAsync("node-a", T0.AddMinutes(2), Lease, 2, share, Ct));
+
+        Assert.Equal(newest.Id, claimed.Delivery.Id);
+    }
+
     [Theory]
     [InlineData("paused")]
     [InlineData("disabled")]

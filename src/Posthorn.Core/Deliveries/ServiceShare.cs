@@ -1,0 +1,30 @@
+namespace Posthorn.Core.Deliveries;
+
+/// <summary>
+/// How many more deliveries of each service one claim may lease, so that a service whose receiver
+/// hangs holds at most <see cref="MaxPerService"/> of a node's in-flight slots and never blocks the
+/// other services' deliveries (issue 3). Immutable; thread-safe.
+/// </summary>
+public sealed class ServiceShare
+{
+    /// <summary>No per-service limit: a claim takes the oldest due deliveries whatever their service.</summary>
+    public static readonly ServiceShare Unlimited = new(int.MaxValue, new Dictionary<long, int>());
+
+    public ServiceShare(int maxPerService, IReadOnlyDictionary<long, int> inFlight)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPerService, 1);
+        ArgumentNullException.ThrowIfNull(inFlight);
+        MaxPerService = maxPerService;
+        InFlight = inFlight;
+    }
+
+    /// <summary>Most deliveries of one service in flight at once on this node.</summary>
+    public int MaxPerService { get; }
+
+    /// <summary>Deliveries of each service already in flight on this node (services absent have none).</summary>
+    public IReadOnlyDictionary<long, int> InFlight { get; }
+
+    /// <summary>How many more deliveries of <paramref name="serviceId"/> may be claimed now (never negative).</summary>
+    public int Remaining(long serviceId) =>
+        Math.Max(0, MaxPerService - (InFlight.TryGetValue(serviceId, out var busy) ? busy : 0));
+}
