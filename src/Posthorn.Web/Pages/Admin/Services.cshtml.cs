@@ -41,7 +41,7 @@ public sealed class ServicesModel(IPostServiceStore store) : RepositoryPageModel
         {
             var settings = PostServiceSettingsRules.Validate(Form.Url, Form.Format, Form.Active, string.IsNullOrWhiteSpace(Form.Secret) ? [] : [Form.Secret]);
             var service = await store.CreateServiceAsync(Repository.Id, settings, Now, HttpContext.RequestAborted);
-            return Redirect($"{ServicesPath}/{service.Id}?created=1");
+            return Redirect($"{ServicesPath}/{service.Id}?created=true");
         }
         catch (ValidationException e)
         {
