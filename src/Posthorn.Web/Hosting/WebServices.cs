@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Posthorn.Web.Api;
 using Posthorn.Web.Auth;
 using Posthorn.Web.Git;
+using Posthorn.Web.Pages;
 using Posthorn.Web.PostServices;
 
 namespace Posthorn.Web.Hosting;
@@ -60,6 +61,7 @@ public static class WebServices
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPosthornApi();
         app.MapGitSmartHttp();
+        app.MapPageAssets();
         app.MapRazorPages();
         return app;
     }

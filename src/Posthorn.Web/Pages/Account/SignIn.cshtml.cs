@@ -1,0 +1,60 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using Posthorn.Web.Accounts;
+using Posthorn.Web.Auth;
+
+namespace Posthorn.Web.Pages.Account;
+
+/// <summary>Cookie sign-in; failures count towards the same <see cref="SignInThrottle"/> lock-out as Basic auth.</summary>
+public sealed class SignInModel(Authenticator authenticator, SignInThrottle throttle) : PageModel
+{
+    [BindProperty]
+    public string? Username { get; set; }
+
+    [BindProperty]
+    public string? Password { get; set; }
+
+    [BindProperty(SupportsGet = true)]
+    public string? ReturnUrl { get; set; }
+
+    public string? Error { get; private set; }
+
+    public void OnGet()
+    {
+    }
+
+    public async Task<IActionResult> OnPostAsync()
+    {
+        var username = Username?.Trim() ?? "";
+        var client = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "";
+        if (username.Length == 0 || string.IsNullOrEmpty(Password))
+        {
+            Error = "Enter your username and password.";
+            return Page();
+        }
+
+        if (throttle.IsLockedOut(username, client))
+        {
+            Error = "Too many failed sign-ins for this account; wait a few minutes and try again.";
+            return Page();
+        }
+
+        var account = await authenticator.AuthenticateAsync(username, Password, HttpContext.RequestAborted);
+        if (account is null)
+        {
+            throttle.RecordFailure(username, client);
+            Error = "Wrong username or password.";
+            return Page();
+        }
+
+        throttle.RecordSuccess(username, client);
+        var identity = new ClaimsIdentity(AccountClaims.For(account), CookieAuthenticationDefaults.AuthenticationScheme, ClaimTypes.Name, ClaimTypes.Role);
+        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+
+        // Only local return URLs: an open redirect after sign-in is a phishing aid.
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
+    }
+}

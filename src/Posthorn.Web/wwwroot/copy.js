@@ -1,0 +1,17 @@
+// Copy buttons: <button data-copy="input-id">. Clipboard API where the page is a secure context,
+// select-and-execCommand otherwise (plain http on a LAN address is not a secure context).
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("button[data-copy]");
+  if (!button) return;
+  const field = document.getElementById(button.dataset.copy);
+  if (!field) return;
+  try {
+    await navigator.clipboard.writeText(field.value);
+  } catch {
+    field.select();
+    document.execCommand("copy");
+  }
+  const label = button.textContent;
+  button.textContent = "Copied";
+  setTimeout(() => { button.textContent = label; }, 1500);
+});

@@ -1,0 +1,108 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Posthorn.EndToEnd.Support;
+
+namespace Posthorn.EndToEnd.Browser;
+
+/// <summary>
+/// The seed's workflow in a real browser: sign in, create a repository, Admin → Services, add the
+/// POST URL, save, push with git, see the delivery and the receiver's response, redeliver, test.
+/// One test because each step needs the previous one; each step asserts what a person would see.
+/// </summary>
+public sealed partial class SeedWorkflowTests(BrowserSite fixture) : IClassFixture<BrowserSite>
+{
+    [Fact]
+    public async Task SeedWorkflow_AddServicePushAndRedeliver_ShowsEveryAttempt()
+    {
+        var page = await fixture.PageAsync("alice");
+        await BrowserSite.ScreenshotAsync(page, "repositories-empty");
+
+        // Create a repository through the form.
+        await page.GetByRole(AriaRole.Link, new() { Name = "New repository" }).First.ClickAsync();
+        await page.GetByLabel("Slug").FillAsync("hooked");
+        await page.GetByLabel("Display name").FillAsync("Hooked project");
+        await BrowserSite.ScreenshotAsync(page, "new-repository");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Create repository" }).ClickAsync();
+        await page.WaitForURLAsync(fixture.BaseUrl + "/alice/hooked");
+        Assert.Equal(fixture.Site.Server.GitUrl("alice", "hooked").Replace(fixture.BaseUrl, "", StringComparison.Ordinal), new Uri(await page.Locator("#clone-url").InputValueAsync()).AbsolutePath);
+
+        // Admin → Services → add POST service → URL → Save settings.
+        await page.GetByRole(AriaRole.Link, new() { Name = "Admin: Services" }).ClickAsync();
+        await page.GetByLabel("URL", new() { Exact = true }).FillAsync(fixture.Receiver.Url + "/hook");
+        await BrowserSite.ScreenshotAsync(page, "services-empty");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+        await page.WaitForURLAsync(ServicePattern());
+        var servicePage = page.Url.Split('?')[0];
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("POST service saved");
+
+        // Push with real git; the delivery appears with the receiver's answer.
+        var work = await fixture.Site.Git.InitWithCommitsAsync(Path.Combine(fixture.Site.Folder.Path, "hooked-work"), "README", "src/app.txt");
+        await fixture.Site.Git.RunAsync(work, "push", fixture.Site.Url("hooked"), "main");
+        await fixture.Receiver.WaitForAsync(1);
+        var row = page.Locator("tbody tr").Filter(new() { HasText = "push" });
+        await ReloadUntilAsync(page, row.First, "succeeded");
+        await BrowserSite.ScreenshotAsync(page, "service");
+
+        await row.First.GetByRole(AriaRole.Link).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("response-status").First).ToHaveTextAsync("200");
+        await Assertions.Expect(page.GetByTestId("response-body").First).ToHaveTextAsync("received");
+        var deliveryId = await page.GetByTestId("delivery-id").TextContentAsync();
+        Assert.Equal(deliveryId, fixture.Receiver.Requests[0].Header("X-Posthorn-Delivery"));
+        await BrowserSite.ScreenshotAsync(page, "delivery");
+
+        // Redeliver: a second attempt on the same delivery, with the same id sent to the receiver.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Redeliver" }).ClickAsync();
+        await fixture.Receiver.WaitForAsync(2);
+        await Assertions.Expect(page.GetByTestId("delivery-id")).ToHaveTextAsync(deliveryId!);
+        await ReloadUntilAsync(page, page.GetByTestId("attempt-count"), "2");
+        await Assertions.Expect(page.GetByTestId("attempt")).ToHaveCountAsync(2);
+        Assert.Equal(deliveryId, fixture.Receiver.Requests[1].Header("X-Posthorn-Delivery"));
+        await BrowserSite.ScreenshotAsync(page, "delivery-redelivered");
+
+        // Test sends a ping and shows the result inline.
+        await page.GotoAsync(servicePage);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Test (send a ping)" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("test-result")).ToContainTextAsync("Ping delivered");
+        await Assertions.Expect(page.GetByTestId("test-result")).ToContainTextAsync("HTTP 200");
+        await BrowserSite.ScreenshotAsync(page, "service-tested");
+
+        // The repository page shows the push: who, refs, commits.
+        await page.GotoAsync("/alice/hooked");
+        await Assertions.Expect(page.Locator("tbody tr").First).ToContainTextAsync("alice");
+        await Assertions.Expect(page.Locator("tbody tr").First).ToContainTextAsync("main");
+        // HEAD of the bare repository as created (git's init.defaultBranch), whichever branch was pushed.
+        Assert.Contains((await page.GetByTestId("default-branch").TextContentAsync())?.Trim(), new[] { "main", "master" });
+        await BrowserSite.ScreenshotAsync(page, "repository");
+
+        await page.GotoAsync("/");
+        await BrowserSite.ScreenshotAsync(page, "repositories");
+        await page.GotoAsync("/alice/hooked/admin/services");
+        await BrowserSite.ScreenshotAsync(page, "services");
+
+        // The same page at phone width stays usable: no horizontal page scroll.
+        var phone = await fixture.PageAsync("alice", width: 375);
+        await phone.GotoAsync("/alice/hooked/admin/services");
+        Assert.True(await phone.EvaluateAsync<bool>("document.documentElement.scrollWidth <= window.innerWidth + 1"));
+        await BrowserSite.ScreenshotAsync(phone, "services-phone");
+    }
+
+    [GeneratedRegex(@"/alice/hooked/admin/services/\d+(\?.*)?$")]
+    private static partial Regex ServicePattern();
+
+    /// <summary>Deliveries settle in the background just after the receiver answers; reload until the page shows it (bounded).</summary>
+    private static async Task ReloadUntilAsync(IPage page, ILocator locator, string text)
+    {
+        for (var i = 0; i < 50; i++)
+        {
+            await page.ReloadAsync();
+            if ((await locator.CountAsync()) > 0 && (await locator.TextContentAsync())?.Contains(text, StringComparison.Ordinal) == true)
+            {
+                break;
+            }
+
+            await Task.Delay(200);
+        }
+
+        await Assertions.Expect(locator).ToContainTextAsync(text);
+    }
+}
