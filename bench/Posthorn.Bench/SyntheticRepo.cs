@@ -24,7 +24,7 @@ public static class SyntheticRepo
             for (var i = 1; i <= commits; i++)
             {
                 var author = $"Dev {i % 7} <dev{i % 7}@example.com> {start + (i * 60)} +0100";
-                var message = $"Change {i}: adjust module {i % files}\n\nBody line for commit {i}.\n";
+                var message = $"Change {i}: adjust module {i % files}\n\nBody line for commit {i} (history {seed}).\n";
                 var header = new StringBuilder()
                     .Append($"commit refs/heads/main\nmark :{i}\nauthor {author}\ncommitter {author}\n")
                     .Append($"data {Encoding.UTF8.GetByteCount(message)}\n{message}");
