@@ -10,7 +10,8 @@ public static class SyntheticRepo
     /// <paramref name="files"/> small text files, and, when <paramref name="blobBytes"/> &gt; 0,
     /// adds a file of that many random (incompressible) bytes. Returns the commit ids, oldest first.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> CreateAsync(string gitDirectory, int commits, int files = 100, int blobBytes = 0, int seed = 1)
+    /// <param name="packPerCommit">Checkpoint after every commit, so each commit's new objects are a pack of their own (see <see cref="PacksByCommitAsync"/>).</param>
+    public static async Task<IReadOnlyList<string>> CreateAsync(string gitDirectory, int commits, int files = 100, int blobBytes = 0, int seed = 1, bool packPerCommit = false)
     {
         Directory.CreateDirectory(gitDirectory);
         await Shell.GitAsync(gitDirectory, "init", "-q", "--bare", "-b", "main");
@@ -45,6 +46,10 @@ public static class SyntheticRepo
                 }
 
                 await writer.WriteAsync("\n"u8.ToArray());
+                if (packPerCommit)
+                {
+                    await writer.WriteAsync("checkpoint\n\n"u8.ToArray());
+                }
             }
 
             await writer.FlushAsync();
@@ -60,5 +65,32 @@ public static class SyntheticRepo
 
         File.Delete(marks);
         return ids;
+    }
+
+    /// <summary>
+    /// After <see cref="CreateAsync"/> with packPerCommit: each pack file's bytes by the commit it
+    /// holds, read from the pack indexes (v2: magic, version, 256-entry fan-out, then the sorted ids).
+    /// Self-contained packs, ready to be the body of a receive-pack request.
+    /// </summary>
+    public static async Task<Dictionary<string, byte[]>> PacksByCommitAsync(string gitDirectory, IReadOnlyCollection<string> commits)
+    {
+        var wanted = commits.ToHashSet(StringComparer.Ordinal);
+        var packs = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var index in Directory.EnumerateFiles(Path.Combine(gitDirectory, "objects", "pack"), "*.idx"))
+        {
+            var bytes = await File.ReadAllBytesAsync(index);
+            var count = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(8 + (255 * 4)));
+            for (var i = 0; i < count; i++)
+            {
+                var id = Convert.ToHexStringLower(bytes, 8 + (256 * 4) + (i * 20), 20);
+                if (wanted.Contains(id))
+                {
+                    packs[id] = await File.ReadAllBytesAsync(Path.ChangeExtension(index, ".pack"));
+                    break;
+                }
+            }
+        }
+
+        return packs;
     }
 }
