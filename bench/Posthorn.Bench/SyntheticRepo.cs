@@ -80,13 +80,14 @@ public static class SyntheticRepo
         {
             var bytes = await File.ReadAllBytesAsync(index);
             var count = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(bytes.AsSpan(8 + (255 * 4)));
+            byte[]? pack = null;
             for (var i = 0; i < count; i++)
             {
                 var id = Convert.ToHexStringLower(bytes, 8 + (256 * 4) + (i * 20), 20);
                 if (wanted.Contains(id))
                 {
-                    packs[id] = await File.ReadAllBytesAsync(Path.ChangeExtension(index, ".pack"));
-                    break;
+                    pack ??= await File.ReadAllBytesAsync(Path.ChangeExtension(index, ".pack"));
+                    packs[id] = pack; // several commits in one pack share the array; callers check
                 }
             }
         }
