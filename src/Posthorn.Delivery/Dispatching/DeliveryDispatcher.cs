@@ -32,6 +32,9 @@ public sealed class DeliveryDispatcher : BackgroundService
     private readonly Dictionary<long, int> inFlightByService = []; // guarded by itself
     private readonly SemaphoreSlim slotFreed = new(0);
 
+    /// <summary>Free slots worth a claim round trip while sends are in flight: a quarter of the batch, at least one.</summary>
+    private int RefillThreshold => Math.Max(1, Math.Min(options.ClaimBatch, options.MaxConcurrency) / 4);
+
     public DeliveryDispatcher(
         IDeliveryStore store, IPostServiceStore services, PostSender sender, IDeliveryWakeup wakeup, SettlementPlanner planner,
         ServiceHealthPolicy health, Random random, TimeProvider time, IOptions<DeliveryOptions> options, ILogger<DeliveryDispatcher> logger)
@@ -81,8 +84,11 @@ public sealed class DeliveryDispatcher : BackgroundService
             {
             }
 
+            // Under load, refill in batches: claiming one row per freed slot turns every finished
+            // send into a claim round trip that contends with the settlement writes (issue 6's
+            // throughput bench on SQLite). Idle nodes still claim at once: nothing is in flight.
             var free = options.MaxConcurrency - inFlight.Count;
-            if (free <= 0)
+            if (free <= 0 || (free < RefillThreshold && !inFlight.IsEmpty))
             {
                 await slotFreed.WaitAsync(stopping).ConfigureAwait(false);
                 continue;
