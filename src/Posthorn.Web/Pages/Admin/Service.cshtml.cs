@@ -75,18 +75,7 @@ public sealed class ServiceModel(IPostServiceStore store, IDeliveryStore deliver
         }
 
         var account = await HttpContext.GetAccountAsync();
-        var started = Now;
-        try
-        {
-            TestResult = await operations.TestAsync(Service, account!.Username, HttpContext.RequestAborted);
-        }
-        catch (InvalidOperationException)
-        {
-            // The background dispatcher can claim the queued ping before ServiceTester does (it is due
-            // at once and the service is active); it is then sent anyway, so show that delivery instead.
-            TestResult = await WaitForPingAsync(started);
-            Message = TestResult is null ? "The ping was queued and is being sent in the background; see Recent deliveries." : null;
-        }
+        TestResult = await operations.TestAsync(Service, account!.Username, HttpContext.RequestAborted);
 
         return await ReloadAsync();
     }
@@ -147,23 +136,6 @@ public sealed class ServiceModel(IPostServiceStore store, IDeliveryStore deliver
         return Page();
     }
 
-    private async Task<DeliveryDetail?> WaitForPingAsync(DateTimeOffset since)
-    {
-        var time = HttpContext.RequestServices.GetRequiredService<TimeProvider>();
-        for (var i = 0; i < 100; i++)
-        {
-            var ping = (await deliveries.ListDeliveriesAsync(Service.Id, null, 10, null, HttpContext.RequestAborted))
-                .FirstOrDefault(d => d.Event == DeliveryEvents.Ping && d.CreatedAt >= since.AddSeconds(-1) && d.AttemptCount > 0);
-            if (ping is not null)
-            {
-                return await deliveries.FindDeliveryAsync(Service.Id, ping.Id, HttpContext.RequestAborted);
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(100), time, HttpContext.RequestAborted);
-        }
-
-        return null;
-    }
 
     public string DeliveryPath(Guid deliveryId) => $"{ServicesPath}/{Service.Id}/deliveries/{deliveryId}";
 }
