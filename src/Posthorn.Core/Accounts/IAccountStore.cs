@@ -19,7 +19,7 @@ public interface IAccountStore
 
     Task<AccessToken> CreateTokenAsync(long accountId, string name, string prefix, string tokenHash, DateTimeOffset now, CancellationToken ct);
 
-    /// <summary>Finds the live token with this hash and its account, and stamps its last use.</summary>
+    /// <summary>Finds the live token with this hash and its account, and stamps its last use (to the minute: no write per request).</summary>
     Task<(Account Account, AccessToken Token)?> UseTokenAsync(string tokenHash, DateTimeOffset now, CancellationToken ct);
 
     Task<IReadOnlyList<AccessToken>> ListTokensAsync(long accountId, CancellationToken ct);

@@ -13,20 +13,31 @@ public sealed partial class SqlStore
             return new AccessToken(id, accountId, name, prefix, DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds()), null);
         }, ct);
 
-    public Task<(Account Account, AccessToken Token)?> UseTokenAsync(string tokenHash, DateTimeOffset now, CancellationToken ct) =>
-        WriteAsync<(Account, AccessToken)?>(async (c, tx) =>
-        {
-            var updated = await SqlCommands.ExecuteAsync(c, tx, "UPDATE access_tokens SET last_used_at = @now WHERE token_hash = @h", ct, ("@now", now), ("@h", tokenHash)).ConfigureAwait(false);
-            if (updated == 0)
-            {
-                return null;
-            }
+    /// <summary>How stale "last used" may get: stamping every git request would turn each fetch into a write transaction.</summary>
+    public static readonly TimeSpan LastUseResolution = TimeSpan.FromMinutes(1);
 
-            var rows = await SqlCommands.ListAsync(c, tx,
-                $"SELECT {AccountColumns}, {TokenColumns} FROM access_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = @h",
-                r => (ReadAccount(r), ReadToken(r, 6)), ct, ("@h", tokenHash)).ConfigureAwait(false);
-            return rows.Count == 0 ? null : rows[0];
-        }, ct);
+    public async Task<(Account Account, AccessToken Token)?> UseTokenAsync(string tokenHash, DateTimeOffset now, CancellationToken ct)
+    {
+        var rows = await ReadAsync(c => SqlCommands.ListAsync(c, null,
+            $"SELECT {AccountColumns}, {TokenColumns} FROM access_tokens t JOIN accounts a ON a.id = t.account_id WHERE t.token_hash = @h",
+            r => (ReadAccount(r), ReadToken(r, 6)), ct, ("@h", tokenHash)), ct).ConfigureAwait(false);
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+
+        var (account, token) = rows[0];
+        if (token.LastUsedAt is { } last && now - last < LastUseResolution)
+        {
+            return (account, token);
+        }
+
+        // Conditional, so concurrent requests with the same token stamp it once.
+        await WriteAsync(async (c, tx) => await SqlCommands.ExecuteAsync(c, tx,
+            "UPDATE access_tokens SET last_used_at = @now WHERE token_hash = @h AND (last_used_at IS NULL OR last_used_at < @stale)",
+            ct, ("@now", now), ("@h", tokenHash), ("@stale", now - LastUseResolution)).ConfigureAwait(false), ct).ConfigureAwait(false);
+        return (account, token with { LastUsedAt = now });
+    }
 
     public async Task<IReadOnlyList<AccessToken>> ListTokensAsync(long accountId, CancellationToken ct) =>
         await ReadAsync(c => SqlCommands.ListAsync(c, null, $"SELECT {TokenColumns} FROM access_tokens t WHERE t.account_id = @a ORDER BY t.id", r => ReadToken(r), ct, ("@a", accountId)), ct).ConfigureAwait(false);

@@ -69,6 +69,22 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task UseToken_StampsLastUseAtMostOncePerResolution()
+    {
+        var alice = await AccountAsync();
+        await Storage.Accounts.CreateTokenAsync(alice.Id, "ci", "ph_abc", "hash-1", T0, Ct);
+        await Storage.Accounts.UseTokenAsync("hash-1", T0.AddHours(1), Ct);
+
+        await Storage.Accounts.UseTokenAsync("hash-1", T0.AddHours(1).AddSeconds(30), Ct);
+        var soon = (await Storage.Accounts.ListTokensAsync(alice.Id, Ct)).Single();
+        await Storage.Accounts.UseTokenAsync("hash-1", T0.AddHours(2), Ct);
+        var later = (await Storage.Accounts.ListTokensAsync(alice.Id, Ct)).Single();
+
+        Assert.Equal(T0.AddHours(1), soon.LastUsedAt);
+        Assert.Equal(T0.AddHours(2), later.LastUsedAt);
+    }
+
+    [Fact]
     public async Task CreateToken_SameHashTwice_ThrowsConflict()
     {
         var alice = await AccountAsync();
