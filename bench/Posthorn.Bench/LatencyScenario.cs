@@ -83,6 +83,7 @@ public static partial class LatencyScenario
         var window = TimeSpan.FromSeconds(total / rate) + TimeSpan.FromSeconds(2);
 
         Console.WriteLine($"  pushing {total} times at {rate}/s over {Repositories} repositories…");
+        var cpuBefore = ProcessCpu.Read();
         var loops = Enumerable.Range(0, Repositories).Select(r => Task.Run(async () =>
         {
             var (slug, ids, packs) = chains[r];
@@ -124,6 +125,8 @@ public static partial class LatencyScenario
         })).ToList();
         await Task.WhenAll(loops);
         var pushSeconds = clock.Elapsed.TotalSeconds;
+        var cpu = ProcessCpu.Read() - cpuBefore;
+        var pushesSent = accepted.Count + failures + Math.Min(warmup, total);
 
         // Give the last deliveries a moment to land.
         var deadline = Stopwatch.StartNew();
@@ -156,7 +159,8 @@ public static partial class LatencyScenario
         baseline.Sort();
         var note = $"{accepted.Count} pushes measured in {pushSeconds:0.#} s (window {window.TotalSeconds:0} s), " +
             $"{failures} failed, {missing} POSTs missing, {early} POSTs arrived before the push response was read; " +
-            $"push request itself p50 {Percentiles.Of(pushDurations, 50):0.#} ms, push start→POST p50 {Percentiles.Of(fromStart, 50):0.#} ms p99 {Percentiles.Of(fromStart, 99):0.#} ms";
+            $"push request itself p50 {Percentiles.Of(pushDurations, 50):0.#} ms, push start→POST p50 {Percentiles.Of(fromStart, 50):0.#} ms p99 {Percentiles.Of(fromStart, 99):0.#} ms; " +
+            $"CPU per push: {cpu.Self.TotalMilliseconds / pushesSent:0.#} ms in this process (server, receiver and client), {cpu.Children.TotalMilliseconds / pushesSent:0.#} ms in git processes";
         Console.WriteLine($"  {note}");
         var measuredSpan = accepted.Count == 0 ? 1 : Stopwatch.GetElapsedTime(accepted.Values.Min(a => a.Started), accepted.Values.Max(a => a.Accepted)).TotalSeconds;
         var achieved = accepted.Count / measuredSpan;

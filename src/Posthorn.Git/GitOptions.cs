@@ -15,8 +15,16 @@ public sealed class GitOptions
     /// <summary>Longest wait for another process's receive-pack lock on the same repository. Default 60 s; 1 s–1 h.</summary>
     public TimeSpan ReceiveLockTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>Run <c>git gc --auto</c> on a repository after this many accepted pushes (git itself checks after every push). Default 20; 1–10000.</summary>
+    public int GcCheckEveryPushes { get; set; } = 20;
+
     public void Validate()
     {
+        if (GcCheckEveryPushes is < 1 or > 10_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(GcCheckEveryPushes), GcCheckEveryPushes, "Git:GcCheckEveryPushes must be between 1 and 10000.");
+        }
+
         if (string.IsNullOrWhiteSpace(RepositoriesRoot))
         {
             throw new ArgumentException("Git:RepositoriesRoot must be set.", nameof(RepositoriesRoot));

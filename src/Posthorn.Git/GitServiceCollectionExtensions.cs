@@ -30,6 +30,7 @@ public static class GitServiceCollectionExtensions
         services.AddSingleton<ReceivePackHandler>();
         services.AddSingleton<GitSmartHttp>();
         services.AddSingleton<BareRepositories>();
+        services.AddSingleton<Housekeeping>();
         services.AddSingleton<IPushPayloadBuilder, PushPayloadBuilder>();
         return services;
     }

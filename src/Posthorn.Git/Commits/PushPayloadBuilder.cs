@@ -24,16 +24,23 @@ public sealed partial class PushPayloadBuilder(GitRunner runner, IAccountStore a
         var log = new CommitLog(runner, request.GitDirectory);
         var excluded = new List<string>(request.TipsBeforePush);
         var listed = new List<(string Branch, LoggedCommit Commit)>();
+        var fastForwards = new HashSet<string>(StringComparer.Ordinal);
         var total = 0;
         foreach (var update in request.RefUpdates.Where(u => u.IsBranch && !u.IsDelete))
         {
-            var count = await log.CountAsync(update.NewId, excluded, ct).ConfigureAwait(false);
-            total += count;
-            var budget = Math.Min(count, limits.MaxCommits - listed.Count);
-            if (budget > 0)
+            var budget = limits.MaxCommits - listed.Count;
+            var commits = budget > 0
+                ? await log.ListAsync(update.NewId, excluded, budget, limits.MaxFilesPerCommit, ct).ConfigureAwait(false)
+                : [];
+
+            // Each git process costs milliseconds: count separately only when the list hit its budget.
+            total += commits.Count < budget ? commits.Count : await log.CountAsync(update.NewId, excluded, ct).ConfigureAwait(false);
+            listed.AddRange(commits.Select(c => (update.ShortName, c)));
+
+            // A new commit whose parent is the old tip proves the move was a fast-forward.
+            if (commits.Any(c => c.Parents.Contains(update.OldId, StringComparer.Ordinal)))
             {
-                var commits = await log.ListAsync(update.NewId, excluded, budget, limits.MaxFilesPerCommit, ct).ConfigureAwait(false);
-                listed.AddRange(commits.Select(c => (update.ShortName, c)));
+                fastForwards.Add(update.RefName);
             }
 
             // Later branches must not list this branch's commits again.
@@ -41,7 +48,7 @@ public sealed partial class PushPayloadBuilder(GitRunner runner, IAccountStore a
         }
 
         var usernames = await FindUsernamesAsync(listed.Select(l => l.Commit.AuthorEmail), ct).ConfigureAwait(false);
-        var refChanges = await new RefChanges(runner, request.GitDirectory).DescribeAsync(request.RefUpdates, ct).ConfigureAwait(false);
+        var refChanges = await new RefChanges(runner, request.GitDirectory).DescribeAsync(request.RefUpdates, fastForwards, ct).ConfigureAwait(false);
         var payload = new PushPayload(
             request.Repository,
             request.CanonUrl,

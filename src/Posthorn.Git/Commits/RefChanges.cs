@@ -7,13 +7,15 @@ namespace Posthorn.Git.Commits;
 /// <summary>Describes each ref update for the payload's additive <c>ref_changes</c>.</summary>
 internal sealed class RefChanges(GitRunner runner, string gitDirectory)
 {
-    public async Task<IReadOnlyList<PayloadRefChange>> DescribeAsync(IReadOnlyList<RefUpdate> updates, CancellationToken ct)
+    /// <param name="knownFastForwards">Refs already proven to have moved forward, which need no merge-base check.</param>
+    public async Task<IReadOnlyList<PayloadRefChange>> DescribeAsync(IReadOnlyList<RefUpdate> updates, IReadOnlySet<string> knownFastForwards, CancellationToken ct)
     {
         var changes = new List<PayloadRefChange>(updates.Count);
         foreach (var update in updates)
         {
             var type = update.IsBranch ? "branch" : update.IsTag ? "tag" : "other";
-            var action = update.IsCreate ? "created" : update.IsDelete ? "deleted" : await ClassifyMoveAsync(update, ct).ConfigureAwait(false);
+            var action = update.IsCreate ? "created" : update.IsDelete ? "deleted"
+                : knownFastForwards.Contains(update.RefName) ? "updated" : await ClassifyMoveAsync(update, ct).ConfigureAwait(false);
             changes.Add(new PayloadRefChange(update.RefName, update.ShortName, type, update.OldId, update.NewId, action));
         }
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Posthorn.Core.Pushes;
 using Posthorn.Git.Processes;
 using Posthorn.Git.Refs;
+using Posthorn.Git.Repositories;
 
 namespace Posthorn.Git.SmartHttp;
 
@@ -14,7 +15,8 @@ namespace Posthorn.Git.SmartHttp;
 /// "ok"; if recording fails the refs are put back, so no push is ever applied but unrecorded.
 /// Thread-safe; register as a singleton.
 /// </summary>
-public sealed partial class ReceivePackHandler(GitRunner runner, ReceiveLock receiveLock, RefRestorer restorer, IOptions<GitOptions> options, ILogger<ReceivePackHandler> logger)
+public sealed partial class ReceivePackHandler(
+    GitRunner runner, ReceiveLock receiveLock, RefRestorer restorer, Housekeeping housekeeping, IOptions<GitOptions> options, ILogger<ReceivePackHandler> logger)
 {
     public async Task HandleAsync(HttpContext context, string gitDirectory, Func<AcceptedPush, CancellationToken, Task> onAccepted)
     {
@@ -65,7 +67,8 @@ public sealed partial class ReceivePackHandler(GitRunner runner, ReceiveLock rec
             result = await runner.RunAsync(
                 new GitInvocation(["receive-pack", "--stateless-rpc", gitDirectory])
                 {
-                    Environment = GitSmartHttp.Environment(GitProtocolHeader.Read(context.Request)),
+                    Environment = new Dictionary<string, string>(
+                        Housekeeping.ReceivePackEnvironment.Concat(GitSmartHttp.Environment(GitProtocolHeader.Read(context.Request)) ?? [])),
                     Stdin = (stdin, ct) => RequestBody.CopyAsync(body, stdin, limit, ct),
                     Stdout = (stdout, ct) => stdout.CopyToAsync(report, ct),
                 },
@@ -97,6 +100,7 @@ public sealed partial class ReceivePackHandler(GitRunner runner, ReceiveLock rec
         if (updates.Count > 0)
         {
             await DefaultBranch.EnsureAsync(runner, gitDirectory, updates, after).ConfigureAwait(false);
+            housekeeping.PushApplied(gitDirectory);
         }
 
         if (failure is not null)

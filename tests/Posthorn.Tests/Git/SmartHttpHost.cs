@@ -38,9 +38,11 @@ public sealed class SmartHttpHost : IAsyncDisposable
 
     public BareRepositories Repositories => app.Services.GetRequiredService<BareRepositories>();
 
+    public Housekeeping Housekeeping => app.Services.GetRequiredService<Housekeeping>();
+
     public string UrlOf(string owner, string slug) => $"{BaseUrl}/{owner}/{slug}.git";
 
-    public static async Task<SmartHttpHost> StartAsync(string repositoriesRoot, long maxRequestBodyBytes = 2L << 30)
+    public static async Task<SmartHttpHost> StartAsync(string repositoriesRoot, long maxRequestBodyBytes = 2L << 30, int gcCheckEveryPushes = 20)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
@@ -49,6 +51,7 @@ public sealed class SmartHttpHost : IAsyncDisposable
         {
             ["Git:RepositoriesRoot"] = repositoriesRoot,
             ["Git:MaxRequestBodyBytes"] = maxRequestBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Git:GcCheckEveryPushes"] = gcCheckEveryPushes.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         builder.Services.AddSingleton<IAccountStore>(new EmailLookup(new Dictionary<string, string>()));
         builder.Services.AddPosthornGit(builder.Configuration);
