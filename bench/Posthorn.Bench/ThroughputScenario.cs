@@ -20,7 +20,9 @@ public static class ThroughputScenario
         "services all pointing at the loopback receiver; one delivery per service per push, payload ≈ 1.5 KB) before the real host " +
         "starts; the clock runs from host start until the store reports nothing pending (every attempt recorded and settled). " +
         "Concurrency: Delivery:MaxConcurrency (default 64). Baseline: a bare HttpClient (SocketsHttpHandler) loop with the same " +
-        "concurrency posting the same form-encoded bodies to the same receiver, N requests, no storage.";
+        "concurrency posting the same form-encoded bodies to the same receiver, N requests, no storage. Both are warmed up first " +
+        "in the same process (the bare loop with 2,000 requests, the durable path with a 2,000-delivery drain on a throwaway host), " +
+        "so neither figure includes JIT compilation.";
 
     private const int Services = 50;
 
@@ -39,7 +41,24 @@ public static class ThroughputScenario
         var bareRate = n / bare.TotalSeconds;
         Console.WriteLine($"  bare HttpClient loop: {n} POSTs in {bare.TotalSeconds:0.00} s = {bareRate:0}/s");
 
-        var server = await BenchServer.StartAsync(Path.Combine(work, "throughput-data"), new Dictionary<string, string>
+        // The durable path gets the same warm-up: a throwaway host drains a small queue first, so the
+        // measured host runs JIT-compiled code as the baseline's second loop does.
+        await DrainAsync(Path.Combine(work, "throughput-warmup"), receiver, payload, concurrency, Math.Min(2_000, n));
+        var (allReceived, drained) = await DrainAsync(Path.Combine(work, "throughput-data"), receiver, payload, concurrency, n);
+        var rate = n / drained.TotalSeconds;
+        var note = $"{n} deliveries: all POSTs received after {allReceived?.TotalSeconds ?? double.NaN:0.00} s, all settled after {drained.TotalSeconds:0.00} s " +
+            $"(receiver saw {receiver.Count}); bare loop {bare.TotalSeconds:0.00} s; concurrency {concurrency}";
+        Console.WriteLine($"  {note}");
+        return
+        [
+            new("durable deliveries/s (SQLite)", rate, "deliveries/s", bareRate, "≥ 5,000/s and ≥ 50% of the bare loop", rate >= 5_000 && rate / bareRate >= 0.5, note),
+        ];
+    }
+
+    /// <summary>Queues <paramref name="n"/> deliveries on a fresh host, starts it, and times the drain from start until every attempt is settled.</summary>
+    private static async Task<(TimeSpan? AllReceived, TimeSpan Drained)> DrainAsync(string data, Receiver receiver, string payload, int concurrency, int n)
+    {
+        var server = await BenchServer.StartAsync(data, new Dictionary<string, string>
         {
             ["Delivery:MaxConcurrency"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }, start: false);
@@ -81,15 +100,7 @@ public static class ThroughputScenario
                 await Task.Delay(20);
             }
 
-            var drained = clock.Elapsed;
-            var rate = n / drained.TotalSeconds;
-            var note = $"{n} deliveries: all POSTs received after {allReceived?.TotalSeconds ?? double.NaN:0.00} s, all settled after {drained.TotalSeconds:0.00} s " +
-                $"(receiver saw {receiver.Count}); bare loop {bare.TotalSeconds:0.00} s; concurrency {concurrency}";
-            Console.WriteLine($"  {note}");
-            return
-            [
-                new("durable deliveries/s (SQLite)", rate, "deliveries/s", bareRate, "≥ 5,000/s and ≥ 50% of the bare loop", rate >= 5_000 && rate / bareRate >= 0.5, note),
-            ];
+            return (allReceived, clock.Elapsed);
         }
     }
 

@@ -27,4 +27,34 @@ public sealed class ServiceShare
     /// <summary>How many more deliveries of <paramref name="serviceId"/> may be claimed now (never negative).</summary>
     public int Remaining(long serviceId) =>
         Math.Max(0, MaxPerService - (InFlight.TryGetValue(serviceId, out var busy) ? busy : 0));
+
+    /// <summary>Services with nothing left of their share: a claim need not look at their deliveries at all.</summary>
+    public IEnumerable<long> Full => InFlight.Keys.Where(id => Remaining(id) == 0);
+
+    /// <summary>
+    /// The first <paramref name="max"/> of <paramref name="oldestFirst"/> that keep every service within
+    /// what is left of its share; the rest wait for a later claim.
+    /// </summary>
+    public IReadOnlyList<T> Pick<T>(IEnumerable<(T Item, long ServiceId)> oldestFirst, int max)
+    {
+        ArgumentNullException.ThrowIfNull(oldestFirst);
+        var taken = new Dictionary<long, int>();
+        var picked = new List<T>();
+        foreach (var (item, serviceId) in oldestFirst)
+        {
+            if (picked.Count >= max)
+            {
+                break;
+            }
+
+            var count = taken.GetValueOrDefault(serviceId);
+            if (count < Remaining(serviceId))
+            {
+                taken[serviceId] = count + 1;
+                picked.Add(item);
+            }
+        }
+
+        return picked;
+    }
 }

@@ -199,6 +199,11 @@ public sealed class DeliveryDispatcher : BackgroundService
 
     private ServiceShare CurrentShare()
     {
+        if (options.MaxInFlightPerService >= options.MaxConcurrency)
+        {
+            return ServiceShare.Unlimited; // no service can hold more than every slot anyway
+        }
+
         lock (inFlightByService)
         {
             return new ServiceShare(options.MaxInFlightPerService, new Dictionary<long, int>(inFlightByService));
