@@ -51,6 +51,7 @@ public static class Report
             .AppendLine()
             .AppendLine("Latest output of `bench/run` (see README). Every figure is set against a baseline measured in the same run on the")
             .AppendLine("same machine, because the machine is shared and noisy: the ratio is what to compare between runs.")
+            .AppendLine("Why the bars that fall short do, and what was changed for them: [benchmark-notes.md](benchmark-notes.md).")
             .AppendLine()
             .AppendLine(CultureInfo.InvariantCulture, $"- Date: {date:yyyy-MM-dd HH:mm} UTC{(quick ? " (--quick run: smaller sizes, not the real figures)" : "")}, whole run {elapsed.TotalMinutes:0.0} min")
             .AppendLine(CultureInfo.InvariantCulture, $"- Machine: {machine}")
