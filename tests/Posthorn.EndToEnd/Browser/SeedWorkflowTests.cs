@@ -86,6 +86,51 @@ public sealed partial class SeedWorkflowTests(BrowserSite fixture) : IClassFixtu
         await BrowserSite.ScreenshotAsync(phone, "services-phone");
     }
 
+    [Fact]
+    public async Task GoneReceiver_FixedAndReEnabled_FailedDeliveriesReplayedFromTheServicePage()
+    {
+        // The receiver answers 410 Gone: the delivery fails at once and the service is disabled.
+        await fixture.Site.CreateRepositoryAsync("replayed");
+        await using var receiver = await Receiver.StartAsync();
+        receiver.Respond = (n, _) => Task.FromResult(n == 1 ? 410 : 200);
+        var created = await fixture.Site.ApiJsonAsync(HttpMethod.Post, "/api/repos/alice/replayed/services", body: new { url = receiver.Url + "/hook" });
+        var work = await fixture.Site.Git.InitWithCommitsAsync(Path.Combine(fixture.Site.Folder.Path, "replayed-work"), "README");
+        await fixture.Site.Git.RunAsync(work, "push", fixture.Site.Url("replayed"), "main");
+        var first = Assert.Single(await receiver.WaitForAsync(1));
+
+        var page = await fixture.PageAsync("alice");
+        await page.GotoAsync($"/alice/replayed/admin/services/{created.GetProperty("id").GetInt64()}");
+        await ReloadUntilAsync(page, page.GetByTestId("service-state"), "disabled");
+
+        // The status filter: the failed delivery is listed under Failed, nothing under Succeeded.
+        var filters = page.GetByRole(AriaRole.Navigation, new() { Name = "Filter deliveries by status" });
+        await filters.GetByRole(AriaRole.Link, new() { Name = "Succeeded" }).ClickAsync();
+        await Assertions.Expect(page.GetByText("No succeeded deliveries.")).ToBeVisibleAsync();
+        await filters.GetByRole(AriaRole.Link, new() { Name = "Failed" }).ClickAsync();
+        await Assertions.Expect(page.Locator("tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("tbody tr").First).ToContainTextAsync("failed");
+
+        // Fixed: re-enable, then replay every failed delivery since yesterday (the field's default).
+        await page.GetByRole(AriaRole.Button, new() { Name = "Re-enable" }).ClickAsync();
+        await Assertions.Expect(page.GetByTestId("service-state")).Not.ToHaveTextAsync("disabled");
+        await Assertions.Expect(page.GetByLabel("Failed since (UTC)")).Not.ToBeEmptyAsync();
+        await BrowserSite.ScreenshotAsync(page, "service-replay");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Redeliver failed deliveries" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("1 failed delivery queued again");
+
+        var replayed = (await receiver.WaitForAsync(2))[1];
+        Assert.Equal(first.Header("X-Posthorn-Delivery"), replayed.Header("X-Posthorn-Delivery"));
+        Assert.Equal(first.Body, replayed.Body);
+        await page.GotoAsync($"/alice/replayed/admin/services/{created.GetProperty("id").GetInt64()}?status=succeeded");
+        await ReloadUntilAsync(page, page.Locator("tbody tr").First, "succeeded");
+
+        // An empty time is refused next to the field, and nothing is queued.
+        await page.GetByLabel("Failed since (UTC)").FillAsync("");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Redeliver failed deliveries" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#redeliver-since-error")).ToContainTextAsync("Enter the time");
+        Assert.Equal(2, receiver.Requests.Count);
+    }
+
     [GeneratedRegex(@"/alice/hooked/admin/services/\d+(\?.*)?$")]
     private static partial Regex ServicePattern();
 

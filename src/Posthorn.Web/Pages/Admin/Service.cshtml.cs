@@ -10,7 +10,7 @@ using Posthorn.Web.PostServices;
 
 namespace Posthorn.Web.Pages.Admin;
 
-/// <summary>One POST service: health, edit, test ping (result inline), re-enable, delete, and its recent deliveries.</summary>
+/// <summary>One POST service: health, edit, test ping (result inline), re-enable, delete, its recent deliveries (filtered by status) and a bulk redeliver of failed ones.</summary>
 public sealed class ServiceModel(IPostServiceStore store, IDeliveryStore deliveries, PostServiceOperations operations) : RepositoryPageModel
 {
     public const int DeliveryCount = 50;
@@ -30,6 +30,14 @@ public sealed class ServiceModel(IPostServiceStore store, IDeliveryStore deliver
     public DeliveryDetail? TestResult { get; private set; }
 
     public string? Message { get; private set; }
+
+    /// <summary>The status filter of the deliveries list (?status=pending|succeeded|failed); null lists all.</summary>
+    [BindProperty(SupportsGet = true, Name = "status")]
+    public string? StatusFilter { get; set; }
+
+    /// <summary>Bulk redeliver: failed deliveries created at or after this time (UTC) are queued again.</summary>
+    [BindProperty]
+    public DateTime? RedeliverSince { get; set; }
 
     public async Task<IActionResult> OnGetAsync(string owner, string slug, long id, bool created = false)
     {
@@ -92,6 +100,27 @@ public sealed class ServiceModel(IPostServiceStore store, IDeliveryStore deliver
         return await ReloadAsync();
     }
 
+    public async Task<IActionResult> OnPostRedeliverFailedAsync(string owner, string slug, long id)
+    {
+        if (await FindAsync(owner, slug, id) is { } denied)
+        {
+            return denied;
+        }
+
+        if (RedeliverSince is not { } since)
+        {
+            Errors["RedeliverSince"] = "Enter the time (UTC) from which failed deliveries should be sent again.";
+            return await ReloadAsync();
+        }
+
+        // The field is labelled UTC; the browser sends it without a zone.
+        var count = await operations.RedeliverFailedSinceAsync(Service, new DateTimeOffset(DateTime.SpecifyKind(since, DateTimeKind.Utc)), HttpContext.RequestAborted);
+        Message = count == 0
+            ? $"No failed deliveries since {Display.Time(new DateTimeOffset(DateTime.SpecifyKind(since, DateTimeKind.Utc)))}."
+            : $"{count} failed {(count == 1 ? "delivery" : "deliveries")} queued again, with their original delivery ids.";
+        return await ReloadAsync();
+    }
+
     public async Task<IActionResult> OnPostDeleteAsync(string owner, string slug, long id)
     {
         if (await FindAsync(owner, slug, id) is { } denied)
@@ -132,10 +161,16 @@ public sealed class ServiceModel(IPostServiceStore store, IDeliveryStore deliver
     private async Task<IActionResult> LoadPageAsync()
     {
         State = Api.ServiceView.StateOf(Service, Now);
-        Deliveries = await deliveries.ListDeliveriesAsync(Service.Id, null, DeliveryCount, null, HttpContext.RequestAborted);
+        Deliveries = await deliveries.ListDeliveriesAsync(Service.Id, Filter, DeliveryCount, null, HttpContext.RequestAborted);
         return Page();
     }
 
+    /// <summary>The parsed <see cref="StatusFilter"/>; an unknown value lists all.</summary>
+    public DeliveryStatus? Filter =>
+        Enum.TryParse<DeliveryStatus>(StatusFilter, ignoreCase: true, out var status) && Enum.IsDefined(status) && !int.TryParse(StatusFilter, out _) ? status : null;
+
+    /// <summary>Default for the bulk redeliver field: a day ago, to the minute, as a datetime-local value.</summary>
+    public string RedeliverSinceDefault => Now.UtcDateTime.AddDays(-1).ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture);
 
     public string DeliveryPath(Guid deliveryId) => $"{ServicesPath}/{Service.Id}/deliveries/{deliveryId}";
 }
