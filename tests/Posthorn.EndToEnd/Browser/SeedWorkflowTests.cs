@@ -131,6 +131,46 @@ public sealed partial class SeedWorkflowTests(BrowserSite fixture) : IClassFixtu
         Assert.Equal(2, receiver.Requests.Count);
     }
 
+    [Fact]
+    public async Task LongHistories_ArePaged_OnTheRepositoryAndServicePages()
+    {
+        await fixture.Site.CreateRepositoryAsync("paged");
+        var created = await fixture.Site.ApiJsonAsync(HttpMethod.Post, "/api/repos/alice/paged/services", body: new { url = fixture.Receiver.Url + "/paged" });
+        var id = created.GetProperty("id").GetInt64();
+
+        // 21 pushes (one page of 20 and one more), 51 deliveries (50 pushes' worth of pings and one more).
+        var work = await fixture.Site.Git.InitWithCommitsAsync(Path.Combine(fixture.Site.Folder.Path, "paged-work"), "README");
+        for (var i = 0; i < 21; i++)
+        {
+            await fixture.Site.Git.RunAsync(work, "push", fixture.Site.Url("paged"), $"main:refs/heads/b{i:00}");
+        }
+
+        for (var i = 0; i < 30; i++)
+        {
+            using var ping = await fixture.Site.ApiAsync(HttpMethod.Post, $"/api/repos/alice/paged/services/{id}/test");
+            ping.EnsureSuccessStatusCode();
+        }
+
+        var page = await fixture.PageAsync("alice");
+        await page.GotoAsync("/alice/paged");
+        await Assertions.Expect(page.Locator("tbody tr")).ToHaveCountAsync(20);
+        await Assertions.Expect(page.Locator("tbody tr").First).ToContainTextAsync("b20");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Older pushes" }).ClickAsync();
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Older pushes" })).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("tbody tr").First).ToContainTextAsync("b00");
+        await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Older pushes" })).ToHaveCountAsync(0);
+
+        await page.GotoAsync($"/alice/paged/admin/services/{id}");
+        await Assertions.Expect(page.Locator("tbody tr")).ToHaveCountAsync(50);
+        await page.GetByRole(AriaRole.Link, new() { Name = "Older deliveries" }).ClickAsync();
+        await Assertions.Expect(page.Locator("tbody tr")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("tbody tr").First).ToContainTextAsync("push");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Newest deliveries" }).ClickAsync();
+        await Assertions.Expect(page.Locator("tbody tr")).ToHaveCountAsync(50);
+        await Assertions.Expect(page.Locator("tbody tr").First).ToContainTextAsync("ping");
+    }
+
     [GeneratedRegex(@"/alice/hooked/admin/services/\d+(\?.*)?$")]
     private static partial Regex ServicePattern();
 

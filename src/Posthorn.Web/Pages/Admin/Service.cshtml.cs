@@ -35,6 +35,10 @@ public sealed class ServiceModel(IPostServiceStore store, IDeliveryStore deliver
     [BindProperty(SupportsGet = true, Name = "status")]
     public string? StatusFilter { get; set; }
 
+    /// <summary>Paging: show deliveries older than this delivery id (?before=ID; ids are time-ordered UUIDv7).</summary>
+    [BindProperty(SupportsGet = true, Name = "before")]
+    public Guid? Before { get; set; }
+
     /// <summary>Bulk redeliver: failed deliveries created at or after this time (UTC) are queued again.</summary>
     [BindProperty]
     public DateTime? RedeliverSince { get; set; }
@@ -161,7 +165,7 @@ public sealed class ServiceModel(IPostServiceStore store, IDeliveryStore deliver
     private async Task<IActionResult> LoadPageAsync()
     {
         State = Api.ServiceView.StateOf(Service, Now);
-        Deliveries = await deliveries.ListDeliveriesAsync(Service.Id, Filter, DeliveryCount, null, HttpContext.RequestAborted);
+        Deliveries = await deliveries.ListDeliveriesAsync(Service.Id, Filter, DeliveryCount, Before, HttpContext.RequestAborted);
         return Page();
     }
 
@@ -171,6 +175,26 @@ public sealed class ServiceModel(IPostServiceStore store, IDeliveryStore deliver
 
     /// <summary>Default for the bulk redeliver field: a day ago, to the minute, as a datetime-local value.</summary>
     public string RedeliverSinceDefault => Now.UtcDateTime.AddDays(-1).ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>This page's deliveries list with the current filter, optionally from an older page.</summary>
+    public string ListPath(Guid? before = null)
+    {
+        var query = new List<string>();
+        if (Filter is { } status)
+        {
+            query.Add("status=" + status.ToString().ToLowerInvariant());
+        }
+
+        if (before is { } id)
+        {
+            query.Add("before=" + id);
+        }
+
+        return $"{ServicesPath}/{Service.Id}" + (query.Count == 0 ? "" : "?" + string.Join("&", query));
+    }
+
+    /// <summary>The link to the next, older page; null on the last page.</summary>
+    public string? OlderPath => Deliveries.Count == DeliveryCount ? ListPath(Deliveries[^1].Id) : null;
 
     public string DeliveryPath(Guid deliveryId) => $"{ServicesPath}/{Service.Id}/deliveries/{deliveryId}";
 }

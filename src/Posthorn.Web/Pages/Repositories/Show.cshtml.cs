@@ -18,6 +18,13 @@ public sealed class ShowModel(IPushStore pushes, IRepositoryFolders folders, IOp
 
     public IReadOnlyList<Push> Pushes { get; private set; } = [];
 
+    /// <summary>Paging: show pushes older than this push id (?before=ID).</summary>
+    [BindProperty(SupportsGet = true, Name = "before")]
+    public long? Before { get; set; }
+
+    /// <summary>The link to the next, older page; null on the last page.</summary>
+    public string? OlderPath => Pushes.Count == PushCount ? $"/{Repository.Owner}/{Repository.Slug}?before={Pushes[^1].Id}" : null;
+
     public async Task<IActionResult> OnGetAsync(string owner, string slug)
     {
         if (await AdmitAsync(owner, slug, Permission.Read) is { } denied)
@@ -27,7 +34,7 @@ public sealed class ShowModel(IPushStore pushes, IRepositoryFolders folders, IOp
 
         CloneUrl = server.Value.CloneUrl(Repository.Owner, Repository.Slug);
         DefaultBranch = await ReadDefaultBranchAsync();
-        Pushes = await pushes.ListPushesAsync(Repository.Id, PushCount, null, HttpContext.RequestAborted);
+        Pushes = await pushes.ListPushesAsync(Repository.Id, PushCount, Before, HttpContext.RequestAborted);
         return Page();
     }
 
