@@ -57,4 +57,22 @@ public sealed class ServiceShare
 
         return picked;
     }
+
+    /// <summary>The share once <paramref name="claimedServiceIds"/> (one entry per delivery) are in flight too.</summary>
+    public ServiceShare With(IEnumerable<long> claimedServiceIds)
+    {
+        ArgumentNullException.ThrowIfNull(claimedServiceIds);
+        if (MaxPerService == int.MaxValue)
+        {
+            return this;
+        }
+
+        var inFlight = new Dictionary<long, int>(InFlight);
+        foreach (var id in claimedServiceIds)
+        {
+            inFlight[id] = inFlight.GetValueOrDefault(id) + 1;
+        }
+
+        return new ServiceShare(MaxPerService, inFlight);
+    }
 }

@@ -30,4 +30,16 @@ public sealed class ServiceShareTests
         Assert.Equal([1, 2], ServiceShare.Unlimited.Pick(oldestFirst, 2));
         Assert.Empty(ServiceShare.Unlimited.Full);
     }
+
+    [Fact]
+    public void With_CountsNewlyClaimedDeliveries_SoTheirServicesFillUp()
+    {
+        var share = new ServiceShare(2, new Dictionary<long, int> { [1] = 1 });
+
+        var after = share.With([1, 2, 2]);
+
+        Assert.Equal([1L, 2L], after.Full.Order());
+        Assert.Equal(1, share.Remaining(1)); // the original is unchanged
+        Assert.Same(ServiceShare.Unlimited, ServiceShare.Unlimited.With([1, 1, 1]));
+    }
 }

@@ -79,6 +79,28 @@ public abstract partial class StoreContractTests
         Assert.Equal(newest.Id, claimed.Delivery.Id);
     }
 
+    [Fact]
+    public async Task ClaimDue_DeepBacklogOfOneServiceWithRoomLeft_DoesNotHideAnotherServicesNewerDelivery()
+    {
+        // More of one service's deliveries are due than a claim's window reads; that service takes its
+        // share, and the claim still reaches the other service's newer delivery behind them.
+        var repository = await RepositoryAsync();
+        var busy = await ServiceAsync(repository.Id, url: "https://busy.example.com/hook");
+        for (var i = 0; i < 60; i++)
+        {
+            await Deliveries.EnqueueAsync(busy.Id, DeliveryEvents.Ping, "{}", T0.AddSeconds(i), Ct);
+        }
+
+        var other = await ServiceAsync(repository.Id, url: "https://other.example.com/hook");
+        var newest = await Deliveries.EnqueueAsync(other.Id, DeliveryEvents.Ping, "{}", T0.AddMinutes(5), Ct);
+
+        var share = new ServiceShare(4, new Dictionary<long, int>());
+        var claimed = await Deliveries.ClaimDueAsync("node-a", T0.AddMinutes(10), Lease, 10, share, Ct);
+
+        Assert.Equal(4, claimed.Count(c => c.Service.Id == busy.Id));
+        Assert.Equal(newest.Id, Assert.Single(claimed, c => c.Service.Id == other.Id).Delivery.Id);
+    }
+
     [Theory]
     [InlineData("paused")]
     [InlineData("disabled")]
