@@ -7,7 +7,7 @@ namespace Posthorn.Git.SmartHttp;
 /// Everything after that (receive-pack's PACK, upload-pack's further rounds) is git's to judge.
 /// Without this, garbage makes git die with "protocol error" and the client gets an opaque 500.
 /// </summary>
-internal sealed class PktLineCheckingStream(Stream inner) : Stream
+internal sealed class PktLineCheckingStream(Stream inner) : ReadOnlyForwardingStream
 {
     private const int MaxPacketLength = 65520;
 
@@ -16,16 +16,6 @@ internal sealed class PktLineCheckingStream(Stream inner) : Stream
     private int payloadLeft;
     private bool checkedFirstSection;
     private bool sawAnyByte;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -43,11 +33,6 @@ internal sealed class PktLineCheckingStream(Stream inner) : Stream
 
         return read;
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
 
     private void Check(ReadOnlySpan<byte> bytes)
     {
@@ -97,14 +82,4 @@ internal sealed class PktLineCheckingStream(Stream inner) : Stream
         >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
         _ => -1,
     };
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
