@@ -17,22 +17,13 @@ public static class RepositoryGate
     public static async Task<(Admitted? Admitted, IResult? Denied)> AdmitAsync(HttpContext context, string owner, string slug, Permission required)
     {
         var account = await context.GetAccountAsync();
-        var repository = await context.RequestServices.GetRequiredService<IRepositoryStore>().FindRepositoryAsync(owner, slug, context.RequestAborted);
-        var permission = repository is null
-            ? Permission.None
-            : await context.RequestServices.GetRequiredService<RepositoryCatalog>().PermissionOfAsync(account, repository, context.RequestAborted);
-        if (repository is null || permission < Permission.Read)
+        var access = await context.RequestServices.GetRequiredService<RepositoryCatalog>().AccessAsync(account, owner, slug, context.RequestAborted);
+        return access.VerdictFor(required) switch
         {
-            return (null, account is null ? ApiResults.Unauthorized() : ApiResults.NotFound($"Repository '{owner}/{slug}' not found."));
-        }
-
-        if (permission < required)
-        {
-            return (null, account is null
-                ? ApiResults.Unauthorized()
-                : ApiResults.Forbidden($"This needs {required.ToString().ToLowerInvariant()} permission on '{owner}/{slug}'."));
-        }
-
-        return (new Admitted(repository, account, permission), null);
+            AccessVerdict.Admitted => (new Admitted(access.Repository!, account, access.Permission), null),
+            AccessVerdict.SignInRequired => (null, ApiResults.Unauthorized()),
+            AccessVerdict.NotFound => (null, ApiResults.NotFound($"Repository '{owner}/{slug}' not found.")),
+            _ => (null, ApiResults.Forbidden($"This needs {required.ToString().ToLowerInvariant()} permission on '{owner}/{slug}'.")),
+        };
     }
 }

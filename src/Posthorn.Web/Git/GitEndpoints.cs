@@ -52,32 +52,24 @@ public static class GitEndpoints
     {
         var services = context.RequestServices;
         var account = await context.GetAccountAsync();
-        var slug = GitRoutes.SlugOf(repo);
-        var repository = RepositoryName.IsValidUsername(owner) && RepositoryName.IsValidSlug(slug)
-            ? await services.GetRequiredService<IRepositoryStore>().FindRepositoryAsync(owner, slug, context.RequestAborted)
-            : null;
-        var permission = repository is null ? Permission.None : await services.GetRequiredService<RepositoryCatalog>().PermissionOfAsync(account, repository, context.RequestAborted);
-
-        if (permission >= required && repository is not null)
+        var access = await services.GetRequiredService<RepositoryCatalog>().AccessAsync(account, owner, GitRoutes.SlugOf(repo), context.RequestAborted);
+        switch (access.VerdictFor(required))
         {
-            var folder = services.GetRequiredService<IRepositoryFolders>().PathOf(repository.Owner, repository.Slug);
-            return new Admitted(repository, folder, account?.Username ?? "anonymous");
-        }
-
-        if (account is null)
-        {
-            await context.ChallengeAsync(BasicAuthenticationHandler.SchemeName);
-            await context.Response.WriteAsync("Authentication required.\n");
-        }
-        else if (permission < Permission.Read)
-        {
-            context.Response.StatusCode = StatusCodes.Status404NotFound;
-            await context.Response.WriteAsync("Repository not found.\n");
-        }
-        else
-        {
-            context.Response.StatusCode = StatusCodes.Status403Forbidden;
-            await context.Response.WriteAsync($"You need write permission to push to {repository!.FullName}.\n");
+            case AccessVerdict.Admitted:
+                var folder = services.GetRequiredService<IRepositoryFolders>().PathOf(access.Repository!.Owner, access.Repository.Slug);
+                return new Admitted(access.Repository, folder, account?.Username ?? "anonymous");
+            case AccessVerdict.SignInRequired:
+                await context.ChallengeAsync(BasicAuthenticationHandler.SchemeName);
+                await context.Response.WriteAsync("Authentication required.\n");
+                break;
+            case AccessVerdict.NotFound:
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                await context.Response.WriteAsync("Repository not found.\n");
+                break;
+            default:
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                await context.Response.WriteAsync($"You need write permission to push to {access.Repository!.FullName}.\n");
+                break;
         }
 
         return null;

@@ -60,6 +60,16 @@ public sealed class RepositoryCatalog(IRepositoryStore repositories, IAccountSto
         return visible;
     }
 
+    /// <summary>The repository named by <paramref name="owner"/>/<paramref name="slug"/> (null when there is none, or the names are invalid) and the viewer's permission on it.</summary>
+    public async Task<RepositoryAccess> AccessAsync(Account? viewer, string owner, string slug, CancellationToken ct)
+    {
+        var repository = RepositoryName.IsValidUsername(owner) && RepositoryName.IsValidSlug(slug)
+            ? await repositories.FindRepositoryAsync(owner, slug, ct)
+            : null;
+        var permission = repository is null ? Permission.None : await PermissionOfAsync(viewer, repository, ct);
+        return new RepositoryAccess(repository, viewer, permission);
+    }
+
     public async Task<Permission> PermissionOfAsync(Account? viewer, Repository repository, CancellationToken ct)
     {
         var grant = viewer is null || viewer.IsSiteAdmin ? Permission.None : await repositories.GetGrantAsync(repository.Id, viewer.Id, ct);

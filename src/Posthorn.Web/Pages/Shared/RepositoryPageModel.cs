@@ -35,20 +35,19 @@ public abstract class RepositoryPageModel : PageModel
     {
         var services = HttpContext.RequestServices;
         Viewer = await HttpContext.GetAccountAsync();
-        var repository = await services.GetRequiredService<IRepositoryStore>().FindRepositoryAsync(owner, slug, HttpContext.RequestAborted);
-        Permission = repository is null ? Permission.None : await services.GetRequiredService<RepositoryCatalog>().PermissionOfAsync(Viewer, repository, HttpContext.RequestAborted);
-        if (repository is null || Permission < required)
+        var access = await services.GetRequiredService<RepositoryCatalog>().AccessAsync(Viewer, owner, slug, HttpContext.RequestAborted);
+        Permission = access.Permission;
+        switch (access.VerdictFor(required))
         {
-            if (Viewer is null)
-            {
+            case AccessVerdict.SignInRequired:
                 return Challenge();
-            }
-
-            return repository is null || Permission < Permission.Read
-                ? PageDenied.Result(StatusCodes.Status404NotFound, "Not found", $"There is no repository {owner}/{slug}, or you cannot see it.")
-                : PageDenied.Result(StatusCodes.Status403Forbidden, "Forbidden", $"This page needs {required.ToString().ToLowerInvariant()} permission on {owner}/{slug}.");
+            case AccessVerdict.NotFound:
+                return PageDenied.Result(StatusCodes.Status404NotFound, "Not found", $"There is no repository {owner}/{slug}, or you cannot see it.");
+            case AccessVerdict.Forbidden:
+                return PageDenied.Result(StatusCodes.Status403Forbidden, "Forbidden", $"This page needs {required.ToString().ToLowerInvariant()} permission on {owner}/{slug}.");
         }
 
+        var repository = access.Repository!;
         Repository = repository;
         var now = Now;
         Troubled = [.. (await services.GetRequiredService<IPostServiceStore>().ListServicesAsync(repository.Id, HttpContext.RequestAborted))
