@@ -118,9 +118,10 @@ public sealed class ServiceModel(IPostServiceStore store, IDeliveryStore deliver
         }
 
         // The field is labelled UTC; the browser sends it without a zone.
-        var count = await operations.RedeliverFailedSinceAsync(Service, new DateTimeOffset(DateTime.SpecifyKind(since, DateTimeKind.Utc)), HttpContext.RequestAborted);
+        var sinceUtc = new DateTimeOffset(DateTime.SpecifyKind(since, DateTimeKind.Utc));
+        var count = await operations.RedeliverFailedSinceAsync(Service, sinceUtc, HttpContext.RequestAborted);
         Message = count == 0
-            ? $"No failed deliveries since {Display.Time(new DateTimeOffset(DateTime.SpecifyKind(since, DateTimeKind.Utc)))}."
+            ? $"No failed deliveries since {Display.Time(sinceUtc)}."
             : $"{count} failed {(count == 1 ? "delivery" : "deliveries")} queued again, with their original delivery ids.";
         return await ReloadAsync();
     }
