@@ -30,7 +30,7 @@ public static class DeliveriesApi
         DeliveryStatus? filter = null;
         if (status is not null)
         {
-            if (!Enum.TryParse<DeliveryStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed))
+            if (!DeliveryView.TryParseStatus(status, out var parsed))
             {
                 return ApiResults.BadRequest("status must be pending, succeeded or failed.", "status");
             }

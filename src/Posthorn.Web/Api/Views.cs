@@ -58,6 +58,10 @@ public sealed record DeliveryView(
         d.Status == DeliveryStatus.Pending ? d.NextAttemptAt : null, d.CompletedAt, d.LastResponseStatus, d.LastError);
 
     public static string StatusName(DeliveryStatus s) => s.ToString().ToLowerInvariant();
+
+    /// <summary>Reads a status filter as <see cref="StatusName"/> writes it (any case; a defined number is accepted too).</summary>
+    public static bool TryParseStatus(string? text, out DeliveryStatus status) =>
+        Enum.TryParse(text, ignoreCase: true, out status) && Enum.IsDefined(status);
 }
 
 public sealed record AttemptRequestView(string Url, string Headers, string Body);

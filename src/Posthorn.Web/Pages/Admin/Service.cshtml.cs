@@ -171,8 +171,7 @@ public sealed class ServiceModel(IPostServiceStore store, IDeliveryStore deliver
     }
 
     /// <summary>The parsed <see cref="StatusFilter"/>; an unknown value lists all.</summary>
-    public DeliveryStatus? Filter =>
-        Enum.TryParse<DeliveryStatus>(StatusFilter, ignoreCase: true, out var status) && Enum.IsDefined(status) && !int.TryParse(StatusFilter, out _) ? status : null;
+    public DeliveryStatus? Filter => Api.DeliveryView.TryParseStatus(StatusFilter, out var status) ? status : null;
 
     /// <summary>Default for the bulk redeliver field: a day ago, to the minute, as a datetime-local value.</summary>
     public string RedeliverSinceDefault => Now.UtcDateTime.AddDays(-1).ToString("yyyy-MM-ddTHH:mm", System.Globalization.CultureInfo.InvariantCulture);
@@ -183,7 +182,7 @@ public sealed class ServiceModel(IPostServiceStore store, IDeliveryStore deliver
         var query = new List<string>();
         if (Filter is { } status)
         {
-            query.Add("status=" + status.ToString().ToLowerInvariant());
+            query.Add("status=" + Display.Status(status));
         }
 
         if (before is { } id)

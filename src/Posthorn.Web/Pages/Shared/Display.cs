@@ -23,7 +23,7 @@ public static class Display
         _ => "gone (410)",
     };
 
-    public static string Status(DeliveryStatus status) => status.ToString().ToLowerInvariant();
+    public static string Status(DeliveryStatus status) => Api.DeliveryView.StatusName(status);
 
     public static string Milliseconds(TimeSpan duration) => duration.TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture) + " ms";
 }
