@@ -11,6 +11,7 @@ namespace Posthorn.EndToEnd.MultiNode;
 /// (default 5000). The figures are printed and recorded in docs/operations.md.
 /// </summary>
 [Trait("Category", "Throughput")]
+[Collection(ThroughputCollection.Name)]
 public sealed class MultiNodeThroughputTests(ITestOutputHelper output)
 {
     private const int Services = 8;
@@ -62,4 +63,14 @@ public sealed class MultiNodeThroughputTests(ITestOutputHelper output)
         await receiver.WaitForDeliveredAsync(deliveredBefore + n, TimeSpan.FromSeconds(90));
         return n / watch.Elapsed.TotalSeconds;
     }
+}
+
+/// <summary>
+/// The drain keeps both cores busy for half a minute: run alone, so it neither starves the browser
+/// tests' timeouts nor has its figure skewed by them.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ThroughputCollection
+{
+    public const string Name = "Throughput (runs alone)";
 }
