@@ -6,7 +6,7 @@ namespace Posthorn.Tests.Storage;
 /// <summary>A fresh database (CREATE DATABASE) per test class on <see cref="PostgresServer"/>, dropped afterwards.</summary>
 public sealed class PostgresStoreFixture : IStoreFixture, IAsyncLifetime
 {
-    private readonly List<StorageHandle> handles = [];
+    private readonly OpenedHandles handles = new();
     private readonly List<string> databases = [];
     private string mainConnectionString = "";
 
@@ -49,24 +49,11 @@ public sealed class PostgresStoreFixture : IStoreFixture, IAsyncLifetime
         return new NpgsqlConnectionStringBuilder(PostgresServer.ConnectionString) { Database = name }.ToString();
     }
 
-    private StorageHandle Open(string connectionString)
-    {
-        var handle = PosthornStorage.Open(connectionString, Path.GetTempPath());
-        lock (handles)
-        {
-            handles.Add(handle);
-        }
-
-        return handle;
-    }
+    private StorageHandle Open(string connectionString) => handles.Open(connectionString, Path.GetTempPath());
 
     public async Task DisposeAsync()
     {
-        foreach (var handle in handles)
-        {
-            await handle.DisposeAsync();
-        }
-
+        await handles.DisposeAllAsync();
         NpgsqlConnection.ClearAllPools();
         await using var connection = new NpgsqlConnection(PostgresServer.ConnectionString);
         await connection.OpenAsync();

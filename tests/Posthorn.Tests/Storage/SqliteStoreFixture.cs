@@ -7,7 +7,7 @@ namespace Posthorn.Tests.Storage;
 public sealed class SqliteStoreFixture : IStoreFixture, IAsyncLifetime
 {
     private readonly string root = Directory.CreateTempSubdirectory("posthorn-sqlite-").FullName;
-    private readonly List<StorageHandle> handles = [];
+    private readonly OpenedHandles handles = new();
 
     public StorageHandle Storage { get; private set; } = null!;
 
@@ -37,24 +37,11 @@ public sealed class SqliteStoreFixture : IStoreFixture, IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
-    private StorageHandle Open(string directory)
-    {
-        var handle = PosthornStorage.Open(null, directory);
-        lock (handles)
-        {
-            handles.Add(handle);
-        }
-
-        return handle;
-    }
+    private StorageHandle Open(string directory) => handles.Open(null, directory);
 
     public async Task DisposeAsync()
     {
-        foreach (var handle in handles)
-        {
-            await handle.DisposeAsync();
-        }
-
+        await handles.DisposeAllAsync();
         SqliteConnection.ClearAllPools();
         Directory.Delete(root, recursive: true);
     }
