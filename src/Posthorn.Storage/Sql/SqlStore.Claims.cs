@@ -22,17 +22,18 @@ public sealed partial class SqlStore
         return WriteAsync(async (c, tx) =>
         {
             var leased = new List<string>();
+            var left = share; // per transaction: the callback must not depend on an earlier run of itself
             for (var round = 0; round < MaxClaimRounds && leased.Count < max; round++)
             {
-                var candidates = await DueCandidatesAsync(c, tx, now, window, share.Full.ToList(), ct).ConfigureAwait(false);
-                var picked = share.Pick(candidates, max - leased.Count);
+                var candidates = await DueCandidatesAsync(c, tx, now, window, left.Full.ToList(), ct).ConfigureAwait(false);
+                var picked = left.Pick(candidates, max - leased.Count);
                 leased.AddRange(await LeaseAsync(c, tx, nodeId, now, lease, picked.Select(p => p.Id).ToList(), ct).ConfigureAwait(false));
                 if (candidates.Count < window)
                 {
                     break; // every due row was seen
                 }
 
-                share = share.With(picked.Select(p => p.ServiceId));
+                left = left.With(picked.Select(p => p.ServiceId));
             }
 
             return await LoadClaimedAsync(c, tx, leased, ct).ConfigureAwait(false);
