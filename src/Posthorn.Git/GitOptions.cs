@@ -18,11 +18,23 @@ public sealed class GitOptions
     /// <summary>Run <c>git gc --auto</c> on a repository after this many accepted pushes (git itself checks after every push). Default 20; 1–10000.</summary>
     public int GcCheckEveryPushes { get; set; } = 20;
 
+    /// <summary>
+    /// How often every repository's refs on disk are compared with the recorded ones, and anything
+    /// moved behind Posthorn's back is announced as a recovered push (also done at start-up and before
+    /// every push). Default 5 minutes; 1 s–1 day.
+    /// </summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     public void Validate()
     {
         if (GcCheckEveryPushes is < 1 or > 10_000)
         {
             throw new ArgumentOutOfRangeException(nameof(GcCheckEveryPushes), GcCheckEveryPushes, "Git:GcCheckEveryPushes must be between 1 and 10000.");
+        }
+
+        if (ReconcileInterval < TimeSpan.FromSeconds(1) || ReconcileInterval > TimeSpan.FromDays(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ReconcileInterval), ReconcileInterval, "Git:ReconcileInterval must be between 1 second and 1 day.");
         }
 
         if (string.IsNullOrWhiteSpace(RepositoriesRoot))

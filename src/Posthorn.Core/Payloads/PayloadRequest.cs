@@ -5,7 +5,8 @@ namespace Posthorn.Core.Payloads;
 
 /// <summary>
 /// Everything needed to describe a push. <see cref="TipsBeforePush"/> are the object ids every ref
-/// pointed at before the push: a commit is new when none of them reaches it.
+/// pointed at before the push: a commit is new when none of them reaches it. <see cref="Recovered"/>
+/// marks refs found moved by reconciliation rather than by a request (the pusher is then unknown, "").
 /// </summary>
 public sealed record PayloadRequest(
     Repository Repository,
@@ -13,4 +14,5 @@ public sealed record PayloadRequest(
     string Pusher,
     IReadOnlyList<RefUpdate> RefUpdates,
     IReadOnlyCollection<string> TipsBeforePush,
-    string CanonUrl);
+    string CanonUrl,
+    bool Recovered = false);

@@ -13,7 +13,8 @@ public sealed record PushPayload(
     IReadOnlyList<PayloadCommit> Commits,
     IReadOnlyList<PayloadRefChange> RefChanges,
     int CommitCount,
-    int CommitLimit)
+    int CommitLimit,
+    bool Recovered = false)
 {
     public bool Truncated => CommitCount > Commits.Count;
 }

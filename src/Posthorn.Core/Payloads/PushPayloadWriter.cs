@@ -7,7 +7,7 @@ namespace Posthorn.Core.Payloads;
 /// <summary>
 /// Writes the push document in the seed's shape (seeds/bitbucket-post-payload.txt, keys in its
 /// order), then the additive fields: per commit <c>file_count</c>/<c>files_truncated</c>, and at
-/// the top <c>ref_changes</c>, <c>commit_count</c>, <c>commit_limit</c>, <c>truncated</c>.
+/// the top <c>ref_changes</c>, <c>commit_count</c>, <c>commit_limit</c>, <c>truncated</c>, <c>recovered</c>.
 /// </summary>
 public static class PushPayloadWriter
 {
@@ -46,6 +46,7 @@ public static class PushPayloadWriter
             writer.WriteNumber("commit_count", payload.CommitCount);
             writer.WriteNumber("commit_limit", payload.CommitLimit);
             writer.WriteBoolean("truncated", payload.Truncated);
+            writer.WriteBoolean("recovered", payload.Recovered);
             writer.WriteEndObject();
         }
 

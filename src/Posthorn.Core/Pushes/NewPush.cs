@@ -11,4 +11,5 @@ public sealed record NewPush(
     DateTimeOffset PushedAt,
     IReadOnlyList<RefUpdate> RefUpdates,
     int CommitCount,
-    string Payload);
+    string Payload,
+    bool Recovered = false);

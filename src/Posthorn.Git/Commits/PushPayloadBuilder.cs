@@ -56,7 +56,8 @@ public sealed partial class PushPayloadBuilder(GitRunner runner, IAccountStore a
             listed.Select(l => ToPayloadCommit(l.Branch, l.Commit, usernames)).ToList(),
             refChanges,
             total,
-            limits.MaxCommits);
+            limits.MaxCommits,
+            request.Recovered);
         if (payload.Truncated)
         {
             LogTruncated(logger, request.Repository.FullName, total, listed.Count);

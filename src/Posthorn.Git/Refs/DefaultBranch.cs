@@ -11,10 +11,10 @@ namespace Posthorn.Git.Refs;
 /// </summary>
 public static class DefaultBranch
 {
-    public static async Task EnsureAsync(GitRunner runner, string gitDirectory, IReadOnlyList<RefUpdate> updates, RefSnapshot after)
+    public static async Task EnsureAsync(GitRunner runner, string gitDirectory, IReadOnlyList<RefUpdate> updates, IReadOnlyDictionary<string, string> after)
     {
         var head = Read(gitDirectory);
-        if (head is null || after.Refs.ContainsKey(head))
+        if (head is null || after.ContainsKey(head))
         {
             return;
         }

@@ -95,11 +95,10 @@ public sealed partial class GitSmartHttp(GitRunner runner, ReceivePackHandler re
     }
 
     /// <summary>
-    /// POST {repo}/git-receive-pack: applies a push, then calls <paramref name="onAccepted"/> with
-    /// what git applied before the client hears of it. See <see cref="ReceivePackHandler"/>.
+    /// POST {repo}/git-receive-pack: applies a push and records it before the client hears of it.
+    /// See <see cref="ReceivePackHandler"/>.
     /// </summary>
-    public Task ReceivePackAsync(HttpContext context, string gitDirectory, Func<AcceptedPush, CancellationToken, Task> onAccepted) =>
-        receivePack.HandleAsync(context, gitDirectory, onAccepted);
+    public Task ReceivePackAsync(HttpContext context, ReceiveTarget target) => receivePack.HandleAsync(context, target);
 
     internal static Dictionary<string, string>? Environment(string? protocol) =>
         protocol is null ? null : new Dictionary<string, string> { ["GIT_PROTOCOL"] = protocol };

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Posthorn.Core.Pushes;
+using Posthorn.Git.Hooks;
 using Posthorn.Git.Processes;
 using Posthorn.Git.Refs;
 using Posthorn.Git.Repositories;
@@ -9,16 +10,24 @@ using Posthorn.Git.Repositories;
 namespace Posthorn.Git.SmartHttp;
 
 /// <summary>
-/// POST git-receive-pack. Under the repository's receive lock: snapshot refs, run receive-pack
-/// (its stdout — report-status and progress, small — is held back), snapshot again, and hand the
-/// difference to the caller. Only once the caller has recorded the push does the client hear
-/// "ok"; if recording fails the refs are put back, so no push is ever applied but unrecorded.
+/// POST git-receive-pack, under the repository's receive lock:
+/// <list type="number">
+/// <item>reconcile: refs that moved behind Posthorn's back since the last recorded push are recorded
+/// first, as a recovered push, so this push's payload starts from what has been announced;</item>
+/// <item>run receive-pack with a hook session: before git moves any ref, the transaction hook hands the
+/// moves to this process, which journals them (<see cref="PushIntake.JournalAsync"/>); if this process
+/// is gone, the hook cannot reach it and git moves nothing;</item>
+/// <item>read the refs again and record the difference as the push (payload, deliveries, recorded refs
+/// in one transaction) before the client hears "ok"; if recording fails the refs are put back.</item>
+/// </list>
+/// git's stdout (report-status and progress, small) is held back until the push is recorded.
 /// Thread-safe; register as a singleton.
 /// </summary>
 public sealed partial class ReceivePackHandler(
-    GitRunner runner, ReceiveLock receiveLock, RefRestorer restorer, Housekeeping housekeeping, IOptions<GitOptions> options, ILogger<ReceivePackHandler> logger)
+    GitRunner runner, ReceiveLock receiveLock, RefRestorer restorer, Housekeeping housekeeping, PushIntake intake, IRefReader refs,
+    TransactionHook hook, HookListener hookListener, IOptions<GitOptions> options, ILogger<ReceivePackHandler> logger)
 {
-    public async Task HandleAsync(HttpContext context, string gitDirectory, Func<AcceptedPush, CancellationToken, Task> onAccepted)
+    public async Task HandleAsync(HttpContext context, ReceiveTarget target)
     {
         var limit = options.Value.MaxRequestBodyBytes;
         Stream body;
@@ -40,7 +49,7 @@ public sealed partial class ReceivePackHandler(
         IAsyncDisposable held;
         try
         {
-            held = await receiveLock.AcquireAsync(gitDirectory, context.RequestAborted).ConfigureAwait(false);
+            held = await receiveLock.AcquireAsync(target.GitDirectory, context.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception e) when (e is TimeoutException or IOException)
         {
@@ -50,48 +59,66 @@ public sealed partial class ReceivePackHandler(
 
         await using (held.ConfigureAwait(false))
         {
-            await ReceiveLockedAsync(context, gitDirectory, body, limit, onAccepted).ConfigureAwait(false);
+            await ReceiveLockedAsync(context, target, body, limit).ConfigureAwait(false);
         }
     }
 
-    private async Task ReceiveLockedAsync(HttpContext context, string gitDirectory, Stream body, long limit, Func<AcceptedPush, CancellationToken, Task> onAccepted)
+    private async Task ReceiveLockedAsync(HttpContext context, ReceiveTarget target, Stream body, long limit)
     {
-        // Work after receive-pack runs uses no request token: once git has moved refs, recording
-        // (or undoing) them must finish even if the client has hung up.
-        var before = await RefSnapshot.ReadAsync(runner, gitDirectory, CancellationToken.None).ConfigureAwait(false);
+        var gitDirectory = target.GitDirectory;
+        hook.Install(gitDirectory);
+
+        // Work from here on uses no request token: once git may have moved refs, recording (or
+        // undoing) them must finish even if the client has hung up.
+        IReadOnlyDictionary<string, string> before;
+        try
+        {
+            (before, _) = await intake.ReconcileAsync(target.Repository, gitDirectory, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            LogReconcileFailed(logger, e, gitDirectory);
+            await GitHttpErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Earlier changes to this repository could not be recorded yet; try again later.").ConfigureAwait(false);
+            return;
+        }
+
         var report = new MemoryStream();
         GitResult? result = null;
         Func<HttpContext, Task>? failure = null;
-        try
+        using (var session = hookListener.Open((updates, ct) => intake.JournalAsync(target.Repository, target.Pusher, updates, ct)))
         {
-            result = await runner.RunAsync(
-                new GitInvocation(["receive-pack", "--stateless-rpc", gitDirectory])
-                {
-                    Environment = new Dictionary<string, string>(
-                        Housekeeping.ReceivePackEnvironment.Concat(GitSmartHttp.Environment(GitProtocolHeader.Read(context.Request)) ?? [])),
-                    Stdin = (stdin, ct) => RequestBody.CopyAsync(body, stdin, limit, ct),
-                    Stdout = (stdout, ct) => stdout.CopyToAsync(report, ct),
-                },
-                context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (MalformedRequestException e)
-        {
-            LogMalformed(logger, gitDirectory, e.Message);
-            failure = GitHttpErrors.MalformedAsync;
-        }
-        catch (RequestTooLargeException)
-        {
-            failure = c => GitHttpErrors.TooLargeAsync(c, limit);
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            failure = _ => Task.CompletedTask;
+            try
+            {
+                result = await runner.RunAsync(
+                    new GitInvocation(["receive-pack", "--stateless-rpc", gitDirectory])
+                    {
+                        Environment = new Dictionary<string, string>(
+                            Housekeeping.ReceivePackEnvironment.Concat(session.Environment).Concat(GitSmartHttp.Environment(GitProtocolHeader.Read(context.Request)) ?? [])),
+                        Stdin = (stdin, ct) => RequestBody.CopyAsync(body, stdin, limit, ct),
+                        Stdout = (stdout, ct) => stdout.CopyToAsync(report, ct),
+                    },
+                    context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (MalformedRequestException e)
+            {
+                LogMalformed(logger, gitDirectory, e.Message);
+                failure = GitHttpErrors.MalformedAsync;
+            }
+            catch (RequestTooLargeException)
+            {
+                failure = c => GitHttpErrors.TooLargeAsync(c, limit);
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                failure = _ => Task.CompletedTask;
+            }
         }
 
         // Diff even when receive-pack failed: whatever it did apply must be recorded or undone.
-        var after = await RefSnapshot.ReadAsync(runner, gitDirectory, CancellationToken.None).ConfigureAwait(false);
-        var updates = before.Diff(after);
-        if (updates.Count > 0 && !await RecordAsync(gitDirectory, new AcceptedPush(updates, before.Tips), onAccepted).ConfigureAwait(false))
+        var after = await refs.ReadAsync(gitDirectory, CancellationToken.None).ConfigureAwait(false);
+        var updates = RefDiff.Between(before, after);
+        var moved = new RefsMoved(target.Repository, gitDirectory, target.Pusher, updates, before.Values.ToHashSet(StringComparer.Ordinal));
+        if (updates.Count > 0 && !await RecordAsync(moved).ConfigureAwait(false))
         {
             await GitHttpErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "The push could not be recorded and has been undone; try again later.").ConfigureAwait(false);
             return;
@@ -123,29 +150,32 @@ public sealed partial class ReceivePackHandler(
     }
 
     /// <returns>false when the push could not be recorded and its ref updates were reverted.</returns>
-    private async Task<bool> RecordAsync(string gitDirectory, AcceptedPush push, Func<AcceptedPush, CancellationToken, Task> onAccepted)
+    private async Task<bool> RecordAsync(RefsMoved moved)
     {
         try
         {
-            await onAccepted(push, CancellationToken.None).ConfigureAwait(false);
+            await intake.RecordAsync(moved, CancellationToken.None).ConfigureAwait(false);
             return true;
         }
         catch (Exception e)
         {
-            LogRecordFailed(logger, e, gitDirectory, push.RefUpdates.Count);
+            LogRecordFailed(logger, e, moved.Directory, moved.Updates.Count);
         }
 
         try
         {
-            await restorer.RestoreAsync(gitDirectory, push.RefUpdates, CancellationToken.None).ConfigureAwait(false);
+            await restorer.RestoreAsync(moved.Directory, moved.Updates, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e)
         {
-            LogRestoreFailed(logger, e, gitDirectory, string.Join(", ", push.RefUpdates.Select(u => $"{u.RefName} {u.OldId}->{u.NewId}")));
+            LogRestoreFailed(logger, e, moved.Directory, string.Join(", ", moved.Updates.Select(u => $"{u.RefName} {u.OldId}->{u.NewId}")));
         }
 
         return false;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reconciling {GitDirectory} before a push failed; the push is refused")]
+    private static partial void LogReconcileFailed(ILogger logger, Exception exception, string gitDirectory);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Malformed receive-pack request for {GitDirectory}: {Reason}")]
     private static partial void LogMalformed(ILogger logger, string gitDirectory, string reason);

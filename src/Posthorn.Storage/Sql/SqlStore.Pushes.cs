@@ -6,21 +6,24 @@ namespace Posthorn.Storage.Sql;
 
 public sealed partial class SqlStore
 {
-    private const string PushColumns = "p.id, p.repository_id, p.pusher, p.pushed_at, p.commit_count";
+    private const string PushColumns = "p.id, p.repository_id, p.pusher, p.pushed_at, p.commit_count, p.recovered";
 
     public async Task<RecordedPush> RecordPushAsync(NewPush push, CancellationToken ct)
     {
         var recorded = await WriteAsync(async (c, tx) =>
         {
             var id = (long)(await SqlCommands.ScalarAsync(c, tx,
-                "INSERT INTO pushes (repository_id, pusher, pushed_at, commit_count, payload) VALUES (@r, @u, @t, @n, @payload) RETURNING id",
-                ct, ("@r", push.RepositoryId), ("@u", push.Pusher), ("@t", push.PushedAt), ("@n", push.CommitCount), ("@payload", push.Payload)).ConfigureAwait(false))!;
+                "INSERT INTO pushes (repository_id, pusher, pushed_at, commit_count, payload, recovered) VALUES (@r, @u, @t, @n, @payload, @rec) RETURNING id",
+                ct, ("@r", push.RepositoryId), ("@u", push.Pusher), ("@t", push.PushedAt), ("@n", push.CommitCount), ("@payload", push.Payload), ("@rec", push.Recovered)).ConfigureAwait(false))!;
             for (var i = 0; i < push.RefUpdates.Count; i++)
             {
                 var update = push.RefUpdates[i];
                 await SqlCommands.ExecuteAsync(c, tx, "INSERT INTO ref_updates (push_id, position, ref_name, old_id, new_id) VALUES (@p, @i, @n, @o, @v)",
                     ct, ("@p", id), ("@i", i), ("@n", update.RefName), ("@o", update.OldId), ("@v", update.NewId)).ConfigureAwait(false);
+                await MoveRecordedRefAsync(c, tx, push.RepositoryId, update, ct).ConfigureAwait(false);
             }
+
+            await SqlCommands.ExecuteAsync(c, tx, "DELETE FROM ref_intents WHERE repository_id = @r", ct, ("@r", push.RepositoryId)).ConfigureAwait(false);
 
             // The outbox: one row per active service, in the push's own transaction. Paused and
             // disabled services still get theirs; they wait in the queue.
@@ -39,7 +42,7 @@ public sealed partial class SqlStore
                 await NotifyInTransactionAsync(c, tx, ct).ConfigureAwait(false);
             }
 
-            var stored = new Push(id, push.RepositoryId, push.Pusher, DateTimeOffset.FromUnixTimeMilliseconds(push.PushedAt.ToUnixTimeMilliseconds()), push.RefUpdates, push.CommitCount);
+            var stored = new Push(id, push.RepositoryId, push.Pusher, DateTimeOffset.FromUnixTimeMilliseconds(push.PushedAt.ToUnixTimeMilliseconds()), push.RefUpdates, push.CommitCount, push.Recovered);
             return new RecordedPush(stored, deliveryIds);
         }, ct).ConfigureAwait(false);
 
@@ -56,7 +59,7 @@ public sealed partial class SqlStore
         {
             // Long.MaxValue stands for "from the newest" so the statement and its parameters never vary.
             var heads = await SqlCommands.ListAsync(c, null, $"SELECT {PushColumns} FROM pushes p WHERE p.repository_id = @r AND p.id < @b ORDER BY p.id DESC LIMIT @l",
-                r => (Id: r.Long(0), RepositoryId: r.Long(1), Pusher: r.Text(2), PushedAt: r.Time(3), CommitCount: r.Int(4)),
+                r => (Id: r.Long(0), RepositoryId: r.Long(1), Pusher: r.Text(2), PushedAt: r.Time(3), CommitCount: r.Int(4), Recovered: r.Bool(5)),
                 ct, ("@r", repositoryId), ("@b", beforeId ?? long.MaxValue), ("@l", limit)).ConfigureAwait(false);
             if (heads.Count == 0)
             {
@@ -69,7 +72,7 @@ public sealed partial class SqlStore
                 r => (PushId: r.Long(0), Update: new RefUpdate(r.Text(1), r.Text(2), r.Text(3))),
                 ct, ("@r", repositoryId), ("@lo", heads[^1].Id), ("@hi", heads[0].Id)).ConfigureAwait(false);
             var byPush = updates.ToLookup(u => u.PushId, u => u.Update);
-            return heads.Select(h => new Push(h.Id, h.RepositoryId, h.Pusher, h.PushedAt, byPush[h.Id].ToList(), h.CommitCount)).ToList();
+            return heads.Select(h => new Push(h.Id, h.RepositoryId, h.Pusher, h.PushedAt, byPush[h.Id].ToList(), h.CommitCount, h.Recovered)).ToList();
         }, ct);
 
     public Task<Push?> FindPushAsync(long repositoryId, long pushId, CancellationToken ct) =>
@@ -78,7 +81,7 @@ public sealed partial class SqlStore
             var updates = await SqlCommands.ListAsync(c, null, "SELECT ref_name, old_id, new_id FROM ref_updates WHERE push_id = @p ORDER BY position",
                 r => new RefUpdate(r.Text(0), r.Text(1), r.Text(2)), ct, ("@p", pushId)).ConfigureAwait(false);
             return await SqlCommands.SingleOrDefaultAsync(c, null, $"SELECT {PushColumns} FROM pushes p WHERE p.id = @p AND p.repository_id = @r",
-                r => new Push(r.Long(0), r.Long(1), r.Text(2), r.Time(3), updates, r.Int(4)), ct, ("@p", pushId), ("@r", repositoryId)).ConfigureAwait(false);
+                r => new Push(r.Long(0), r.Long(1), r.Text(2), r.Time(3), updates, r.Int(4), r.Bool(5)), ct, ("@p", pushId), ("@r", repositoryId)).ConfigureAwait(false);
         }, ct);
 
     public Task<string?> GetPayloadAsync(long pushId, CancellationToken ct) =>

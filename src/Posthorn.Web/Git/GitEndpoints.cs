@@ -36,12 +36,11 @@ public static class GitEndpoints
             }
         }).ExcludeFromDescription();
 
-        app.MapPost("/{owner}/{repo}/git-receive-pack", async (HttpContext context, string owner, string repo, GitSmartHttp git, PushRecorder recorder, IOptions<ServerOptions> server) =>
+        app.MapPost("/{owner}/{repo}/git-receive-pack", async (HttpContext context, string owner, string repo, GitSmartHttp git) =>
         {
             if (await AdmitAsync(context, owner, repo, Permission.Write) is { } admitted)
             {
-                await git.ReceivePackAsync(context, admitted.GitDirectory, (accepted, ct) =>
-                    recorder.RecordAsync(admitted.Repository, admitted.GitDirectory, admitted.Pusher, server.Value.PublicUrl, accepted.RefUpdates, accepted.TipsBeforePush, ct));
+                await git.ReceivePackAsync(context, new ReceiveTarget(admitted.Repository, admitted.GitDirectory, admitted.Pusher));
             }
         }).ExcludeFromDescription();
     }

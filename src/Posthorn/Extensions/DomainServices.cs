@@ -1,8 +1,10 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Posthorn.Core.Accounts;
 using Posthorn.Core.Deliveries;
+using Posthorn.Core.Payloads;
 using Posthorn.Core.PostServices;
 using Posthorn.Core.Pushes;
 using Posthorn.Core.Repositories;
@@ -34,7 +36,8 @@ public static class DomainServices
         services.AddPosthornGit(configuration);
         services.PostConfigure<GitOptions>(o => o.RepositoriesRoot = Path.Combine(dataDirectory, "repositories"));
         services.AddSingleton<IRepositoryFolders, BareRepositoryFolders>();
-        services.AddSingleton<PushRecorder>();
+        services.AddSingleton<PushIntake>();
+        services.AddSingleton(sp => new CanonUrl(sp.GetRequiredService<IOptions<ServerOptions>>().Value.PublicUrl));
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<Authenticator>();
         services.AddSingleton<AccountRegistry>();

@@ -1,4 +1,5 @@
 using Posthorn.Delivery;
+using Posthorn.Git.Repositories;
 using Posthorn.Web.Hosting;
 
 namespace Posthorn.Extensions;
@@ -16,6 +17,7 @@ public static class PosthornWebApp
 
         builder.Services.AddPosthornDomain(builder.Configuration, settings.DataDirectory, settings.Database, settings.PublicUrl);
         builder.Services.AddPostDelivery(builder.Configuration);
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<Reconciliation>());
         builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection("Server"));
         builder.Services.AddPosthornWeb();
 

@@ -8,6 +8,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Posthorn.Core.Accounts;
+using Posthorn.Core.Payloads;
+using Posthorn.Core.Pushes;
+using Posthorn.Core.Repositories;
+using Posthorn.Git.Commits;
+using Posthorn.Storage;
 using Posthorn.Git;
 using Posthorn.Git.Repositories;
 using Posthorn.Git.SmartHttp;
@@ -17,33 +22,44 @@ namespace Posthorn.Tests.Git;
 
 /// <summary>
 /// A real Kestrel server on 127.0.0.1 (any free port) serving {BaseUrl}/{owner}/{slug}.git with
-/// the smart HTTP handlers and no authentication, the way the web layer will call them.
+/// the smart HTTP handlers and no authentication, the way the web layer will call them, recording
+/// pushes through the real intake into a real SQLite store in a temporary folder.
 /// </summary>
 public sealed class SmartHttpHost : IAsyncDisposable
 {
     private readonly WebApplication app;
+    private readonly StorageHandle storage;
+    private readonly string storageFolder;
 
-    private SmartHttpHost(WebApplication app, string baseUrl)
+    private SmartHttpHost(WebApplication app, StorageHandle storage, string storageFolder, string baseUrl)
     {
         this.app = app;
+        this.storage = storage;
+        this.storageFolder = storageFolder;
         BaseUrl = baseUrl;
     }
 
     public string BaseUrl { get; }
 
-    public ConcurrentQueue<AcceptedPush> Accepted { get; } = new();
+    /// <summary>What each recorded push asked the payload builder for: its ref updates and the tips before it.</summary>
+    public ConcurrentQueue<PayloadRequest> Accepted { get; } = new();
 
-    /// <summary>When set, the push callback throws it (a database that is down).</summary>
+    /// <summary>When set, building the push's payload throws it (recording fails, as with a database that is down).</summary>
     public Exception? FailRecording { get; set; }
 
     public BareRepositories Repositories => app.Services.GetRequiredService<BareRepositories>();
 
     public Housekeeping Housekeeping => app.Services.GetRequiredService<Housekeeping>();
 
+    public IPushStore Pushes => storage.Pushes;
+
     public string UrlOf(string owner, string slug) => $"{BaseUrl}/{owner}/{slug}.git";
 
     public static async Task<SmartHttpHost> StartAsync(string repositoriesRoot, long maxRequestBodyBytes = 2L << 30, int gcCheckEveryPushes = 20)
     {
+        var storageFolder = Directory.CreateTempSubdirectory("posthorn-smarthttp-").FullName;
+        var storage = PosthornStorage.Open(null, storageFolder);
+        await storage.MigrateAsync(CancellationToken.None);
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
@@ -55,25 +71,22 @@ public sealed class SmartHttpHost : IAsyncDisposable
         });
         builder.Services.AddSingleton<IAccountStore>(new EmailLookup(new Dictionary<string, string>()));
         builder.Services.AddPosthornGit(builder.Configuration);
-        var app = builder.Build();
         SmartHttpHost? host = null;
-        string Dir(HttpContext c) => host!.Repositories.GetDirectory((string)c.Request.RouteValues["owner"]!, (string)c.Request.RouteValues["slug"]!);
+        builder.Services.AddSingleton<PushPayloadBuilder>();
+        builder.Services.AddSingleton<IPushPayloadBuilder>(sp => new Tap(sp.GetRequiredService<PushPayloadBuilder>(), () => host!));
+        builder.Services.AddSingleton(storage.Pushes);
+        builder.Services.AddSingleton(storage.Wakeup);
+        builder.Services.AddSingleton(new CanonUrl("http://posthorn.test"));
+        builder.Services.AddSingleton<PushIntake>();
+        var app = builder.Build();
         var git = app.Services.GetRequiredService<GitSmartHttp>();
-        app.MapGet("/{owner}/{slug}.git/info/refs", c => git.InfoRefsAsync(c, Dir(c)));
-        app.MapPost("/{owner}/{slug}.git/git-upload-pack", c => git.UploadPackAsync(c, Dir(c)));
-        app.MapPost("/{owner}/{slug}.git/git-receive-pack", c => git.ReceivePackAsync(c, Dir(c), (push, _) =>
-        {
-            if (host!.FailRecording is { } failure)
-            {
-                throw failure;
-            }
-
-            host.Accepted.Enqueue(push);
-            return Task.CompletedTask;
-        }));
+        app.MapGet("/{owner}/{slug}.git/info/refs", c => git.InfoRefsAsync(c, host!.DirectoryOf(c)));
+        app.MapPost("/{owner}/{slug}.git/git-upload-pack", c => git.UploadPackAsync(c, host!.DirectoryOf(c)));
+        app.MapPost("/{owner}/{slug}.git/git-receive-pack", async c =>
+            await git.ReceivePackAsync(c, new ReceiveTarget(await host!.RepositoryOfAsync(c), host.DirectoryOf(c), "alice")));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        host = new SmartHttpHost(app, address);
+        host = new SmartHttpHost(app, storage, storageFolder, address);
         return host;
     }
 
@@ -81,5 +94,40 @@ public sealed class SmartHttpHost : IAsyncDisposable
     {
         await app.StopAsync();
         await app.DisposeAsync();
+        await storage.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(storageFolder, recursive: true);
+    }
+
+    private string DirectoryOf(HttpContext c) => Repositories.GetDirectory((string)c.Request.RouteValues["owner"]!, (string)c.Request.RouteValues["slug"]!);
+
+    /// <summary>The stored repository for the route, created (with its owner's account) on first use.</summary>
+    private async Task<Repository> RepositoryOfAsync(HttpContext c)
+    {
+        var owner = (string)c.Request.RouteValues["owner"]!;
+        var slug = (string)c.Request.RouteValues["slug"]!;
+        if (await storage.Repositories.FindRepositoryAsync(owner, slug, CancellationToken.None) is { } existing)
+        {
+            return existing;
+        }
+
+        var account = await storage.Accounts.FindAccountAsync(owner, CancellationToken.None)
+            ?? await storage.Accounts.CreateAccountAsync(owner, owner + "@example.com", "-", false, DateTimeOffset.UtcNow, CancellationToken.None);
+        return await storage.Repositories.CreateRepositoryAsync(new NewRepository(account.Id, slug, slug, false, ""), DateTimeOffset.UtcNow, CancellationToken.None);
+    }
+
+    /// <summary>Passes payload requests to the real builder, noting each (or failing, when told to).</summary>
+    private sealed class Tap(IPushPayloadBuilder inner, Func<SmartHttpHost> host) : IPushPayloadBuilder
+    {
+        public Task<BuiltPayload> BuildAsync(PayloadRequest request, CancellationToken ct)
+        {
+            if (host().FailRecording is { } failure)
+            {
+                throw failure;
+            }
+
+            host().Accepted.Enqueue(request);
+            return inner.BuildAsync(request, ct);
+        }
     }
 }

@@ -1,0 +1,87 @@
+using Posthorn.Core.Deliveries;
+using Posthorn.Core.Payloads;
+using Posthorn.Core.Repositories;
+
+namespace Posthorn.Core.Pushes;
+
+/// <summary>
+/// The one path by which moved refs become announced pushes, whatever moved them. The guarantee
+/// "nothing lands in a repository without being announced" is kept here:
+/// <list type="number">
+/// <item><see cref="JournalAsync"/>: before git moves a ref, the move is journaled durably (the
+/// reference-transaction hook calls it; if it fails or cannot be reached, git aborts the move).</item>
+/// <item><see cref="RecordAsync"/>: the moved refs' payload is built while the refs before are still
+/// known, then the push, its deliveries and the repository's new recorded refs are stored in one
+/// transaction, and only then are dispatchers woken (persist first, then signal).</item>
+/// <item><see cref="ReconcileAsync"/>: the refs on disk are compared with the recorded ones and any
+/// difference (a crash between 1 and 2, a push on the disk behind Posthorn's back) is recorded as a
+/// recovered push. Run before every push and periodically.</item>
+/// </list>
+/// Callers hold the repository's receive lock, so the refs cannot move between reading and recording.
+/// </summary>
+public sealed class PushIntake(IPushPayloadBuilder payloads, IPushStore pushes, IRefReader refs, IDeliveryWakeup wakeup, CanonUrl canonUrl, TimeProvider time)
+{
+    /// <summary>The pusher of a recovered push nobody journaled.</summary>
+    public const string UnknownPusher = "";
+
+    public Task JournalAsync(Repository repository, string pusher, IReadOnlyList<RefUpdate> updates, CancellationToken ct) =>
+        pushes.RecordRefIntentsAsync(repository.Id, pusher, updates, time.GetUtcNow(), ct);
+
+    public async Task<RecordedPush?> RecordAsync(RefsMoved moved, CancellationToken ct)
+    {
+        if (moved.Updates.Count == 0)
+        {
+            return null;
+        }
+
+        var payload = await payloads.BuildAsync(
+            new PayloadRequest(moved.Repository, moved.Directory, moved.Pusher, moved.Updates, moved.TipsBefore, canonUrl.Value, moved.Recovered), ct);
+        var recorded = await pushes.RecordPushAsync(
+            new NewPush(moved.Repository.Id, moved.Pusher, time.GetUtcNow(), moved.Updates, payload.CommitCount, payload.Json, moved.Recovered), ct);
+        if (recorded.DeliveryIds.Count > 0)
+        {
+            wakeup.Notify();
+        }
+
+        return recorded;
+    }
+
+    /// <summary>
+    /// Records whatever differs between the refs on disk and the recorded refs as one recovered
+    /// push, named after the journaled pusher when the journal explains every difference.
+    /// </summary>
+    /// <returns>The refs on disk, now all recorded, and the recovered push if there was one.</returns>
+    public async Task<(IReadOnlyDictionary<string, string> Refs, RecordedPush? Recovered)> ReconcileAsync(Repository repository, string directory, CancellationToken ct)
+    {
+        var onDisk = await refs.ReadAsync(directory, ct);
+        var recorded = await pushes.GetRecordedRefsAsync(repository.Id, ct);
+        var updates = RefDiff.Between(recorded, onDisk);
+        if (updates.Count == 0)
+        {
+            return (onDisk, null);
+        }
+
+        var intents = await pushes.ListRefIntentsAsync(repository.Id, ct);
+        var tipsBefore = await refs.ExistingAsync(directory, recorded.Values.ToHashSet(StringComparer.Ordinal), ct);
+        var push = await RecordAsync(new RefsMoved(repository, directory, PusherOf(updates, intents), updates, tipsBefore, Recovered: true), ct);
+        return (onDisk, push);
+    }
+
+    /// <summary>Forgets journaled moves once reconciliation found nothing left to record.</summary>
+    public async Task ForgetStaleIntentsAsync(Repository repository, CancellationToken ct)
+    {
+        if ((await pushes.ListRefIntentsAsync(repository.Id, ct)).Count > 0)
+        {
+            await pushes.ClearRefIntentsAsync(repository.Id, ct);
+        }
+    }
+
+    internal static string PusherOf(IReadOnlyList<RefUpdate> updates, IReadOnlyList<RefIntent> intents)
+    {
+        var pushers = updates
+            .Select(u => intents.LastOrDefault(i => i.Update.RefName == u.RefName && i.Update.NewId == u.NewId)?.Pusher)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        return pushers is [{ } only] ? only : UnknownPusher;
+    }
+}

@@ -1,0 +1,17 @@
+using Posthorn.Core.Repositories;
+
+namespace Posthorn.Core.Pushes;
+
+/// <summary>
+/// "These refs of this repository moved from A to B": what every source of ref moves (a git push,
+/// reconciliation, later merges made by Posthorn) hands to <see cref="PushIntake"/>.
+/// <see cref="TipsBefore"/> are the objects every ref pointed at before the move: a commit is new
+/// when none of them reaches it. A <see cref="Recovered"/> move was found on disk, not received.
+/// </summary>
+public sealed record RefsMoved(
+    Repository Repository,
+    string Directory,
+    string Pusher,
+    IReadOnlyList<RefUpdate> Updates,
+    IReadOnlyCollection<string> TipsBefore,
+    bool Recovered = false);

@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+
+namespace Posthorn.Git.Hooks;
+
+/// <summary>
+/// The reference-transaction hook (githooks(5)) Posthorn installs in every repository. git runs it
+/// with "prepared" after locking the refs it is about to move and before moving them; a non-zero
+/// exit aborts the whole transaction. During a push Posthorn serves, the hook hands the moves to the
+/// server that started receive-pack (<see cref="HookListener"/>), which journals them durably before
+/// answering "ok". If that server is gone (killed mid-push, leaving receive-pack an orphan), nobody
+/// answers and no ref moves. Outside such a push (no POSTHORN_HOOK_PORT: an operator working on the
+/// disk, Posthorn's own repairs) the hook allows the move and reconciliation announces it later.
+/// Thread-safe.
+/// </summary>
+public sealed class TransactionHook
+{
+    public const string PortVariable = "POSTHORN_HOOK_PORT";
+    public const string TicketVariable = "POSTHORN_HOOK_TICKET";
+
+    // bash for /dev/tcp (Debian's bash has network redirections); read -t bounds a server that stalls.
+    internal const string Script = """
+        #!/bin/bash
+        # Installed by Posthorn (rewritten whenever it differs): during a push Posthorn serves, ref
+        # moves must be journaled by the server before git makes them. Do not edit.
+        [ "$1" = prepared ] || exit 0
+        [ -n "${POSTHORN_HOOK_PORT:-}" ] || exit 0
+        if ! exec 3<>"/dev/tcp/127.0.0.1/$POSTHORN_HOOK_PORT"; then
+            echo "posthorn: the server that received this push is gone; no ref was changed" >&2
+            exit 1
+        fi
+        { printf '%s\n' "$POSTHORN_HOOK_TICKET"; cat; printf '.\n'; } >&3
+        answer=
+        IFS= read -r -t 120 answer <&3
+        [ "$answer" = ok ] && exit 0
+        echo "posthorn: ${answer:-the server did not confirm the push}; no ref was changed" >&2
+        exit 1
+
+        """;
+
+    private readonly ConcurrentDictionary<string, bool> installed = new(StringComparer.Ordinal);
+
+    /// <summary>Writes the hook into the repository unless this process already has (or it is already there, unchanged).</summary>
+    public void Install(string gitDirectory)
+    {
+        if (installed.ContainsKey(gitDirectory))
+        {
+            return;
+        }
+
+        var hooks = Path.Combine(gitDirectory, "hooks");
+        var path = Path.Combine(hooks, "reference-transaction");
+        if (!File.Exists(path) || File.ReadAllText(path) != Script)
+        {
+            Directory.CreateDirectory(hooks);
+            // Write beside it and rename, so git never runs a half-written hook.
+            var temporary = path + ".posthorn-" + Guid.NewGuid().ToString("N");
+            File.WriteAllText(temporary, Script);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(temporary, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                    | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+
+        installed[gitDirectory] = true;
+    }
+}

@@ -1,0 +1,50 @@
+using Posthorn.Core.Pushes;
+using Posthorn.Git.Processes;
+
+namespace Posthorn.Git.Refs;
+
+/// <summary>
+/// A git repository's refs, read with for-each-ref. Comparing them before and after receive-pack
+/// (and with the recorded refs) is how Posthorn learns what moved: only updates git really applied
+/// show up, and nothing depends on parsing the pack or the report-status text. Thread-safe.
+/// </summary>
+public sealed class GitRefReader(GitRunner runner) : IRefReader
+{
+    public async Task<IReadOnlyDictionary<string, string>> ReadAsync(string directory, CancellationToken ct)
+    {
+        // Ref names cannot contain spaces or newlines (git-check-ref-format), so "id name" lines are unambiguous.
+        var text = await runner.ReadTextAsync(
+            new GitInvocation(["for-each-ref", "--format=%(objectname) %(refname)"]) { WorkingDirectory = directory, Environment = GitEnvironment.ForRepository(directory) },
+            ct).ConfigureAwait(false);
+        var refs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var space = line.IndexOf(' ', StringComparison.Ordinal);
+            refs[line[(space + 1)..]] = line[..space];
+        }
+
+        return refs;
+    }
+
+    public async Task<IReadOnlyCollection<string>> ExistingAsync(string directory, IReadOnlyCollection<string> objectIds, CancellationToken ct)
+    {
+        if (objectIds.Count == 0)
+        {
+            return [];
+        }
+
+        // cat-file --batch-check answers "<id> <type> <size>" for objects it has and "<id> missing" otherwise.
+        var text = await runner.ReadTextAsync(
+            new GitInvocation(["cat-file", "--batch-check=%(objectname)"])
+            {
+                WorkingDirectory = directory,
+                Environment = GitEnvironment.ForRepository(directory),
+                Stdin = GitOutput.Lines(objectIds),
+            },
+            ct).ConfigureAwait(false);
+        return text
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Where(line => !line.EndsWith(" missing", StringComparison.Ordinal))
+            .ToHashSet(StringComparer.Ordinal);
+    }
+}

@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Posthorn.Core.Pushes;
+using Posthorn.Core.Repositories;
+using Posthorn.Git.Hooks;
+using Posthorn.Git.Refs;
+
+namespace Posthorn.Git.Repositories;
+
+/// <summary>
+/// The safety net under the push path: at start-up and every Git:ReconcileInterval, each git
+/// repository gets its transaction hook (re)installed and its refs on disk compared with the
+/// recorded ones (<see cref="PushIntake.ReconcileAsync"/>), under its receive lock. Whatever moved
+/// behind Posthorn's back (an orphan of a killed older version, an operator's push on the disk, a
+/// restored backup) is recorded and delivered as a recovered push. One repository's failure is
+/// logged and retried next pass; it never stops the others.
+/// </summary>
+public sealed partial class Reconciliation(
+    IRepositoryStore repositories, IRepositoryFolders folders, ReceiveLock receiveLock, PushIntake intake, TransactionHook hook,
+    IOptions<GitOptions> options, TimeProvider time, ILogger<Reconciliation> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.ReconcileInterval, time);
+        try
+        {
+            do
+            {
+                await PassAsync(stoppingToken).ConfigureAwait(false);
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <returns>How many recovered pushes the pass recorded.</returns>
+    public async Task<int> PassAsync(CancellationToken ct)
+    {
+        var recovered = 0;
+        foreach (var repository in await repositories.ListRepositoriesAsync(ct).ConfigureAwait(false))
+        {
+            if (repository.Scm != "git")
+            {
+                continue;
+            }
+
+            try
+            {
+                if (await ReconcileAsync(repository, ct).ConfigureAwait(false))
+                {
+                    recovered++;
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                LogFailed(logger, e, repository.FullName);
+            }
+        }
+
+        return recovered;
+    }
+
+    private async Task<bool> ReconcileAsync(Repository repository, CancellationToken ct)
+    {
+        var directory = folders.PathOf(repository.Owner, repository.Slug);
+        if (!File.Exists(Path.Combine(directory, "HEAD")))
+        {
+            return false;
+        }
+
+        hook.Install(directory);
+        var held = await receiveLock.AcquireAsync(directory, ct).ConfigureAwait(false);
+        await using (held.ConfigureAwait(false))
+        {
+            var (_, push) = await intake.ReconcileAsync(repository, directory, ct).ConfigureAwait(false);
+            if (push is null)
+            {
+                await intake.ForgetStaleIntentsAsync(repository, ct).ConfigureAwait(false);
+                return false;
+            }
+
+            LogRecovered(logger, repository.FullName, push.Push.Id, push.Push.RefUpdates.Count, push.Push.Pusher);
+            return true;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refs of {Repository} had moved without being recorded; recorded recovered push {PushId} ({Count} ref updates, pusher '{Pusher}')")]
+    private static partial void LogRecovered(ILogger logger, string repository, long pushId, int count, string pusher);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Reconciling {Repository} failed; retrying next pass")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string repository);
+}
