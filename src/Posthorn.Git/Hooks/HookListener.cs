@@ -128,7 +128,11 @@ public sealed partial class HookListener(ILogger<HookListener> logger) : IDispos
                 throw new FormatException($"unexpected line from the reference-transaction hook: {line}");
             }
 
-            updates.Add(new RefUpdate(parts[2], parts[0], parts[1]));
+            // HEAD shows up beside the branch it names (its reflog moves too); only real refs are journaled.
+            if (parts[2].StartsWith("refs/", StringComparison.Ordinal))
+            {
+                updates.Add(new RefUpdate(parts[2], parts[0], parts[1]));
+            }
         }
 
         try

@@ -17,10 +17,11 @@ public sealed record RepositoryView(
 
 public sealed record RefUpdateView(string Ref, string Old, string New);
 
-public sealed record PushView(long Id, string Pusher, DateTimeOffset PushedAt, int CommitCount, IReadOnlyList<RefUpdateView> RefUpdates)
+/// <summary>A push as the API shows it; <see cref="Pusher"/> is null for a recovered push nobody can be named for.</summary>
+public sealed record PushView(long Id, string? Pusher, DateTimeOffset PushedAt, int CommitCount, bool Recovered, IReadOnlyList<RefUpdateView> RefUpdates)
 {
     public static PushView Of(Push p) =>
-        new(p.Id, p.Pusher, p.PushedAt, p.CommitCount, [.. p.RefUpdates.Select(u => new RefUpdateView(u.RefName, u.OldId, u.NewId))]);
+        new(p.Id, p.Pusher == PushIntake.UnknownPusher ? null : p.Pusher, p.PushedAt, p.CommitCount, p.Recovered, [.. p.RefUpdates.Select(u => new RefUpdateView(u.RefName, u.OldId, u.NewId))]);
 }
 
 public sealed record HealthView(

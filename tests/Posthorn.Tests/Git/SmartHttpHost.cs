@@ -55,6 +55,10 @@ public sealed class SmartHttpHost : IAsyncDisposable
 
     public string UrlOf(string owner, string slug) => $"{BaseUrl}/{owner}/{slug}.git";
 
+    /// <summary>The stored repository (created on the first push to it).</summary>
+    public async Task<Repository> RepositoryAsync(string owner, string slug) =>
+        await storage.Repositories.FindRepositoryAsync(owner, slug, CancellationToken.None) ?? throw new InvalidOperationException($"{owner}/{slug} has no push yet");
+
     public static async Task<SmartHttpHost> StartAsync(string repositoriesRoot, long maxRequestBodyBytes = 2L << 30, int gcCheckEveryPushes = 20)
     {
         var storageFolder = Directory.CreateTempSubdirectory("posthorn-smarthttp-").FullName;
