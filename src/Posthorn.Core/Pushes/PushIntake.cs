@@ -76,7 +76,7 @@ public sealed class PushIntake(IPushPayloadBuilder payloads, IPushStore pushes, 
         }
     }
 
-    internal static string PusherOf(IReadOnlyList<RefUpdate> updates, IReadOnlyList<RefIntent> intents)
+    public static string PusherOf(IReadOnlyList<RefUpdate> updates, IReadOnlyList<RefIntent> intents)
     {
         var pushers = updates
             .Select(u => intents.LastOrDefault(i => i.Update.RefName == u.RefName && i.Update.NewId == u.NewId)?.Pusher)
