@@ -81,6 +81,16 @@ public sealed class PosthornServer : IAsyncDisposable
         }
     }
 
+    /// <summary>SIGKILL to the server process alone: its git children are orphaned, as when an operator kills -9 the server's pid.</summary>
+    public async Task KillServerOnlyAsync()
+    {
+        if (process is { HasExited: false })
+        {
+            process.Kill(entireProcessTree: false);
+            await process.WaitForExitAsync();
+        }
+    }
+
     public Task<ProcessResult> CliAsync(string? stdin, params string[] args) =>
         ProcessRunner.RunAsync("dotnet", [RepoRoot.ServerDll, .. args, .. CommonArgs()], env: env, stdin: stdin);
 
