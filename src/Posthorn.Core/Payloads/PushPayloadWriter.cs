@@ -42,9 +42,13 @@ public static class PushPayloadWriter
         while (true)
         {
             var json = Document(payload, commits[(commits.Count - commitsKept)..], refs[..refsKept], payload.CommitCount > commitsKept, refsKept < refs.Count);
-            if (PayloadWireSize.Prefix + PayloadWireSize.Of(json) <= maxBytes || (commitsKept == 0 && refsKept == 0))
+            var wireBytes = PayloadWireSize.Prefix + PayloadWireSize.Of(json);
+
+            // The envelope (canon_url, repository, user) is never cut: it alone can only exceed a
+            // cap of at least 16 KiB through a repository's own settings; the builder logs that.
+            if (wireBytes <= maxBytes || (commitsKept == 0 && refsKept == 0))
             {
-                return new WrittenPayload(Encoding.UTF8.GetString(json), commitsKept, refsKept);
+                return new WrittenPayload(Encoding.UTF8.GetString(json), commitsKept, refsKept, wireBytes);
             }
 
             // The sums above are exact; this only guards the promise should they ever not be.

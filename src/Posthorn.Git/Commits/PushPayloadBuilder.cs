@@ -66,6 +66,11 @@ public sealed partial class PushPayloadBuilder(GitRunner runner, IAccountStore a
             LogTruncated(logger, request.Repository.FullName, total, written.CommitsListed, refChanges.Count, written.RefChangesListed);
         }
 
+        if (written.WireBytes > limits.MaxBytes)
+        {
+            LogEnvelopeTooLarge(logger, request.Repository.FullName, written.WireBytes, limits.MaxBytes);
+        }
+
         return new BuiltPayload(written.Json, total);
     }
 
@@ -109,4 +114,7 @@ public sealed partial class PushPayloadBuilder(GitRunner runner, IAccountStore a
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Push payload for {Repository} lists {Listed} of {Total} new commits and {RefsListed} of {Refs} ref changes")]
     private static partial void LogTruncated(ILogger logger, string repository, int total, int listed, int refs, int refsListed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Push payload for {Repository} takes {Bytes} bytes with no commits or ref changes listed, over Payload:MaxBytes {MaxBytes}")]
+    private static partial void LogEnvelopeTooLarge(ILogger logger, string repository, long bytes, int maxBytes);
 }
