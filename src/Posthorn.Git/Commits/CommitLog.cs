@@ -24,9 +24,9 @@ internal sealed class CommitLog(GitRunner runner, string gitDirectory)
     }
 
     /// <summary>
-    /// The newest <paramref name="limit"/> new commits, oldest first (topological), each with at
-    /// most <paramref name="maxFiles"/> files and a message cut to <paramref name="maxMessageBytes"/>.
-    /// The oldest are dropped as soon as the newer ones' text alone reaches <paramref name="keepBytes"/>:
+    /// The newest <c>caps.Limit</c> new commits, oldest first (topological), each with at most
+    /// <c>caps.MaxFiles</c> files and a message cut to <c>caps.MaxMessageBytes</c>. The oldest are
+    /// dropped as soon as the newer ones' text alone reaches <c>caps.KeepBytes</c>:
     /// they could never fit in the document, so memory stays within the caps whatever the push holds.
     /// </summary>
     public async Task<CommitListing> ListAsync(
