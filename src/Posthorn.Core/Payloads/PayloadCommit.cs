@@ -3,6 +3,7 @@ namespace Posthorn.Core.Payloads;
 /// <summary>
 /// One commit as the payload lists it. <see cref="Files"/> holds at most the configured number of
 /// files; <see cref="FileCount"/> is the true number changed against the first parent.
+/// <see cref="Message"/> is cut to the configured bytes when <see cref="MessageTruncated"/>.
 /// </summary>
 public sealed record PayloadCommit(
     string RawNode,
@@ -11,7 +12,8 @@ public sealed record PayloadCommit(
     string RawAuthor,
     string Branch,
     string Message,
-    DateTimeOffset AuthorDate,
+    bool MessageTruncated,
+    PayloadDate AuthorDate,
     IReadOnlyList<PayloadFile> Files,
     int FileCount)
 {

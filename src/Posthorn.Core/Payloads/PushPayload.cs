@@ -3,8 +3,9 @@ using Posthorn.Core.Repositories;
 namespace Posthorn.Core.Payloads;
 
 /// <summary>
-/// Everything in a push payload document. <see cref="CommitCount"/> is the true number of new
-/// commits; <see cref="Commits"/> lists at most <see cref="CommitLimit"/> of them.
+/// Everything a push payload document may hold. <see cref="CommitCount"/> is the true number of new
+/// commits; <see cref="Commits"/> lists at most <see cref="CommitLimit"/> of them, and the writer
+/// may list fewer still (and fewer <see cref="RefChanges"/>) to keep the document within its bytes.
 /// </summary>
 public sealed record PushPayload(
     Repository Repository,
@@ -14,7 +15,4 @@ public sealed record PushPayload(
     IReadOnlyList<PayloadRefChange> RefChanges,
     int CommitCount,
     int CommitLimit,
-    bool Recovered = false)
-{
-    public bool Truncated => CommitCount > Commits.Count;
-}
+    bool Recovered = false);

@@ -11,8 +11,11 @@ namespace Posthorn.Git.Commits;
 internal sealed class CommitLog(GitRunner runner, string gitDirectory)
 {
     // Each record starts with \x01 so it can never be mistaken for a name-status entry; %B is the
-    // raw message exactly as `git cat-file commit` stores it, trailing newline included.
-    private const string Format = "--format=%x01%H%x00%P%x00%an%x00%ae%x00%at%x00%ai%x00%B%x00";
+    // raw message exactly as `git cat-file commit` stores it, trailing newline included. %at and
+    // %ad with --date=raw give the author date as stored: git's own formats (%ai) die on zones
+    // such as +99999999 ("Timestamp+tz too large") that it otherwise accepts. git reads a commit
+    // as a C string, so no field it prints here can hold a NUL and shift the tokens.
+    private const string Format = "--format=%x01%H%x00%P%x00%an%x00%ae%x00%at%x00%ad%x00%B%x00";
 
     public async Task<int> CountAsync(string tip, IEnumerable<string> excluded, CancellationToken ct)
     {
@@ -20,22 +23,28 @@ internal sealed class CommitLog(GitRunner runner, string gitDirectory)
         return int.Parse(text.Trim(), CultureInfo.InvariantCulture);
     }
 
-    /// <summary>The newest <paramref name="limit"/> new commits, oldest first (topological), each with at most <paramref name="maxFiles"/> files.</summary>
-    public async Task<IReadOnlyList<LoggedCommit>> ListAsync(string tip, IEnumerable<string> excluded, int limit, int maxFiles, CancellationToken ct)
+    /// <summary>
+    /// The newest <c>caps.Limit</c> new commits, oldest first (topological), each with at most
+    /// <c>caps.MaxFiles</c> files and a message cut to <c>caps.MaxMessageBytes</c>. The oldest are
+    /// dropped as soon as the newer ones' text alone reaches <c>caps.KeepBytes</c>:
+    /// they could never fit in the document, so memory stays within the caps whatever the push holds.
+    /// </summary>
+    public async Task<CommitListing> ListAsync(
+        string tip, string oldTip, IEnumerable<string> excluded, CommitCaps caps, CancellationToken ct)
     {
         // --max-count picks the newest commits before --reverse turns them oldest first.
         // --diff-merges=first-parent lists a merge's files against its first parent; --root
         // lists a root commit's files as added; -z leaves paths unquoted and byte-exact.
         string[] arguments =
         [
-            "-c", "log.showSignature=false", "log", "--stdin", "--topo-order", "--reverse", $"--max-count={limit}", "--root",
-            "-z", "--no-color", "--no-notes", "--no-ext-diff", "--no-renames", "--name-status", "--diff-merges=first-parent", Format,
+            "-c", "log.showSignature=false", "log", "--stdin", "--topo-order", "--reverse", $"--max-count={caps.Limit}", "--root",
+            "-z", "--no-color", "--no-notes", "--no-ext-diff", "--no-renames", "--name-status", "--diff-merges=first-parent", "--date=raw", Format,
         ];
-        var commits = new List<LoggedCommit>();
+        var kept = new KeptCommits(caps.KeepBytes, oldTip);
         var result = await runner.RunAsync(
-            Invocation(arguments, tip, excluded) with { Stdout = (stdout, token) => ParseAsync(new NulTokenReader(stdout), commits, maxFiles, token) },
+            Invocation(arguments, tip, excluded) with { Stdout = (stdout, token) => ParseAsync(new NulTokenReader(stdout), kept, caps, token) },
             ct).ConfigureAwait(false);
-        return result.Succeeded ? commits : throw new GitCommandException("log", result);
+        return result.Succeeded ? kept.ToListing() : throw new GitCommandException("log", result);
     }
 
     private GitInvocation Invocation(string[] arguments, string tip, IEnumerable<string> excluded) =>
@@ -46,7 +55,7 @@ internal sealed class CommitLog(GitRunner runner, string gitDirectory)
             Stdin = GitOutput.Lines(excluded.Select(id => "^" + id).Prepend(tip)),
         };
 
-    private static async Task ParseAsync(NulTokenReader reader, List<LoggedCommit> commits, int maxFiles, CancellationToken ct)
+    private static async Task ParseAsync(NulTokenReader reader, KeptCommits kept, CommitCaps caps, CancellationToken ct)
     {
         var next = await reader.ReadAsync(ct).ConfigureAwait(false);
         while (next is not null)
@@ -58,12 +67,15 @@ internal sealed class CommitLog(GitRunner runner, string gitDirectory)
 
             var fields = new string[7];
             fields[0] = next[1..];
-            for (var i = 1; i < fields.Length; i++)
+            for (var i = 1; i < fields.Length - 1; i++)
             {
                 fields[i] = await reader.ReadAsync(ct).ConfigureAwait(false) ?? "";
             }
 
-            var commit = LoggedCommit.FromFields(fields);
+            // The message is cut while it streams: the rest of it is skipped, never held.
+            var message = await reader.ReadAsync(caps.MaxMessageBytes, ct).ConfigureAwait(false);
+            fields[^1] = message?.Text ?? "";
+            var commit = LoggedCommit.FromFields(fields, message?.Truncated ?? false);
             while ((next = await reader.ReadAsync(ct).ConfigureAwait(false)) is not null && !next.StartsWith('\x01'))
             {
                 // The diff follows the header after an empty token and a newline: "\nM", "path", "A", "path"...
@@ -74,10 +86,10 @@ internal sealed class CommitLog(GitRunner runner, string gitDirectory)
                 }
 
                 var path = await reader.ReadAsync(ct).ConfigureAwait(false) ?? "";
-                commit.AddFile(status[0], path, maxFiles);
+                commit.AddFile(status[0], path, caps.MaxFiles);
             }
 
-            commits.Add(commit);
+            kept.Add(commit);
         }
     }
 }

@@ -1,4 +1,4 @@
-using System.Globalization;
+using System.Text;
 using Posthorn.Core.Payloads;
 
 namespace Posthorn.Git.Commits;
@@ -8,8 +8,10 @@ internal sealed class LoggedCommit
 {
     private readonly List<PayloadFile> files = [];
 
-    private LoggedCommit(string hash, string[] parents, string authorName, string authorEmail, DateTimeOffset authorDate, string message)
+    private LoggedCommit(string hash, string[] parents, string authorName, string authorEmail, PayloadDate authorDate, string message, bool messageTruncated)
     {
+        MessageTruncated = messageTruncated;
+        TextBytes = Encoding.UTF8.GetByteCount(message) + Encoding.UTF8.GetByteCount(authorName) + Encoding.UTF8.GetByteCount(authorEmail);
         Hash = hash;
         Parents = parents;
         AuthorName = authorName;
@@ -26,20 +28,29 @@ internal sealed class LoggedCommit
 
     public string AuthorEmail { get; }
 
-    public DateTimeOffset AuthorDate { get; }
+    public PayloadDate AuthorDate { get; }
 
     public string Message { get; }
+
+    /// <summary>Whether <see cref="Message"/> was cut to the configured cap.</summary>
+    public bool MessageTruncated { get; }
+
+    /// <summary>
+    /// UTF-8 bytes of the message, author and listed paths: a lower bound on what this commit adds
+    /// to the document (each of those bytes is written at least once), used to drop early the
+    /// commits that can no longer fit.
+    /// </summary>
+    public long TextBytes { get; private set; }
 
     public IReadOnlyList<PayloadFile> Files => files;
 
     public int FileCount { get; private set; }
 
-    /// <param name="fields">%H, %P, %an, %ae, %at, %ai, %B.</param>
-    public static LoggedCommit FromFields(string[] fields)
+    /// <param name="fields">%H, %P, %an, %ae, %at, %ad (--date=raw), %B.</param>
+    public static LoggedCommit FromFields(string[] fields, bool messageTruncated)
     {
         var parents = fields[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        var seconds = long.Parse(fields[4], CultureInfo.InvariantCulture);
-        return new LoggedCommit(fields[0], parents, fields[2], fields[3], ParseAuthorDate(seconds, fields[5]), fields[6]);
+        return new LoggedCommit(fields[0], parents, fields[2], fields[3], PayloadDate.FromGit(fields[4], fields[5]), fields[6], messageTruncated);
     }
 
     public void AddFile(char status, string path, int maxFiles)
@@ -49,28 +60,7 @@ internal sealed class LoggedCommit
         {
             // A→added, D→removed; M (content) and T (type change, e.g. file↔symlink) → modified.
             files.Add(new PayloadFile(path, status switch { 'A' => "added", 'D' => "removed", _ => "modified" }));
+            TextBytes += Encoding.UTF8.GetByteCount(path);
         }
-    }
-
-    /// <summary>
-    /// The author's instant in the author's own offset, taken from %ai's "+hhmm" suffix. git
-    /// accepts offsets beyond ±14:00 that DateTimeOffset cannot hold; those fall back to UTC.
-    /// </summary>
-    private static DateTimeOffset ParseAuthorDate(long seconds, string iso)
-    {
-        var utc = DateTimeOffset.FromUnixTimeSeconds(seconds);
-        var zone = iso.Length >= 5 ? iso[^5..] : "";
-        if (zone.Length == 5 && zone[0] is '+' or '-'
-            && int.TryParse(zone.AsSpan(1, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var hours)
-            && int.TryParse(zone.AsSpan(3, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var minutes))
-        {
-            var offset = new TimeSpan(hours, minutes, 0) * (zone[0] == '-' ? -1 : 1);
-            if (offset.Duration() <= TimeSpan.FromHours(14))
-            {
-                return utc.ToOffset(offset);
-            }
-        }
-
-        return utc;
     }
 }

@@ -12,8 +12,9 @@ namespace Posthorn.Git.Commits;
 /// order of the ref updates; each new commit is listed once, under the first branch that made it
 /// reachable. Tag pushes and deletions list no commits of their own (a tag's commits either were
 /// already reachable or are listed under a branch); they appear in <c>ref_changes</c> only.
-/// When more than MaxCommits are new, the newest are listed, earlier branches first.
-/// Memory is bounded by the caps, not by the push: git streams, only listed commits are kept.
+/// When more than MaxCommits are new, the newest are listed, earlier branches first; the document is
+/// then cut to MaxBytes (oldest commits first). Memory is bounded by the caps, not by the push: git
+/// streams, messages are cut as they stream, and only commits that can still fit are kept.
 /// </summary>
 public sealed partial class PushPayloadBuilder(GitRunner runner, IAccountStore accounts, IOptions<PayloadOptions> options, ILogger<PushPayloadBuilder> logger)
     : IPushPayloadBuilder
@@ -26,19 +27,21 @@ public sealed partial class PushPayloadBuilder(GitRunner runner, IAccountStore a
         var listed = new List<(string Branch, LoggedCommit Commit)>();
         var fastForwards = new HashSet<string>(StringComparer.Ordinal);
         var total = 0;
+        var budget = limits.MaxCommits;
         foreach (var update in request.RefUpdates.Where(u => u.IsBranch && !u.IsDelete))
         {
-            var budget = limits.MaxCommits - listed.Count;
-            var commits = budget > 0
-                ? await log.ListAsync(update.NewId, excluded, budget, limits.MaxFilesPerCommit, ct).ConfigureAwait(false)
-                : [];
+            var listing = budget > 0
+                ? await log.ListAsync(update.NewId, update.OldId, excluded, new CommitCaps(budget, limits.MaxFilesPerCommit, limits.MaxMessageBytes, limits.MaxBytes), ct).ConfigureAwait(false)
+                : new CommitListing([], 0, false);
 
             // Each git process costs milliseconds: count separately only when the list hit its budget.
-            total += commits.Count < budget ? commits.Count : await log.CountAsync(update.NewId, excluded, ct).ConfigureAwait(false);
-            listed.AddRange(commits.Select(c => (update.ShortName, c)));
+            total += listing.Listed < budget ? listing.Listed : await log.CountAsync(update.NewId, excluded, ct).ConfigureAwait(false);
+            budget -= listing.Listed;
+            listed.AddRange(listing.Commits.Select(c => (update.ShortName, c)));
+            DropUnfittable(listed, limits.MaxBytes);
 
             // A new commit whose parent is the old tip proves the move was a fast-forward.
-            if (commits.Any(c => c.Parents.Contains(update.OldId, StringComparer.Ordinal)))
+            if (listing.ExtendsOldTip)
             {
                 fastForwards.Add(update.RefName);
             }
@@ -58,12 +61,32 @@ public sealed partial class PushPayloadBuilder(GitRunner runner, IAccountStore a
             total,
             limits.MaxCommits,
             request.Recovered);
-        if (payload.Truncated)
+        var written = PushPayloadWriter.Write(payload, limits.MaxBytes);
+        if (written.CommitsListed < total || written.RefChangesListed < refChanges.Count)
         {
-            LogTruncated(logger, request.Repository.FullName, total, listed.Count);
+            LogTruncated(logger, request.Repository.FullName, total, written.CommitsListed, refChanges.Count, written.RefChangesListed);
         }
 
-        return new BuiltPayload(PushPayloadWriter.Write(payload), total);
+        if (written.WireBytes > limits.MaxBytes)
+        {
+            LogEnvelopeTooLarge(logger, request.Repository.FullName, written.WireBytes, limits.MaxBytes);
+        }
+
+        return new BuiltPayload(written.Json, total);
+    }
+
+    /// <summary>Drops the oldest listed commits while the newer ones' text alone fills the document's cap.</summary>
+    private static void DropUnfittable(List<(string Branch, LoggedCommit Commit)> listed, long maxBytes)
+    {
+        var text = listed.Sum(l => l.Commit.TextBytes);
+        var drop = 0;
+        while (drop < listed.Count - 1 && text - listed[drop].Commit.TextBytes >= maxBytes)
+        {
+            text -= listed[drop].Commit.TextBytes;
+            drop++;
+        }
+
+        listed.RemoveRange(0, drop);
     }
 
     private async Task<Dictionary<string, string>> FindUsernamesAsync(IEnumerable<string> emails, CancellationToken ct)
@@ -85,10 +108,14 @@ public sealed partial class PushPayloadBuilder(GitRunner runner, IAccountStore a
             $"{commit.AuthorName} <{commit.AuthorEmail}>",
             branch,
             commit.Message,
+            commit.MessageTruncated,
             commit.AuthorDate,
             commit.Files,
             commit.FileCount);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Push payload for {Repository} lists {Listed} of {Total} new commits")]
-    private static partial void LogTruncated(ILogger logger, string repository, int total, int listed);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Push payload for {Repository} lists {Listed} of {Total} new commits and {RefsListed} of {Refs} ref changes")]
+    private static partial void LogTruncated(ILogger logger, string repository, int total, int listed, int refs, int refsListed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Push payload for {Repository} takes {Bytes} bytes with no commits or ref changes listed, over Payload:MaxBytes {MaxBytes}")]
+    private static partial void LogEnvelopeTooLarge(ILogger logger, string repository, long bytes, int maxBytes);
 }

@@ -111,13 +111,10 @@ public sealed partial class HookListener(ILogger<HookListener> logger) : IDispos
 
     private async Task<string> AnswerAsync(Stream stream, CancellationToken ct)
     {
+        // Read the whole message before answering: closing with unread input would reset the
+        // connection and the hook would lose the answer.
         var reader = new LineReader(stream, MaxLineLength);
         var ticket = await reader.ReadLineAsync(ct).ConfigureAwait(false);
-        if (ticket is null || !sessions.TryGetValue(ticket, out var onPrepared))
-        {
-            return "refused: unknown push";
-        }
-
         var updates = new List<RefUpdate>();
         while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line && line != ".")
         {
@@ -133,6 +130,11 @@ public sealed partial class HookListener(ILogger<HookListener> logger) : IDispos
             {
                 updates.Add(new RefUpdate(parts[2], parts[0], parts[1]));
             }
+        }
+
+        if (ticket is null || !sessions.TryGetValue(ticket, out var onPrepared))
+        {
+            return "refused: unknown push";
         }
 
         try

@@ -7,6 +7,7 @@ using System.Text;
 namespace Posthorn.Tests.Git;
 
 /// <summary>Requests stock git never sends: malformed, unknown, oversized, gzipped by hand; and a large push.</summary>
+[Collection(MemoryMeasurements.Name)]
 public sealed class GitSmartHttpEdgeTests : IAsyncLifetime
 {
     private readonly GitSandbox sandbox = new();
