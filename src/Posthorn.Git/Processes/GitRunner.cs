@@ -79,6 +79,7 @@ public sealed partial class GitRunner(IOptions<GitOptions> options, ILogger<GitR
         }
 
         info.Environment["GIT_TERMINAL_PROMPT"] = "0";
+        info.Environment[OrphanSweep.ServerVariable] = OrphanSweep.ThisServer;
         foreach (var (name, value) in invocation.Environment ?? new Dictionary<string, string>())
         {
             info.Environment[name] = value;

@@ -4,12 +4,14 @@ using Microsoft.Extensions.Options;
 using Posthorn.Core.Pushes;
 using Posthorn.Core.Repositories;
 using Posthorn.Git.Hooks;
+using Posthorn.Git.Processes;
 using Posthorn.Git.Refs;
 
 namespace Posthorn.Git.Repositories;
 
 /// <summary>
-/// The safety net under the push path: at start-up and every Git:ReconcileInterval, each git
+/// The safety net under the push path: at start-up git processes orphaned by an earlier server
+/// are killed (<see cref="OrphanSweep"/>); then, at start-up and every Git:ReconcileInterval, each git
 /// repository gets its transaction hook (re)installed and its refs on disk compared with the
 /// recorded ones (<see cref="PushIntake.ReconcileAsync"/>), under its receive lock. Whatever moved
 /// behind Posthorn's back (an orphan of a killed older version, an operator's push on the disk, a
@@ -22,6 +24,7 @@ public sealed partial class Reconciliation(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        OrphanSweep.Run(logger);
         using var timer = new PeriodicTimer(options.Value.ReconcileInterval, time);
         try
         {

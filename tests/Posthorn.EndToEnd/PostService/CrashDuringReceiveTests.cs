@@ -24,26 +24,7 @@ public sealed class CrashDuringReceiveTests
     {
         await using var site = await Site.StartAsync(backend, Environment);
         await using var receiver = await Receiver.StartAsync();
-        var work = await Repos.CreateAsync(site, "crash");
-        await Hook.AddAsync(site, "crash", receiver.Url + "/crash");
-        var first = await Repos.CommitAsync(site, work, "a.txt");
-        await Repos.PushAsync(site, work, "crash", "main");
-        await receiver.WaitForAsync(1);
-
-        // A pre-receive hook that holds receive-pack until the test lets it go (bounded: 5 minutes).
-        var bare = Path.Combine(site.Server.DataDirectory, "repositories", "alice", "crash.git");
-        var gate = Path.Combine(site.Folder.Path, "gate");
-        Directory.CreateDirectory(gate);
-        var preReceive = Path.Combine(bare, "hooks", "pre-receive");
-        await File.WriteAllTextAsync(preReceive,
-            $"#!/bin/sh\ntouch '{gate}/started'\ni=0\nwhile [ ! -e '{gate}/release' ] && [ $i -lt 6000 ]; do sleep 0.05; i=$((i+1)); done\nexit 0\n");
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(preReceive, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        var second = await Repos.CommitAsync(site, work, "b.txt");
-
+        var (work, bare, gate, first, second) = await PushHeldByAPreReceiveHookAsync(site, receiver);
         var interrupted = site.Git.TryRunAsync(work, "push", "-q", site.Url("crash"), "main");
         await Processes.WaitForFileAsync(Path.Combine(gate, "started"), TimeSpan.FromSeconds(60));
         await site.Server.KillServerOnlyAsync();
@@ -63,5 +44,52 @@ public sealed class CrashDuringReceiveTests
             .Any(c => c.GetProperty("raw_node").GetString() == second), 1, TimeSpan.FromSeconds(60));
         Assert.Equal("alice", ReceivedPayload.Of(announced[0]).GetProperty("user").GetString());
         Assert.Equal(second, (await site.Git.RunAsync(bare, "rev-parse", "refs/heads/main")).Trim());
+    }
+
+    [Fact]
+    public async Task ServerRestartedWhileItsPredecessorsReceivePackStillRuns_KillsTheOrphan()
+    {
+        await using var site = await Site.StartAsync("sqlite", Environment);
+        await using var receiver = await Receiver.StartAsync();
+        var (work, bare, gate, first, _) = await PushHeldByAPreReceiveHookAsync(site, receiver);
+        var interrupted = site.Git.TryRunAsync(work, "push", "-q", site.Url("crash"), "main");
+        await Processes.WaitForFileAsync(Path.Combine(gate, "started"), TimeSpan.FromSeconds(60));
+        await site.Server.KillServerOnlyAsync();
+        await interrupted;
+        Assert.NotEmpty(Processes.Matching("receive-pack", bare));
+
+        // The gate is never released: only the new server's sweep can end the orphan.
+        await site.Server.StartAsync();
+        await Processes.WaitUntilGoneAsync(TimeSpan.FromSeconds(60), "receive-pack", bare);
+
+        Assert.Equal(first, (await site.Git.RunAsync(bare, "rev-parse", "refs/heads/main")).Trim());
+        Assert.Contains("orphaned by the earlier server", site.Server.Log(), StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Pushes one commit normally (announced), then installs a pre-receive hook that holds
+    /// receive-pack until the test creates {gate}/release (bounded: 5 minutes), and commits a second.
+    /// </summary>
+    private static async Task<(string Work, string Bare, string Gate, string First, string Second)> PushHeldByAPreReceiveHookAsync(Site site, Receiver receiver)
+    {
+        var work = await Repos.CreateAsync(site, "crash");
+        await Hook.AddAsync(site, "crash", receiver.Url + "/crash");
+        var first = await Repos.CommitAsync(site, work, "a.txt");
+        await Repos.PushAsync(site, work, "crash", "main");
+        await receiver.WaitForAsync(1);
+
+        var bare = Path.Combine(site.Server.DataDirectory, "repositories", "alice", "crash.git");
+        var gate = Path.Combine(site.Folder.Path, "gate");
+        Directory.CreateDirectory(gate);
+        var preReceive = Path.Combine(bare, "hooks", "pre-receive");
+        await File.WriteAllTextAsync(preReceive,
+            $"#!/bin/sh\ntouch '{gate}/started'\ni=0\nwhile [ ! -e '{gate}/release' ] && [ $i -lt 6000 ]; do sleep 0.05; i=$((i+1)); done\nexit 0\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(preReceive, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var second = await Repos.CommitAsync(site, work, "b.txt");
+        return (work, bare, gate, first, second);
     }
 }
