@@ -105,6 +105,42 @@ public sealed class GitProcessLimitTests
         Assert.DoesNotContain("trickle", refs, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task PushWaitingBehindASlowPush_GivesUpAfterReceiveLockTimeout_AndSucceedsOnceItHangsUp()
+    {
+        await using var site = await Site.StartAsync(env: new Dictionary<string, string>
+        {
+            ["Git__ReceiveLockTimeout"] = "00:00:01",
+            ["Git__MinRequestBodyBytesPerSecond"] = "0",
+        });
+        await site.CreateRepositoryAsync("project");
+        var work = await site.Git.InitWithCommitsAsync(Path.Combine(site.Folder.Path, "work"), "a.txt");
+        var authorization = PosthornServer.Basic("alice", Site.Password).ToString();
+        var zero = new string('0', 40);
+
+        var holder = await SlowGitRequest.StartAsync(site.Server.Port, "127.0.0.2", "/alice/project.git/git-receive-pack", "receive-pack", authorization);
+        Assert.True(await holder.SendAsync(SlowGitRequest.PktLine($"{zero} {new string('1', 40)} refs/heads/held\0report-status\n")));
+
+        // The holder may not have the lock yet when the first push arrives: retry (a new ref each
+        // time, so every try really posts to receive-pack) until one is refused.
+        var refused = false;
+        for (var i = 0; i < 30 && !refused; i++)
+        {
+            refused = (await site.Git.TryRunAsync(work, "push", site.Url("project", "carol"), $"main:refs/heads/try{i}")).ExitCode != 0;
+        }
+
+        Assert.True(refused, "a push behind a held receive lock was never refused");
+        Assert.False(holder.Ended);
+        await holder.DisposeAsync();
+        var pushed = false;
+        for (var i = 0; i < 30 && !pushed; i++)
+        {
+            pushed = (await site.Git.TryRunAsync(work, "push", site.Url("project", "carol"), "main")).ExitCode == 0;
+        }
+
+        Assert.True(pushed, "the push never succeeded after the holder hung up");
+    }
+
     private static async Task<(HttpStatusCode Status, string Body)> PollUntilRefusedAsync(int port, string localAddress)
     {
         (HttpStatusCode, string) last = default;
