@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
 
 namespace Posthorn.Storage.Secrets;
@@ -17,7 +18,26 @@ public sealed class SecretColumns(IDataProtector protector)
     /// <summary>The Data Protection purpose string: changing it would make every stored value unreadable.</summary>
     public const string Purpose = "Posthorn.Storage.PostServices.v1";
 
+    /// <summary>
+    /// Read in place of a URL whose key is gone (a database restored without its key ring): its
+    /// deliveries fail visibly (".invalid" never resolves) instead of every read of the table failing.
+    /// </summary>
+    public const string UnreadableUrl = "http://key-ring-missing.invalid/";
+
     public string Protect(string plain) => Prefix + protector.Protect(plain);
+
+    /// <summary><see cref="Reveal"/>, or <paramref name="fallback"/> when the value cannot be decrypted with this key ring.</summary>
+    public string RevealOr(string stored, string fallback)
+    {
+        try
+        {
+            return Reveal(stored);
+        }
+        catch (CryptographicException)
+        {
+            return fallback;
+        }
+    }
 
     public string Reveal(string stored) =>
         IsProtected(stored) ? protector.Unprotect(stored[Prefix.Length..]) : stored;

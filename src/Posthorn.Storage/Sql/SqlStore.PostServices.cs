@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using Posthorn.Core.Deliveries;
 using Posthorn.Core.PostServices;
+using Posthorn.Storage.Secrets;
 
 namespace Posthorn.Storage.Sql;
 
@@ -13,8 +14,8 @@ public sealed partial class SqlStore
     private const int ServiceColumnCount = 13;
 
     private PostService ReadService(DbDataReader r, int o = 0) =>
-        new(r.Long(o), r.Long(o + 1), secrets.Reveal(r.Text(o + 2)), (PayloadFormat)r.Int(o + 3), r.Bool(o + 4),
-            JsonSerializer.Deserialize<string[]>(secrets.Reveal(r.Text(o + 5))) ?? [],
+        new(r.Long(o), r.Long(o + 1), secrets.RevealOr(r.Text(o + 2), SecretColumns.UnreadableUrl), (PayloadFormat)r.Int(o + 3), r.Bool(o + 4),
+            JsonSerializer.Deserialize<string[]>(secrets.RevealOr(r.Text(o + 5), "[]")) ?? [],
             new ServiceHealth(
                 r.NullableInt(o + 7) is { } outcome ? (AttemptOutcome)outcome : null,
                 r.NullableTime(o + 8),

@@ -62,6 +62,20 @@ public abstract partial class StoreContractTests
         AssertCredentials(after, SecretUrl, Secret);
     }
 
+    [Fact]
+    public async Task ValueEncryptedWithAKeyNoLongerInTheRing_ReadsAsAnUnreachableUrl_InsteadOfFailingEveryRead()
+    {
+        var repository = await RepositoryAsync();
+        var lost = await ServiceAsync(repository.Id);
+        var kept = await Storage.PostServices.CreateServiceAsync(repository.Id, new PostServiceSettings(SecretUrl, PayloadFormat.Json, true, [Secret]), T0, Ct);
+        await Fixture.RawScalarAsync($"UPDATE post_services SET url = '{SecretColumns.Prefix}CfDJ8notAvalidPayload', secrets = '{SecretColumns.Prefix}CfDJ8notAvalidEither' WHERE id = {lost.Id}");
+
+        var services = await Storage.PostServices.ListServicesAsync(repository.Id, Ct);
+
+        AssertCredentials(services.Single(s => s.Id == lost.Id), SecretColumns.UnreadableUrl);
+        AssertCredentials(services.Single(s => s.Id == kept.Id), SecretUrl, Secret);
+    }
+
     private static void AssertCredentials(PostService service, string url, params string[] secrets)
     {
         Assert.Equal(url, service.Url);
