@@ -25,8 +25,66 @@ public sealed class GitOptions
     /// </summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>Most git processes serving HTTP requests at once, over all clients. Default 32; 1–10000.</summary>
+    public int MaxConcurrentProcesses { get; set; } = 32;
+
+    /// <summary>
+    /// Most of those one client (remote address) may hold. Default 8; 1–<see cref="MaxConcurrentProcesses"/>.
+    /// Behind a reverse proxy every client has the proxy's address: raise it to MaxConcurrentProcesses there.
+    /// </summary>
+    public int MaxProcessesPerClient { get; set; } = 8;
+
+    /// <summary>How long a git request waits for a free process before it is answered 503 with Retry-After. Default 5 s; 0 (no waiting)–5 min.</summary>
+    public TimeSpan ProcessQueueTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Slowest a git request body may arrive, in bytes per second, once <see cref="MinRequestBodyGracePeriod"/>
+    /// has passed; a slower client is cut off, so a trickler cannot keep git running. Default 1024; 0 turns the check off.
+    /// </summary>
+    public int MinRequestBodyBytesPerSecond { get; set; } = 1024;
+
+    /// <summary>Time a git request body gets before <see cref="MinRequestBodyBytesPerSecond"/> applies. Default 10 s; 2 s–10 min.</summary>
+    public TimeSpan MinRequestBodyGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Longest a push (receive-pack request) may take, lock wait included; past it the connection is
+    /// cut, so a slow writer cannot hold the repository's receive lock for ever. Default 10 min; 1 s–24 h.
+    /// </summary>
+    public TimeSpan MaxReceiveDuration { get; set; } = TimeSpan.FromMinutes(10);
+
     public void Validate()
     {
+        if (MaxConcurrentProcesses is < 1 or > 10_000)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxConcurrentProcesses), MaxConcurrentProcesses, "Git:MaxConcurrentProcesses must be between 1 and 10000.");
+        }
+
+        if (MaxProcessesPerClient < 1 || MaxProcessesPerClient > MaxConcurrentProcesses)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxProcessesPerClient), MaxProcessesPerClient, "Git:MaxProcessesPerClient must be between 1 and Git:MaxConcurrentProcesses.");
+        }
+
+        if (ProcessQueueTimeout < TimeSpan.Zero || ProcessQueueTimeout > TimeSpan.FromMinutes(5))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ProcessQueueTimeout), ProcessQueueTimeout, "Git:ProcessQueueTimeout must be between 0 and 5 minutes.");
+        }
+
+        if (MinRequestBodyBytesPerSecond < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinRequestBodyBytesPerSecond), MinRequestBodyBytesPerSecond, "Git:MinRequestBodyBytesPerSecond must be 0 (off) or more.");
+        }
+
+        // Kestrel checks data rates once a second, so a shorter grace period could not be honoured.
+        if (MinRequestBodyGracePeriod < TimeSpan.FromSeconds(2) || MinRequestBodyGracePeriod > TimeSpan.FromMinutes(10))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinRequestBodyGracePeriod), MinRequestBodyGracePeriod, "Git:MinRequestBodyGracePeriod must be between 2 seconds and 10 minutes.");
+        }
+
+        if (MaxReceiveDuration < TimeSpan.FromSeconds(1) || MaxReceiveDuration > TimeSpan.FromHours(24))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxReceiveDuration), MaxReceiveDuration, "Git:MaxReceiveDuration must be between 1 second and 24 hours.");
+        }
+
         if (GcCheckEveryPushes is < 1 or > 10_000)
         {
             throw new ArgumentOutOfRangeException(nameof(GcCheckEveryPushes), GcCheckEveryPushes, "Git:GcCheckEveryPushes must be between 1 and 10000.");

@@ -27,6 +27,7 @@ public static class GitServiceCollectionExtensions
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<GitRunner>();
+        services.AddSingleton<GitProcessGate>();
         services.AddSingleton<ReceiveLock>();
         services.AddSingleton<RefRestorer>();
         services.AddSingleton<ReceivePackHandler>();

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Microsoft.AspNetCore.DataProtection;
 using Posthorn.Core.Accounts;
 using Posthorn.Core.Deliveries;
 using Posthorn.Core.PostServices;
@@ -21,10 +22,11 @@ public sealed class StorageHandle : IAsyncDisposable, IDisposable
     private readonly SchemaMigrator migrator;
     private readonly object[] owned;
 
-    internal StorageHandle(SqlStore store, DbDataSource dataSource, IDeliveryWakeup wakeup, TimeProvider timeProvider, object[] owned)
+    internal StorageHandle(SqlStore store, DbDataSource dataSource, IDeliveryWakeup wakeup, TimeProvider timeProvider, IDataProtectionProvider dataProtection, object[] owned)
     {
         this.store = store;
         Wakeup = wakeup;
+        DataProtection = dataProtection;
         migrator = new SchemaMigrator(dataSource, store.Dialect, timeProvider);
         this.owned = owned;
     }
@@ -45,8 +47,23 @@ public sealed class StorageHandle : IAsyncDisposable, IDisposable
     /// <summary>LISTEN/NOTIFY across nodes on PostgreSQL; in-process on SQLite.</summary>
     public IDeliveryWakeup Wakeup { get; }
 
-    /// <summary>Brings the schema up to date; idempotent and safe when several processes start at once. Returns how many scripts ran.</summary>
-    public Task<int> MigrateAsync(CancellationToken ct) => migrator.MigrateAsync(ct);
+    /// <summary>
+    /// Data Protection over the same key ring that encrypts stored secrets, for the host's other
+    /// uses (sign-in cookies), so they too survive restarts and are read by every node.
+    /// </summary>
+    public IDataProtectionProvider DataProtection { get; }
+
+    /// <summary>
+    /// Brings the schema up to date, then encrypts any service secrets still stored in plain text
+    /// (rows from before encryption at rest); idempotent and safe when several processes start at
+    /// once. Returns how many scripts ran.
+    /// </summary>
+    public async Task<int> MigrateAsync(CancellationToken ct)
+    {
+        var scripts = await migrator.MigrateAsync(ct).ConfigureAwait(false);
+        await store.ProtectPlainServiceSecretsAsync(ct).ConfigureAwait(false);
+        return scripts;
+    }
 
     /// <summary>Readiness: true when the database answers.</summary>
     public Task<bool> PingAsync(CancellationToken ct) => store.PingAsync(ct);

@@ -8,7 +8,10 @@ namespace Posthorn.Git.SmartHttp;
 /// </summary>
 internal static class GitHttpErrors
 {
-    public static async Task WriteAsync(HttpContext context, int status, string message)
+    /// <summary>How long a refused git client is asked to wait (Retry-After) before trying again.</summary>
+    public const int RetryAfterSeconds = 5;
+
+    public static async Task WriteAsync(HttpContext context, int status, string message, int? retryAfterSeconds = null)
     {
         if (context.Response.HasStarted)
         {
@@ -21,6 +24,11 @@ internal static class GitHttpErrors
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/plain; charset=utf-8";
         context.Response.Headers.CacheControl = "no-cache";
+        if (retryAfterSeconds is { } seconds)
+        {
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         await context.Response.WriteAsync(message + "\n", context.RequestAborted).ConfigureAwait(false);
     }
 
@@ -29,6 +37,16 @@ internal static class GitHttpErrors
 
     public static Task TooLargeAsync(HttpContext context, long limit) =>
         WriteAsync(context, StatusCodes.Status413PayloadTooLarge, $"The request is larger than this server accepts ({limit} bytes).");
+
+    /// <summary>No git process came free in time (see GitProcessGate): 503 with Retry-After.</summary>
+    public static Task BusyAsync(HttpContext context, bool clientAtShare) =>
+        WriteAsync(
+            context,
+            StatusCodes.Status503ServiceUnavailable,
+            clientAtShare
+                ? $"Too many git requests from your address are running at once; try again in {RetryAfterSeconds} seconds."
+                : $"The server is busy with other git requests; try again in {RetryAfterSeconds} seconds.",
+            RetryAfterSeconds);
 
     public static Task GitFailedAsync(HttpContext context) =>
         WriteAsync(context, StatusCodes.Status500InternalServerError, "git failed to process the request; see the server log.");

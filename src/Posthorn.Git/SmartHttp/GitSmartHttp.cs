@@ -8,9 +8,12 @@ namespace Posthorn.Git.SmartHttp;
 /// <summary>
 /// The smart HTTP protocol (Documentation/technical/http-protocol.txt) over the git CLI. The web
 /// layer routes, authenticates and authorizes, then hands over the bare repository's directory.
+/// Every entry point first takes a slot from <see cref="GitProcessGate"/> (busy: 503 with
+/// Retry-After) and holds the request body to a minimum data rate (<see cref="SlowBodyLimit"/>).
 /// Thread-safe; register as a singleton.
 /// </summary>
-public sealed partial class GitSmartHttp(GitRunner runner, ReceivePackHandler receivePack, IOptions<GitOptions> options, ILogger<GitSmartHttp> logger)
+public sealed partial class GitSmartHttp(
+    GitRunner runner, ReceivePackHandler receivePack, GitProcessGate gate, IOptions<GitOptions> options, TimeProvider time, ILogger<GitSmartHttp> logger)
 {
     /// <summary>GET {repo}/info/refs?service=git-upload-pack|git-receive-pack: the ref advertisement.</summary>
     public async Task InfoRefsAsync(HttpContext context, string gitDirectory)
@@ -29,6 +32,12 @@ public sealed partial class GitSmartHttp(GitRunner runner, ReceivePackHandler re
             return;
         }
 
+        using var slot = await AdmitAsync(context).ConfigureAwait(false);
+        if (slot is null)
+        {
+            return;
+        }
+
         var protocol = GitProtocolHeader.Read(context.Request);
         var response = context.Response;
         response.ContentType = $"application/x-git-{service.Command()}-advertisement";
@@ -42,17 +51,24 @@ public sealed partial class GitSmartHttp(GitRunner runner, ReceivePackHandler re
             await response.Body.WriteAsync(PktLine.ServiceAnnouncement(serviceName), context.RequestAborted).ConfigureAwait(false);
         }
 
-        var result = await runner.RunAsync(
-            new GitInvocation([service.Command(), "--stateless-rpc", "--advertise-refs", gitDirectory])
-            {
-                Environment = Environment(protocol),
-                Stdout = (stdout, ct) => stdout.CopyToAsync(response.Body, ct),
-            },
-            context.RequestAborted).ConfigureAwait(false);
-        if (!result.Succeeded)
+        try
         {
-            LogServiceFailed(logger, service.Command(), gitDirectory, result.ExitCode, result.StderrTail);
-            context.Abort();
+            var result = await runner.RunAsync(
+                new GitInvocation([service.Command(), "--stateless-rpc", "--advertise-refs", gitDirectory])
+                {
+                    Environment = Environment(protocol),
+                    Stdout = (stdout, ct) => stdout.CopyToAsync(response.Body, ct),
+                },
+                context.RequestAborted).ConfigureAwait(false);
+            if (!result.Succeeded)
+            {
+                LogServiceFailed(logger, service.Command(), gitDirectory, result.ExitCode, result.StderrTail);
+                context.Abort();
+            }
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; git has been killed and there is no one to answer.
         }
     }
 
@@ -60,6 +76,12 @@ public sealed partial class GitSmartHttp(GitRunner runner, ReceivePackHandler re
     public async Task UploadPackAsync(HttpContext context, string gitDirectory)
     {
         var limit = options.Value.MaxRequestBodyBytes;
+        using var slot = await AdmitAsync(context).ConfigureAwait(false);
+        if (slot is null)
+        {
+            return;
+        }
+
         try
         {
             var body = RequestBody.Open(context, limit);
@@ -98,13 +120,69 @@ public sealed partial class GitSmartHttp(GitRunner runner, ReceivePackHandler re
     /// POST {repo}/git-receive-pack: applies a push and records it before the client hears of it.
     /// See <see cref="ReceivePackHandler"/>.
     /// </summary>
-    public Task ReceivePackAsync(HttpContext context, ReceiveTarget target) => receivePack.HandleAsync(context, target);
+    public async Task ReceivePackAsync(HttpContext context, ReceiveTarget target)
+    {
+        using var slot = await AdmitAsync(context).ConfigureAwait(false);
+        if (slot is null)
+        {
+            return;
+        }
+
+        // A push holds the repository's receive lock while its body arrives. Cutting the connection
+        // at MaxReceiveDuration fires RequestAborted, which kills receive-pack; the handler then
+        // records or undoes what git applied (without the request token) and releases the lock.
+        var limit = options.Value.MaxReceiveDuration;
+        await using var overtime = time.CreateTimer(
+            _ =>
+            {
+                LogReceiveOvertime(logger, target.GitDirectory, limit);
+                context.Abort();
+            },
+            null,
+            limit,
+            Timeout.InfiniteTimeSpan).ConfigureAwait(false);
+        await receivePack.HandleAsync(context, target).ConfigureAwait(false);
+    }
+
+    /// <summary>A process slot for this request, or null once the client has been told the server is busy.</summary>
+    private async Task<GitProcessSlot?> AdmitAsync(HttpContext context)
+    {
+        SlowBodyLimit.Apply(context, options.Value);
+        GitProcessAdmission admission;
+        try
+        {
+            admission = await gate.EnterAsync(ClientOf(context), context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return null;
+        }
+
+        if (admission.Slot is null)
+        {
+            LogBusy(logger, ClientOf(context), admission.ClientAtShare);
+            await GitHttpErrors.BusyAsync(context, admission.ClientAtShare).ConfigureAwait(false);
+        }
+
+        return admission.Slot;
+    }
+
+    /// <summary>The remote address, IPv4 written the same whether it came over IPv4 or IPv6.</summary>
+    private static string ClientOf(HttpContext context) =>
+        context.Connection.RemoteIpAddress is not { } address ? "" :
+        address.IsIPv4MappedToIPv6 ? address.MapToIPv4().ToString() : address.ToString();
 
     internal static Dictionary<string, string>? Environment(string? protocol) =>
         protocol is null ? null : new Dictionary<string, string> { ["GIT_PROTOCOL"] = protocol };
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "git {Service} failed for {GitDirectory} with exit code {ExitCode}: {StderrTail}")]
     private static partial void LogServiceFailed(ILogger logger, string service, string gitDirectory, int exitCode, string stderrTail);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A push to {GitDirectory} ran longer than {Limit}; the connection was cut")]
+    private static partial void LogReceiveOvertime(ILogger logger, string gitDirectory, TimeSpan limit);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Git request from {Client} refused: no git process free (client at its share: {ClientAtShare})")]
+    private static partial void LogBusy(ILogger logger, string client, bool clientAtShare);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Malformed git request for {GitDirectory}: {Reason}")]
     private static partial void LogMalformed(ILogger logger, string gitDirectory, string reason);

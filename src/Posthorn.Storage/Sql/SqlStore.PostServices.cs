@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text.Json;
 using Posthorn.Core.Deliveries;
 using Posthorn.Core.PostServices;
+using Posthorn.Storage.Secrets;
 
 namespace Posthorn.Storage.Sql;
 
@@ -12,9 +13,9 @@ public sealed partial class SqlStore
 
     private const int ServiceColumnCount = 13;
 
-    private static PostService ReadService(DbDataReader r, int o = 0) =>
-        new(r.Long(o), r.Long(o + 1), r.Text(o + 2), (PayloadFormat)r.Int(o + 3), r.Bool(o + 4),
-            JsonSerializer.Deserialize<string[]>(r.Text(o + 5)) ?? [],
+    private PostService ReadService(DbDataReader r, int o = 0) =>
+        new(r.Long(o), r.Long(o + 1), secrets.RevealOr(r.Text(o + 2), SecretColumns.UnreadableUrl), (PayloadFormat)r.Int(o + 3), r.Bool(o + 4),
+            JsonSerializer.Deserialize<string[]>(secrets.RevealOr(r.Text(o + 5), "[]")) ?? [],
             new ServiceHealth(
                 r.NullableInt(o + 7) is { } outcome ? (AttemptOutcome)outcome : null,
                 r.NullableTime(o + 8),
@@ -24,14 +25,14 @@ public sealed partial class SqlStore
                 r.NullableText(o + 12)),
             r.Time(o + 6));
 
-    private static string SecretsJson(PostServiceSettings settings) => JsonSerializer.Serialize(settings.Secrets);
+    private string SecretsJson(PostServiceSettings settings) => secrets.Protect(JsonSerializer.Serialize(settings.Secrets));
 
     public Task<PostService> CreateServiceAsync(long repositoryId, PostServiceSettings settings, DateTimeOffset now, CancellationToken ct) =>
         WriteAsync(async (c, tx) =>
         {
             var id = (long)(await SqlCommands.ScalarAsync(c, tx,
                 "INSERT INTO post_services (repository_id, url, format, is_active, secrets, created_at, consecutive_failures) VALUES (@r, @u, @f, @a, @s, @now, 0) RETURNING id",
-                ct, ("@r", repositoryId), ("@u", settings.Url), ("@f", settings.Format), ("@a", settings.IsActive), ("@s", SecretsJson(settings)), ("@now", now)).ConfigureAwait(false))!;
+                ct, ("@r", repositoryId), ("@u", secrets.Protect(settings.Url)), ("@f", settings.Format), ("@a", settings.IsActive), ("@s", SecretsJson(settings)), ("@now", now)).ConfigureAwait(false))!;
             return new PostService(id, repositoryId, settings.Url, settings.Format, settings.IsActive, settings.Secrets.ToArray(), ServiceHealth.Healthy,
                 DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds()));
         }, ct);
@@ -47,7 +48,7 @@ public sealed partial class SqlStore
     public Task<bool> UpdateServiceAsync(long repositoryId, long serviceId, PostServiceSettings settings, CancellationToken ct) =>
         WriteAsync(async (c, tx) => await SqlCommands.ExecuteAsync(c, tx,
             "UPDATE post_services SET url = @u, format = @f, is_active = @a, secrets = @s WHERE id = @id AND repository_id = @r",
-            ct, ("@u", settings.Url), ("@f", settings.Format), ("@a", settings.IsActive), ("@s", SecretsJson(settings)), ("@id", serviceId), ("@r", repositoryId)).ConfigureAwait(false) == 1, ct);
+            ct, ("@u", secrets.Protect(settings.Url)), ("@f", settings.Format), ("@a", settings.IsActive), ("@s", SecretsJson(settings)), ("@id", serviceId), ("@r", repositoryId)).ConfigureAwait(false) == 1, ct);
 
     // Deliveries and their attempts go by ON DELETE CASCADE.
     public Task<bool> DeleteServiceAsync(long repositoryId, long serviceId, CancellationToken ct) =>

@@ -5,6 +5,7 @@ using Posthorn.Core.Deliveries;
 using Posthorn.Core.PostServices;
 using Posthorn.Core.Pushes;
 using Posthorn.Core.Repositories;
+using Posthorn.Storage.Secrets;
 
 namespace Posthorn.Storage.Sql;
 
@@ -17,7 +18,8 @@ namespace Posthorn.Storage.Sql;
 /// Called after a transaction that queued deliveries commits (persist first, then signal), so the
 /// local dispatcher wakes without every caller remembering to.
 /// </param>
-public sealed partial class SqlStore(DbDataSource dataSource, SqlDialect dialect, Action? deliveriesQueued = null)
+/// <param name="secrets">Encrypts the service columns that hold credentials (URL, signing secrets).</param>
+public sealed partial class SqlStore(DbDataSource dataSource, SqlDialect dialect, SecretColumns secrets, Action? deliveriesQueued = null)
     : IAccountStore, IRepositoryStore, IPushStore, IPostServiceStore, IDeliveryStore
 {
     public SqlDialect Dialect => dialect;

@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Posthorn.Storage.Secrets;
 
 namespace Posthorn.Storage.Sqlite;
 
@@ -7,7 +8,9 @@ namespace Posthorn.Storage.Sqlite;
 /// Pooled connections to one SQLite file, each set up for several processes sharing it (the CLI and
 /// the server run side by side): WAL so readers never block the writer, synchronous=NORMAL (durable
 /// at checkpoints, safe in WAL), foreign keys for the cascades, and a busy timeout so a writer waits
-/// for the lock instead of failing with "database is locked". Thread-safe.
+/// for the lock instead of failing with "database is locked". The file is created mode 0600 before
+/// SQLite opens it (SQLite gives its -wal and -shm files the same mode), and older installs'
+/// files are tightened: it holds password hashes and delivery logs. Thread-safe.
 /// </summary>
 public sealed class SqliteFileDataSource : DbDataSource
 {
@@ -16,6 +19,7 @@ public sealed class SqliteFileDataSource : DbDataSource
 
     public SqliteFileDataSource(string path)
     {
+        OwnerOnlyFiles.Prepare(path, path + "-wal", path + "-shm");
         ConnectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,7 +26,14 @@ public static class DomainServices
     {
         Directory.CreateDirectory(dataDirectory);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(sp => PosthornStorage.Open(database, dataDirectory, sp.GetRequiredService<TimeProvider>()));
+        // Every verb and the server open the same key ring (DataProtection:KeysFolder, else the data
+        // folder's keys/ or, on PostgreSQL, the database), so all of them read each other's secrets.
+        var keysFolder = configuration["DataProtection:KeysFolder"];
+        services.AddSingleton(sp => PosthornStorage.Open(database, dataDirectory, sp.GetRequiredService<TimeProvider>(), keysFolder));
+
+        // Registered before the web layer's AddDataProtection (which only adds what is missing):
+        // sign-in cookies use the same key ring, so they survive restarts and work on every node.
+        services.AddSingleton<IDataProtectionProvider>(sp => sp.GetRequiredService<StorageHandle>().DataProtection);
         services.AddSingleton<IAccountStore>(sp => sp.GetRequiredService<StorageHandle>().Accounts);
         services.AddSingleton<IRepositoryStore>(sp => sp.GetRequiredService<StorageHandle>().Repositories);
         services.AddSingleton<IPushStore>(sp => sp.GetRequiredService<StorageHandle>().Pushes);

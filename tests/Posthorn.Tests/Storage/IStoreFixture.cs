@@ -15,4 +15,7 @@ public interface IStoreFixture
 
     /// <summary>Deletes every row so each test starts from an empty, migrated database.</summary>
     Task ResetAsync();
+
+    /// <summary>Runs raw SQL on the main database, bypassing the store (to see what is really stored), and returns the first column of the first row.</summary>
+    Task<object?> RawScalarAsync(string sql);
 }

@@ -35,6 +35,14 @@ public sealed class PostgresStoreFixture : IStoreFixture, IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
+    public async Task<object?> RawScalarAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(mainConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        return await command.ExecuteScalarAsync();
+    }
+
     private async Task<string> CreateDatabaseAsync()
     {
         var name = "posthorn_test_" + Guid.NewGuid().ToString("N")[..16];

@@ -37,6 +37,15 @@ public sealed class SqliteStoreFixture : IStoreFixture, IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
+    public async Task<object?> RawScalarAsync(string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(MainDirectory, PosthornStorage.SqliteFileName)};Foreign Keys=True;Default Timeout=30");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return await command.ExecuteScalarAsync();
+    }
+
     private StorageHandle Open(string directory) => handles.Open(null, directory);
 
     public async Task DisposeAsync()
