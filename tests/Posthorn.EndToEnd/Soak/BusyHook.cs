@@ -14,10 +14,12 @@ public sealed class BusyHook
 
     public bool IsBusy => Directory.EnumerateFileSystemEntries(Folder).Any();
 
-    public static BusyHook Install(string gitDirectory, string folder)
+    /// <param name="hooksDirectory">Where git looks for the repository's hooks (`git rev-parse --git-path hooks`, which honours core.hooksPath).</param>
+    public static BusyHook Install(string hooksDirectory, string folder)
     {
         Directory.CreateDirectory(folder);
-        var hook = Path.Combine(gitDirectory, "hooks", "pre-receive");
+        Directory.CreateDirectory(hooksDirectory);
+        var hook = Path.Combine(hooksDirectory, "pre-receive");
         if (File.Exists(hook))
         {
             throw new InvalidOperationException($"{hook} exists already; the soak will not replace a hook the server installed.");

@@ -47,7 +47,8 @@ public static class SoakRun
         await Repos.CommitAsync(site, seed, "README.md", "soak\n");
         await Repos.PushAsync(site, seed, Slug, "HEAD:refs/heads/main");
         var gitDirectory = Path.Combine(site.Server.DataDirectory, "repositories", "alice", Slug + ".git");
-        var hook = BusyHook.Install(gitDirectory, site.Folder.Sub("busy"));
+        var hooks = Path.GetFullPath((await site.Git.RunAsync(gitDirectory, "rev-parse", "--git-path", "hooks")).Trim(), gitDirectory);
+        var hook = BusyHook.Install(hooks, site.Folder.Sub("busy"));
         var kills = new ServerKills(site.Server, hook);
 
         var pushers = new List<Pusher>();
