@@ -25,14 +25,17 @@ public sealed class ServerKills(PosthornServer server, BusyHook hook)
         }
     }
 
-    /// <summary>Waits (up to <paramref name="lookout"/>) for a push held in receive-pack, kills the server, restarts it.</summary>
+    /// <summary>Arms the hook, waits (up to <paramref name="lookout"/>) for a push held in receive-pack, kills the server, restarts it.</summary>
     public async Task KillAndRestartAsync(TimeSpan lookout)
     {
+        hook.Arm();
         var watch = Stopwatch.StartNew();
         while (!hook.IsBusy && watch.Elapsed < lookout)
         {
             await Task.Delay(10);
         }
+
+        hook.Disarm();
 
         lock (gate)
         {

@@ -103,8 +103,8 @@ public static class SoakRun
 
     private static async Task KillAtRandomMomentsAsync(SoakSettings settings, ServerKills kills, Action<string> log)
     {
-        // Moments spread over 15..85 % of the push phase, drawn from the seed; each kill then waits
-        // (briefly) for a push held inside receive-pack, so the kill lands while git is working.
+        // Moments spread over 15..85 % of the push phase, drawn from the seed; each kill then arms the
+        // hook and waits (bounded) for the push it holds inside receive-pack, so the kill lands while git is working.
         var random = new Random(settings.Seed);
         var start = DateTime.UtcNow;
         var moments = Enumerable.Range(0, settings.Kills).Select(_ => 0.15 + random.NextDouble() * 0.7).Order().ToList();
@@ -116,7 +116,7 @@ public static class SoakRun
                 await Task.Delay(at - DateTime.UtcNow);
             }
 
-            await kills.KillAndRestartAsync(TimeSpan.FromSeconds(3));
+            await kills.KillAndRestartAsync(TimeSpan.FromSeconds(20));
             log($"[{settings.Backend}] kill -9 #{kills.Done} at {(DateTime.UtcNow - start).TotalSeconds:0.0} s ({kills.LandedInReceivePack} inside receive-pack so far); restarted");
         }
     }
