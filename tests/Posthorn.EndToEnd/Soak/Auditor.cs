@@ -117,7 +117,7 @@ public sealed class Auditor(Site site, string slug, string gitDirectory, IReadOn
         return new ServiceBooks(
             service.Name, service.Format, pushIds.Count, deliveries.Count, Count("succeeded"), Count("failed"), Count("pending"),
             pushIds.Count(id => !delivered.Contains(id)),
-            receptions.Count, accepted.Count, announced.Count, unannounced.Count, capped.Values.Sum(), recovered.Count,
+            receptions.Count, accepted.Count, announced.Count, reachable.Count - unannounced.Count, unannounced.Count, capped.Values.Sum(), recovered.Count,
             accepted.GroupBy(r => r.DeliveryId).Sum(g => g.Count() - 1), bodiesDiffer, idChanging.Count,
             [.. unannounced.Take(10)], [.. idChanging.Take(10)]);
     }

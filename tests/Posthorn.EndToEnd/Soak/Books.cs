@@ -93,15 +93,16 @@ public sealed record Books(
         Line("");
         Line(Row("commits reachable in the repository", CommitsInRepository));
         Line("");
-        Line(string.Format(CultureInfo.InvariantCulture, "{0,-22}{1,9}{2,10}{3,8}{4,9}{5,9}{6,10}{7,9}{8,11}{9,13}{10,8}{11,11}{12,6}{13,10}{14,12}",
-            "service", "expected", "succeeded", "failed", "pending", "no-deliv", "received", "accepted", "announced", "UNANNOUNCED", "capped", "recovered", "dups", "dup-body≠", "ID-CHANGING"));
+        Line(string.Format(CultureInfo.InvariantCulture, "{0,-32}{1,9}{2,10}{3,8}{4,9}{5,9}{6,10}{7,9}{8,11}{9,12}{10,13}{11,8}{12,11}{13,6}{14,10}{15,12}",
+            "service", "expected", "succeeded", "failed", "pending", "no-deliv", "received", "accepted", "announced", "reachable", "UNANNOUNCED", "capped", "recovered", "dups", "dup-body≠", "ID-CHANGING"));
         foreach (var s in Services)
         {
-            Line(string.Format(CultureInfo.InvariantCulture, "{0,-22}{1,9}{2,10}{3,8}{4,9}{5,9}{6,10}{7,9}{8,11}{9,13}{10,8}{11,11}{12,6}{13,10}{14,12}",
+            Line(string.Format(CultureInfo.InvariantCulture, "{0,-32}{1,9}{2,10}{3,8}{4,9}{5,9}{6,10}{7,9}{8,11}{9,12}{10,13}{11,8}{12,11}{13,6}{14,10}{15,12}",
                 $"{s.Name} ({s.Format})", s.DeliveriesExpected, s.Succeeded, s.VisiblyFailed, s.Pending, s.PushesWithoutDelivery, s.Receptions, s.AcceptedReceptions,
-                s.CommitsAnnounced, s.CommitsUnannounced, s.CommitsBeyondPayloadCap, s.RecoveredPayloads, s.DuplicateReceptions, s.DuplicatesWithDifferentBody, s.IdChangingDuplicates));
+                s.CommitsAnnounced, s.ReachableCommitsAnnounced, s.CommitsUnannounced, s.CommitsBeyondPayloadCap, s.RecoveredPayloads, s.DuplicateReceptions, s.DuplicatesWithDifferentBody, s.IdChangingDuplicates));
         }
 
+        Line("  announced = distinct commits in accepted (2xx) payloads; reachable = of those, still reachable in the repository");
         Line("");
         var failures = Failures;
         Line(failures.Count == 0 ? "VERDICT: PASS — every push recorded, every reachable commit announced, no push under two ids" : "VERDICT: FAIL");

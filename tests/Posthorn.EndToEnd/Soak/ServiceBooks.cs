@@ -16,6 +16,7 @@ public sealed record ServiceBooks(
     int Receptions,
     int AcceptedReceptions,
     int CommitsAnnounced,
+    int ReachableCommitsAnnounced,
     int CommitsUnannounced,
     int CommitsBeyondPayloadCap,
     int RecoveredPayloads,

@@ -14,10 +14,10 @@ public sealed record SoakSettings(string Backend, TimeSpan PushPhase, int Pusher
     /// <summary>The in-suite size: about 40 s of pushing, still three kills.</summary>
     public static SoakSettings Quick(string backend) => new(backend, TimeSpan.FromSeconds(40), 3, 3, 7, TimeSpan.FromSeconds(90));
 
-    /// <summary>Defaults: 2.5 min of pushing, 4 pushers, 3 kills, seed 1, at most 90 s for deliveries to settle.</summary>
+    /// <summary>Defaults: 2 min of pushing, 4 pushers, 3 kills, seed 1, at most 90 s for deliveries to settle.</summary>
     public static SoakSettings FromEnvironment(string backend) => new(
         backend,
-        TimeSpan.FromMinutes(Number("POSTHORN_SOAK_MINUTES", 2.5)),
+        TimeSpan.FromMinutes(Number("POSTHORN_SOAK_MINUTES", 2)),
         (int)Number("POSTHORN_SOAK_PUSHERS", 4),
         (int)Number("POSTHORN_SOAK_KILLS", 3),
         (int)Number("POSTHORN_SOAK_SEED", 1),
