@@ -70,35 +70,27 @@ public static class SoakRun
         var clientPushes = pushers.SelectMany(p => p.Pushes).ToList();
         var gitPushRuns = pushers.Sum(p => p.GitPushRuns);
         var quiet = Stopwatch.StartNew();
-        Books? closed = null;
         while (true)
         {
             // The books balance once nothing is pending and every reachable commit has been announced;
-            // a correct server gets there (recovered pushes included), a losing one never does.
-            if (!await auditor.AnyPendingAsync())
+            // a correct server gets there (recovered pushes included), a losing one never does, so
+            // the deadline only ends a failing run.
+            var overdue = quiet.Elapsed > settings.QuietDeadline;
+            if (overdue || !await auditor.AnyPendingAsync())
             {
-                closed = await auditor.CloseAsync(Facts(), clientPushes);
-                if (closed.Failures.Count == 0 || quiet.Elapsed > settings.QuietDeadline)
+                var facts = new SoakRunFacts(
+                    settings.Backend, settings.Seed, settings.Pushers, kills.Done, kills.LandedInReceivePack, gitPushRuns, pushPhase, quiet.Elapsed, total.Elapsed);
+                var books = await auditor.CloseAsync(facts, clientPushes);
+                if (overdue || books.Failures.Count == 0)
                 {
-                    break;
+                    Write(books, site);
+                    log(books.ToTable());
+                    return books;
                 }
-            }
-            else if (quiet.Elapsed > settings.QuietDeadline)
-            {
-                closed = await auditor.CloseAsync(Facts(), clientPushes);
-                break;
             }
 
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
-
-        SoakRunFacts Facts() => new(
-            settings.Backend, settings.Seed, settings.Pushers, kills.Done, kills.LandedInReceivePack, gitPushRuns, pushPhase, quiet.Elapsed, total.Elapsed);
-
-        var books = closed with { QuietSeconds = quiet.Elapsed.TotalSeconds, TotalSeconds = total.Elapsed.TotalSeconds };
-        Write(books, site);
-        log(books.ToTable());
-        return books;
     }
 
     private static async Task KillAtRandomMomentsAsync(SoakSettings settings, ServerKills kills, Action<string> log)
