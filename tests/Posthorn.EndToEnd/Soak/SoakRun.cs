@@ -83,7 +83,7 @@ public static class SoakRun
                 var books = await auditor.CloseAsync(facts, clientPushes);
                 if (overdue || books.Failures.Count == 0)
                 {
-                    Write(books, site);
+                    Write(books, site, settings.ArtifactName);
                     log(books.ToTable());
                     return books;
                 }
@@ -113,15 +113,15 @@ public static class SoakRun
         }
     }
 
-    private static void Write(Books books, Site site)
+    private static void Write(Books books, Site site, string name)
     {
         var folder = Path.Combine(RepoRoot.Path, "artifacts", "soak");
         Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, $"books-{books.Backend}.json"), JsonSerializer.Serialize(books, new JsonSerializerOptions(Site.Json) { WriteIndented = true }));
-        File.WriteAllText(Path.Combine(folder, $"books-{books.Backend}.txt"), books.ToTable());
+        File.WriteAllText(Path.Combine(folder, $"{name}-{books.Backend}.json"), JsonSerializer.Serialize(books, new JsonSerializerOptions(Site.Json) { WriteIndented = true }));
+        File.WriteAllText(Path.Combine(folder, $"{name}-{books.Backend}.txt"), books.ToTable());
         if (File.Exists(site.Server.LogPath))
         {
-            File.Copy(site.Server.LogPath, Path.Combine(folder, $"server-{books.Backend}.log"), overwrite: true);
+            File.Copy(site.Server.LogPath, Path.Combine(folder, $"{name}-server-{books.Backend}.log"), overwrite: true);
         }
     }
 }
