@@ -36,6 +36,8 @@ public static class WebServices
                 o.Cookie.Name = "posthorn";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
+                // Secure whenever the request came over HTTPS, directly or through a trusted proxy (see TrustedProxies).
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.SlidingExpiration = true;
                 o.ExpireTimeSpan = TimeSpan.FromDays(14);
             });
@@ -46,6 +48,9 @@ public static class WebServices
 
     public static WebApplication UsePosthornWeb(this WebApplication app)
     {
+        // First, so everything after sees the real client and scheme; then headers every response carries.
+        app.UseTrustedProxies();
+        app.UseSecurityHeaders();
         app.UseApiErrors();
         app.UseStatusCodePages(async context =>
         {
@@ -57,6 +62,19 @@ public static class WebServices
             }
         });
         app.UseAuthentication();
+        app.Use(async (context, next) =>
+        {
+            if (BasicAuthenticationHandler.IsThrottled(context))
+            {
+                // Too many failures from this client: 429 rather than 401, so git does not ask for a password that cannot help now.
+                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                context.Response.Headers.RetryAfter = ((int)SignInThrottle.Window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await context.Response.WriteAsJsonAsync(new ApiError("too_many_requests", "Too many failed sign-ins from this address; try again later."));
+                return;
+            }
+
+            await next(context);
+        });
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPosthornApi();

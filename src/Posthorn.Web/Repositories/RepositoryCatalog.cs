@@ -85,7 +85,8 @@ public sealed class RepositoryCatalog(IRepositoryStore repositories, IAccountSto
     /// <exception cref="NotFoundException">No such account.</exception>
     public async Task GrantAsync(Repository repository, string username, Permission permission, CancellationToken ct)
     {
-        var account = await accounts.FindAccountAsync(username, ct) ?? throw new NotFoundException($"No account named '{username}'.");
+        var account = (RepositoryName.IsValidUsername(username?.ToLowerInvariant()) ? await accounts.FindAccountAsync(username!, ct) : null)
+            ?? throw new NotFoundException($"No account named '{username}'.");
         await repositories.SetGrantAsync(repository.Id, account.Id, permission, ct);
     }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Posthorn.Web.Accounts;
 using Posthorn.Web.Auth;
+using Posthorn.Web.Pages.Shared;
 
 namespace Posthorn.Web.Pages.Account;
 
@@ -36,6 +37,14 @@ public sealed class SignInModel(Authenticator authenticator, SignInThrottle thro
             return Page();
         }
 
+        // A username the rule forbids is no account: refused before the throttle or the store sees it.
+        if (Authenticator.NormalizeUsername(username) is not { } normalized)
+        {
+            Error = "Wrong username or password.";
+            return Page();
+        }
+
+        username = normalized;
         if (throttle.IsLockedOut(username, client))
         {
             Error = "Too many failed sign-ins for this account; wait a few minutes and try again.";
@@ -55,6 +64,6 @@ public sealed class SignInModel(Authenticator authenticator, SignInThrottle thro
         await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
 
         // Only local return URLs: an open redirect after sign-in is a phishing aid.
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? LocalUrl.ForLocation(ReturnUrl!) : "/");
     }
 }
