@@ -30,6 +30,10 @@ internal static class GitHttpErrors
     public static Task TooLargeAsync(HttpContext context, long limit) =>
         WriteAsync(context, StatusCodes.Status413PayloadTooLarge, $"The request is larger than this server accepts ({limit} bytes).");
 
+    /// <summary>git died (exit 128) on a request that was well framed but asked for something invalid: the client's error, not ours.</summary>
+    public static Task RefusedAsync(HttpContext context) =>
+        WriteAsync(context, StatusCodes.Status400BadRequest, "git refused the request.");
+
     public static Task GitFailedAsync(HttpContext context) =>
         WriteAsync(context, StatusCodes.Status500InternalServerError, "git failed to process the request; see the server log.");
 }

@@ -18,6 +18,7 @@ public static class WebServices
     public static IServiceCollection AddPosthornWeb(this IServiceCollection services)
     {
         services.AddSingleton<PostServiceOperations>();
+        services.AddSingleton<SignInSessions>();
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -40,6 +41,7 @@ public static class WebServices
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.SlidingExpiration = true;
                 o.ExpireTimeSpan = TimeSpan.FromDays(14);
+                o.Events.OnValidatePrincipal = context => context.HttpContext.RequestServices.GetRequiredService<SignInSessions>().ValidateAsync(context);
             });
         services.AddAuthorization();
         services.AddRazorPages();

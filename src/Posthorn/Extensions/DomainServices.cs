@@ -25,6 +25,7 @@ public static class DomainServices
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(sp => PosthornStorage.Open(database, dataDirectory, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IAccountStore>(sp => sp.GetRequiredService<StorageHandle>().Accounts);
+        services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<StorageHandle>().Sessions);
         services.AddSingleton<IRepositoryStore>(sp => sp.GetRequiredService<StorageHandle>().Repositories);
         services.AddSingleton<IPushStore>(sp => sp.GetRequiredService<StorageHandle>().Pushes);
         services.AddSingleton<IPostServiceStore>(sp => sp.GetRequiredService<StorageHandle>().PostServices);

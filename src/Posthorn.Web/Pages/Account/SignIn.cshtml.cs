@@ -1,6 +1,3 @@
-using System.Security.Claims;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Posthorn.Web.Accounts;
@@ -10,7 +7,7 @@ using Posthorn.Web.Pages.Shared;
 namespace Posthorn.Web.Pages.Account;
 
 /// <summary>Cookie sign-in; failures count towards the same <see cref="SignInThrottle"/> lock-out as Basic auth.</summary>
-public sealed class SignInModel(Authenticator authenticator, SignInThrottle throttle) : PageModel
+public sealed class SignInModel(Authenticator authenticator, SignInThrottle throttle, SignInSessions sessions) : PageModel
 {
     [BindProperty]
     public string? Username { get; set; }
@@ -60,8 +57,7 @@ public sealed class SignInModel(Authenticator authenticator, SignInThrottle thro
         }
 
         throttle.RecordSuccess(username, client);
-        var identity = new ClaimsIdentity(AccountClaims.For(account), CookieAuthenticationDefaults.AuthenticationScheme, ClaimTypes.Name, ClaimTypes.Role);
-        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+        await sessions.SignInAsync(HttpContext, account);
 
         // Only local return URLs: an open redirect after sign-in is a phishing aid.
         return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? LocalUrl.ForLocation(ReturnUrl!) : "/");
