@@ -6,6 +6,7 @@ using Posthorn.Web.Api;
 using Posthorn.Web.Auth;
 using Posthorn.Web.Git;
 using Posthorn.Web.Pages;
+using Posthorn.Web.Pages.Shared;
 using Posthorn.Web.PostServices;
 
 namespace Posthorn.Web.Hosting;
@@ -41,6 +42,12 @@ public static class WebServices
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.SlidingExpiration = true;
                 o.ExpireTimeSpan = TimeSpan.FromDays(14);
+                // Signing in on /signin makes the handler itself redirect to ?ReturnUrl=, raw: a non-ASCII one was a 500 (headers are ASCII).
+                o.Events.OnRedirectToReturnUrl = context =>
+                {
+                    context.Response.Redirect(LocalUrl.ForLocation(context.RedirectUri));
+                    return Task.CompletedTask;
+                };
                 o.Events.OnValidatePrincipal = context => context.HttpContext.RequestServices.GetRequiredService<SignInSessions>().ValidateAsync(context);
             });
         services.AddAuthorization();

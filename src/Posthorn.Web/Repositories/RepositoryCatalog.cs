@@ -29,7 +29,8 @@ public sealed class RepositoryCatalog(IRepositoryStore repositories, IAccountSto
             throw new ValidationException("website", "The website must be an absolute http(s) URL.");
         }
 
-        var account = await accounts.FindAccountAsync(owner, ct) ?? throw new NotFoundException($"No account named '{owner}'.");
+        var account = (RepositoryName.IsValidUsername(owner.ToLowerInvariant()) ? await accounts.FindAccountAsync(owner, ct) : null)
+            ?? throw new NotFoundException($"No account named '{owner}'.");
         var repository = await repositories.CreateRepositoryAsync(new NewRepository(account.Id, slug, displayName, isPrivate, site), time.GetUtcNow(), ct);
         try
         {
