@@ -51,7 +51,7 @@ public static class WebServices
                 o.Events.OnValidatePrincipal = context => context.HttpContext.RequestServices.GetRequiredService<SignInSessions>().ValidateAsync(context);
             });
         services.AddAuthorization();
-        services.AddRazorPages();
+        services.AddRazorPages(o => o.Conventions.ConfigureFilter(new UnmatchedHandlerFilter()));
         return services;
     }
 

@@ -65,6 +65,22 @@ public sealed class BadInputTests(HardenedSite fixture) : IClassFixture<Hardened
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
+    [Fact(Skip = "Known: ReceivePackHandler answers 500 when git exits 128 on a well-framed bad request; the push path (src/Posthorn.Git) owns the fix.")]
+    public async Task ReceivePack_WellFramedButInvalid_Is400()
+    {
+        // A fetch request sent to receive-pack: git dies with "protocol error: expected old/new/ref".
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/alice/{HardenedSite.Slug}.git/git-receive-pack")
+        {
+            Content = new StringContent("0032want 1111111111111111111111111111111111111111\n0000"),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-git-receive-pack-request");
+        request.Headers.Authorization = PosthornServer.Basic("carol", Site.Password);
+
+        using var response = await fixture.Server.Http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+
     private static async Task<(HttpResponseMessage Response, string Body)> ReplayLastSignInAsync(FormClient client)
     {
         // Sign in again to read the redirect itself (SignInAsync only reports that one happened).
