@@ -7,12 +7,12 @@ namespace Posthorn.EndToEnd.Hardening;
 /// Regression: POST /api/repos {"slug":"nl\n"} created a folder "nl\n.git" and then answered 500,
 /// because .NET's "$" matches before a final newline. Names are refused before anything is created.
 /// </summary>
-public sealed class NameRuleTests
+public sealed class NameRuleTests(HardenedSite fixture) : IClassFixture<HardenedSite>
 {
     [Fact]
     public async Task CreateRepository_SlugWithTrailingNewlineOrWorse_Is400_AndCreatesNoFolder()
     {
-        await using var site = await Site.StartAsync();
+        var site = fixture.Site;
 
         foreach (var slug in new[] { "nl\n", "nl\r\n", "nl\n\n", "nl\u0000", "../nl", "nl/x" })
         {
@@ -25,17 +25,26 @@ public sealed class NameRuleTests
         var repositories = Path.Combine(site.Server.DataDirectory, "repositories");
         var folders = Directory.Exists(repositories) ? Directory.GetFileSystemEntries(repositories, "*", SearchOption.AllDirectories) : [];
         Assert.DoesNotContain(folders, f => Path.GetFileName(f).StartsWith("nl", StringComparison.Ordinal));
-        Assert.Empty((await site.ApiJsonAsync(HttpMethod.Get, "/api/repos", "alice")).EnumerateArray());
+        Assert.DoesNotContain((await site.ApiJsonAsync(HttpMethod.Get, "/api/repos", "alice")).EnumerateArray(), r => r.GetProperty("slug").GetString()!.StartsWith("nl", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task CreateRepository_OwnerWithTrailingNewline_IsRefused()
     {
-        await using var site = await Site.StartAsync();
+        var site = fixture.Site;
 
         using var response = await site.ApiAsync(HttpMethod.Post, "/api/repos", "root", new { owner = "alice\n", slug = "fine" });
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.False(Directory.Exists(Path.Combine(site.Server.DataDirectory, "repositories", "alice\n")));
+    }
+
+    [Fact]
+    public async Task CreateToken_LabelWithNewline_Is400()
+    {
+        using var response = await fixture.Site.ApiAsync(HttpMethod.Post, "/api/user/tokens", "eve", new { name = "ci\n" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Empty((await fixture.Site.ApiJsonAsync(HttpMethod.Get, "/api/user/tokens", "eve")).EnumerateArray());
     }
 }
