@@ -38,6 +38,22 @@ public sealed class BadInputTests(HardenedSite fixture) : IClassFixture<Hardened
     }
 
     [Fact]
+    public async Task Page_WithNoMatchingHandler_Is405Or404_NotAnUnloadedPage()
+    {
+        // Found by the fuzz run: Razor Pages rendered the page without its loading handler and the view hit nulls (500).
+        using var client = new FormClient(fixture.Server.BaseUrl);
+        Assert.True(await client.SignInAsync("alice", Site.Password));
+        var token = await client.TokenAsync($"/alice/{HardenedSite.Slug}");
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, (await client.PostFormAsync($"/alice/{HardenedSite.Slug}", [], token)).Response.StatusCode);
+        // Only named POST handlers there (Grant, Revoke): a POST naming none of them is an unknown handler.
+        var permissions = $"/alice/{HardenedSite.Slug}/admin/permissions";
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostFormAsync(permissions, [], token)).Response.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostFormAsync(permissions + "?handler=Nonsense", [], token)).Response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(permissions)).Response.StatusCode);
+    }
+
+    [Fact]
     public async Task SignIn_WithNonAsciiReturnUrl_RedirectsWithAnEncodedLocation()
     {
         using var client = new FormClient(fixture.Server.BaseUrl);

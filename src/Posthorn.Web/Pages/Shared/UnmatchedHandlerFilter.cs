@@ -5,9 +5,9 @@ namespace Posthorn.Web.Pages.Shared;
 
 /// <summary>
 /// Razor Pages renders a page even when no handler matches the request (a POST to a page that only
-/// has OnGet, or ?handler=Nonsense), skipping the handler that loads the model: the view then
-/// dereferenced nulls and answered 500. No matching handler is the client's mistake: 405 for a
-/// method the page does not take, 404 for an unknown handler name.
+/// has OnGet, or a POST without a handler name to a page with only named ones), skipping the handler
+/// that loads the model: the view then dereferenced nulls and answered 500. No matching handler is
+/// the client's mistake: 405 for a method the page does not take, 404 for an unknown handler.
 /// </summary>
 public sealed class UnmatchedHandlerFilter : IAsyncPageFilter
 {
