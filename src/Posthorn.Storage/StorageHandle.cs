@@ -36,6 +36,8 @@ public sealed class StorageHandle : IAsyncDisposable, IDisposable
 
     public IAccountStore Accounts => store;
 
+    public ISessionStore Sessions => store;
+
     public IRepositoryStore Repositories => store;
 
     public IPushStore Pushes => store;

@@ -8,13 +8,17 @@ namespace Posthorn.Core.Repositories;
 /// </summary>
 public static partial class RepositoryName
 {
-    [GeneratedRegex("^[a-z0-9][a-z0-9_-]{0,38}$")]
+    // \z, not $: .NET's $ also matches before a final "\n", which let "name\n" through to the disk.
+    [GeneratedRegex(@"\A[a-z0-9][a-z0-9_-]{0,38}\z")]
     private static partial Regex UsernamePattern();
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,99}$")]
+    [GeneratedRegex(@"\A[a-z0-9][a-z0-9._-]{0,99}\z")]
     private static partial Regex SlugPattern();
 
-    public static bool IsValidUsername(string? value) => value is not null && UsernamePattern().IsMatch(value);
+    /// <summary>Longest username the rule allows; longer input is refused before any lookup.</summary>
+    public const int MaxUsernameLength = 39;
+
+    public static bool IsValidUsername(string? value) => value is not null && value.Length <= MaxUsernameLength && UsernamePattern().IsMatch(value);
 
     /// <summary>A slug may not end in ".git": clone URLs add and strip that suffix.</summary>
     public static bool IsValidSlug(string? value) =>

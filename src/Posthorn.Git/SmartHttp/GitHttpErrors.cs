@@ -48,6 +48,10 @@ internal static class GitHttpErrors
                 : $"The server is busy with other git requests; try again in {RetryAfterSeconds} seconds.",
             RetryAfterSeconds);
 
+    /// <summary>git died (exit 128) on a request that was well framed but asked for something invalid: the client's error, not ours.</summary>
+    public static Task RefusedAsync(HttpContext context) =>
+        WriteAsync(context, StatusCodes.Status400BadRequest, "git refused the request.");
+
     public static Task GitFailedAsync(HttpContext context) =>
         WriteAsync(context, StatusCodes.Status500InternalServerError, "git failed to process the request; see the server log.");
 }

@@ -11,7 +11,7 @@ namespace Posthorn.Git.SmartHttp;
 public static partial class GitProtocolHeader
 {
     // "version=2", optionally followed by further ":key=value" parameters git may add.
-    [GeneratedRegex("^version=[0-2](:[a-z][a-z0-9-]{0,31}=[A-Za-z0-9._-]{1,64}){0,8}$")]
+    [GeneratedRegex(@"\Aversion=[0-2](:[a-z][a-z0-9-]{0,31}=[A-Za-z0-9._-]{1,64}){0,8}\z")]
     private static partial Regex Pattern();
 
     /// <summary>The validated header value, or null when absent or not of the expected shape.</summary>

@@ -98,7 +98,8 @@ public sealed partial class GitSmartHttp(
             if (!result.Succeeded)
             {
                 LogServiceFailed(logger, "upload-pack", gitDirectory, result.ExitCode, result.StderrTail);
-                await GitHttpErrors.GitFailedAsync(context).ConfigureAwait(false);
+                // 128 is git's die(): upload-pack dies on wants and lines it cannot accept, which the client sent.
+                await (result.ExitCode == 128 ? GitHttpErrors.RefusedAsync(context) : GitHttpErrors.GitFailedAsync(context)).ConfigureAwait(false);
             }
         }
         catch (MalformedRequestException e)

@@ -139,7 +139,8 @@ public sealed partial class ReceivePackHandler(
         if (result is { Succeeded: false } && report.Length == 0)
         {
             LogReceiveFailed(logger, gitDirectory, result.ExitCode, result.StderrTail);
-            await GitHttpErrors.GitFailedAsync(context).ConfigureAwait(false);
+            // 128 is git's die(): receive-pack dies on commands and lines it cannot accept, which the client sent.
+            await (result.ExitCode == 128 ? GitHttpErrors.RefusedAsync(context) : GitHttpErrors.GitFailedAsync(context)).ConfigureAwait(false);
             return;
         }
 

@@ -34,9 +34,10 @@ public sealed class AccountRegistry(IAccountStore accounts, PasswordHashing hash
     /// <summary>Creates a token and returns it in clear: the only time anyone sees it.</summary>
     public async Task<(AccessToken Token, string Secret)> CreateTokenAsync(Account account, string name, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(name) || name.Length > 100)
+        // Control characters (a trailing "\n", say) would reach logs and listings as line breaks.
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 100 || name.Any(char.IsControl))
         {
-            throw new ValidationException("name", "A token needs a name of 1–100 characters.");
+            throw new ValidationException("name", "A token needs a name of 1–100 characters, without control characters.");
         }
 
         var secret = TokenFormat.NewToken();

@@ -14,7 +14,8 @@ public static class TokenFormat
 
     public static string NewToken() => Prefix + Base64Url(RandomNumberGenerator.GetBytes(32));
 
-    public static bool LooksLikeToken(string value) => value.StartsWith(Prefix, StringComparison.Ordinal) && value.Length > 20;
+    /// <summary>Tokens are 46 characters; anything far outside that is not worth hashing.</summary>
+    public static bool LooksLikeToken(string value) => value.StartsWith(Prefix, StringComparison.Ordinal) && value.Length is > 20 and <= 100;
 
     public static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 

@@ -8,30 +8,48 @@ namespace Posthorn.Web.Api;
 /// <summary>
 /// Maps exceptions to the API's error shape in one place. Exception text from the domain's own
 /// exceptions is written for people; anything else becomes a bare 500, never a stack trace.
+/// Only the 500s are logged as errors: a bad request is the client's mistake, logged at Debug,
+/// and the framework's own error-level "unhandled exception" line is suppressed for it, so an
+/// operator's error log is not flooded by anyone sending junk.
 /// </summary>
 public static partial class ApiExceptionMapping
 {
     public static IApplicationBuilder UseApiErrors(this IApplicationBuilder app) =>
-        app.UseExceptionHandler(errors => errors.Run(async context =>
+        app.UseExceptionHandler(new ExceptionHandlerOptions
         {
-            var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-            var (status, error, detail, field) = exception switch
+            SuppressDiagnosticsCallback = c => IsClientError(c.Exception),
+            ExceptionHandler = async context =>
             {
-                ValidationException v => (400, "invalid_request", v.Message, v.Field),
-                NotFoundException n => (404, "not_found", n.Message, null),
-                ConflictException c => (409, "conflict", c.Message, null),
-                BadHttpRequestException b => (b.StatusCode, "bad_request", "The request could not be read: malformed JSON, wrong content type or a body too large.", null),
-                _ => (500, "internal_error", "Something went wrong on the server; the error has been logged.", (string?)null),
-            };
-            if (status == 500)
-            {
-                LogUnhandled(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Posthorn.Api"), context.Request.Path, exception);
-            }
+                var exception = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+                var (status, error, detail, field) = exception switch
+                {
+                    ValidationException v => (400, "invalid_request", v.Message, v.Field),
+                    NotFoundException n => (404, "not_found", n.Message, null),
+                    ConflictException c => (409, "conflict", c.Message, null),
+                    BadHttpRequestException b => (b.StatusCode, "bad_request", "The request could not be read: malformed JSON, wrong content type or a body too large.", null),
+                    _ => (500, "internal_error", "Something went wrong on the server; the error has been logged.", (string?)null),
+                };
+                var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Posthorn.Api");
+                if (status == 500)
+                {
+                    LogUnhandled(logger, context.Request.Path, exception);
+                }
+                else
+                {
+                    LogClientError(logger, status, context.Request.Path, error);
+                }
 
-            context.Response.StatusCode = status;
-            await context.Response.WriteAsJsonAsync(new ApiError(error, detail, field));
-        }));
+                context.Response.StatusCode = status;
+                await context.Response.WriteAsJsonAsync(new ApiError(error, detail, field));
+            },
+        });
+
+    public static bool IsClientError(Exception? exception) =>
+        exception is ValidationException or NotFoundException or ConflictException or BadHttpRequestException { StatusCode: < 500 };
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled error serving {Path}")]
     private static partial void LogUnhandled(ILogger logger, PathString path, Exception? exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Refused {Path} with {Status} ({Error})")]
+    private static partial void LogClientError(ILogger logger, int status, PathString path, string error);
 }

@@ -12,6 +12,10 @@ namespace Posthorn.Web.Auth;
 /// <summary>
 /// HTTP Basic (username + password or token) and Bearer (token) for git and the API. Challenges
 /// with a Basic realm because that is what makes git ask its credential helper.
+/// A valid token always works: tokens carry 256 random bits, so guessing needs no lock-out, and
+/// one that locked every token user behind a shared address (a proxy, a NAT) out was a denial of
+/// service. Bad tokens are still counted per client and answered 429 past the limit. Passwords are
+/// throttled per username and client by <see cref="SignInThrottle"/>.
 /// </summary>
 public sealed class BasicAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
@@ -22,6 +26,11 @@ public sealed class BasicAuthenticationHandler(
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "Basic";
+
+    /// <summary>The throttle's key for bad tokens: not a valid username, so it never meets a password entry.</summary>
+    private const string TokenKey = "";
+
+    private static readonly object ThrottledKey = new();
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -37,23 +46,42 @@ public sealed class BasicAuthenticationHandler(
         }
 
         var client = Context.Connection.RemoteIpAddress?.ToString() ?? "";
-        if (throttle.IsLockedOut(username, client))
+        var isBearer = header.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase);
+        if (isBearer || TokenFormat.LooksLikeToken(secret))
         {
-            return AuthenticateResult.Fail("Too many failed sign-ins; try again later.");
+            var byToken = await authenticator.AuthenticateTokenAsync(secret, Context.RequestAborted);
+            if (byToken is not null)
+            {
+                return Success(byToken);
+            }
+
+            if (isBearer)
+            {
+                throttle.RecordFailure(TokenKey, client);
+                return Throttled(throttle.IsLockedOut(TokenKey, client), "Bad token.");
+            }
         }
 
-        var account = header.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase)
-            ? await authenticator.AuthenticateTokenAsync(secret, Context.RequestAborted)
-            : await authenticator.AuthenticateAsync(username, secret, Context.RequestAborted);
-        if (account is null)
+        // Refused before any lookup: a username the rule forbids (a 20,000-character one, say) is no account.
+        if (Authenticator.NormalizeUsername(username) is not { } normalized)
         {
-            throttle.RecordFailure(username, client);
             return AuthenticateResult.Fail("Bad credentials.");
         }
 
-        throttle.RecordSuccess(username, client);
-        var identity = new ClaimsIdentity(AccountClaims.For(account), SchemeName);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
+        if (throttle.IsLockedOut(normalized, client))
+        {
+            return Throttled(true, "Too many failed sign-ins; try again later.");
+        }
+
+        var account = await authenticator.AuthenticatePasswordAsync(normalized, secret, Context.RequestAborted);
+        if (account is null)
+        {
+            throttle.RecordFailure(normalized, client);
+            return AuthenticateResult.Fail("Bad credentials.");
+        }
+
+        throttle.RecordSuccess(normalized, client);
+        return Success(account);
     }
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
@@ -61,6 +89,25 @@ public sealed class BasicAuthenticationHandler(
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         Response.Headers.WWWAuthenticate = "Basic realm=\"Posthorn\", charset=\"UTF-8\"";
         return Task.CompletedTask;
+    }
+
+    /// <summary>Whether this request's credentials were refused by the throttle (the pipeline answers 429 for it).</summary>
+    public static bool IsThrottled(HttpContext context) => context.Items.ContainsKey(ThrottledKey);
+
+    private AuthenticateResult Throttled(bool throttled, string reason)
+    {
+        if (throttled)
+        {
+            Context.Items[ThrottledKey] = true;
+        }
+
+        return AuthenticateResult.Fail(reason);
+    }
+
+    private static AuthenticateResult Success(Core.Accounts.Account account)
+    {
+        var identity = new ClaimsIdentity(AccountClaims.For(account), SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
     private static (string? Username, string? Secret) Split(AuthenticationHeaderValue header)

@@ -16,5 +16,12 @@ public sealed class ServerOptions
     /// </summary>
     public IList<string> OutboundAddresses { get; } = [];
 
+    /// <summary>
+    /// IP addresses of reverse proxies whose X-Forwarded-For / X-Forwarded-Proto headers are
+    /// believed (the client address for throttling, HTTPS for the cookie's Secure flag).
+    /// Default: none, and the headers are ignored from everyone.
+    /// </summary>
+    public IList<string> KnownProxies { get; } = [];
+
     public string CloneUrl(string owner, string slug) => $"{PublicUrl}/{owner}/{slug}.git";
 }

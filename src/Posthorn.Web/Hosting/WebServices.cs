@@ -6,6 +6,7 @@ using Posthorn.Web.Api;
 using Posthorn.Web.Auth;
 using Posthorn.Web.Git;
 using Posthorn.Web.Pages;
+using Posthorn.Web.Pages.Shared;
 using Posthorn.Web.PostServices;
 
 namespace Posthorn.Web.Hosting;
@@ -18,6 +19,7 @@ public static class WebServices
     public static IServiceCollection AddPosthornWeb(this IServiceCollection services)
     {
         services.AddSingleton<PostServiceOperations>();
+        services.AddSingleton<SignInSessions>();
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -36,16 +38,28 @@ public static class WebServices
                 o.Cookie.Name = "posthorn";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
+                // Secure whenever the request came over HTTPS, directly or through a trusted proxy (see TrustedProxies).
+                o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.SlidingExpiration = true;
                 o.ExpireTimeSpan = TimeSpan.FromDays(14);
+                // Signing in on /signin makes the handler itself redirect to ?ReturnUrl=, raw: a non-ASCII one was a 500 (headers are ASCII).
+                o.Events.OnRedirectToReturnUrl = context =>
+                {
+                    context.Response.Redirect(LocalUrl.ForLocation(context.RedirectUri));
+                    return Task.CompletedTask;
+                };
+                o.Events.OnValidatePrincipal = context => context.HttpContext.RequestServices.GetRequiredService<SignInSessions>().ValidateAsync(context);
             });
         services.AddAuthorization();
-        services.AddRazorPages();
+        services.AddRazorPages(o => o.Conventions.ConfigureFilter(new UnmatchedHandlerFilter()));
         return services;
     }
 
     public static WebApplication UsePosthornWeb(this WebApplication app)
     {
+        // First, so everything after sees the real client and scheme; then headers every response carries.
+        app.UseTrustedProxies();
+        app.UseSecurityHeaders();
         app.UseApiErrors();
         app.UseStatusCodePages(async context =>
         {
@@ -57,6 +71,19 @@ public static class WebServices
             }
         });
         app.UseAuthentication();
+        app.Use(async (context, next) =>
+        {
+            if (BasicAuthenticationHandler.IsThrottled(context))
+            {
+                // Too many failures from this client: 429 rather than 401, so git does not ask for a password that cannot help now.
+                context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                context.Response.Headers.RetryAfter = ((int)SignInThrottle.Window.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await context.Response.WriteAsJsonAsync(new ApiError("too_many_requests", "Too many failed sign-ins from this address; try again later."));
+                return;
+            }
+
+            await next(context);
+        });
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPosthornApi();

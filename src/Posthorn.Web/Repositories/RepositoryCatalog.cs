@@ -29,7 +29,8 @@ public sealed class RepositoryCatalog(IRepositoryStore repositories, IAccountSto
             throw new ValidationException("website", "The website must be an absolute http(s) URL.");
         }
 
-        var account = await accounts.FindAccountAsync(owner, ct) ?? throw new NotFoundException($"No account named '{owner}'.");
+        var account = (RepositoryName.IsValidUsername(owner.ToLowerInvariant()) ? await accounts.FindAccountAsync(owner, ct) : null)
+            ?? throw new NotFoundException($"No account named '{owner}'.");
         var repository = await repositories.CreateRepositoryAsync(new NewRepository(account.Id, slug, displayName, isPrivate, site), time.GetUtcNow(), ct);
         try
         {
@@ -85,7 +86,8 @@ public sealed class RepositoryCatalog(IRepositoryStore repositories, IAccountSto
     /// <exception cref="NotFoundException">No such account.</exception>
     public async Task GrantAsync(Repository repository, string username, Permission permission, CancellationToken ct)
     {
-        var account = await accounts.FindAccountAsync(username, ct) ?? throw new NotFoundException($"No account named '{username}'.");
+        var account = (RepositoryName.IsValidUsername(username?.ToLowerInvariant()) ? await accounts.FindAccountAsync(username!, ct) : null)
+            ?? throw new NotFoundException($"No account named '{username}'.");
         await repositories.SetGrantAsync(repository.Id, account.Id, permission, ct);
     }
 

@@ -15,3 +15,10 @@ document.addEventListener("click", async (event) => {
   button.textContent = "Copied";
   setTimeout(() => { button.textContent = label; }, 1500);
 });
+
+// Confirmations: <form data-confirm="question">. Here rather than in an onsubmit attribute because
+// the Content-Security-Policy allows no inline script.
+document.addEventListener("submit", (event) => {
+  const form = event.target.closest("form[data-confirm]");
+  if (form && !confirm(form.dataset.confirm)) event.preventDefault();
+});

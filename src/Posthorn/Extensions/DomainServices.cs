@@ -35,6 +35,7 @@ public static class DomainServices
         // sign-in cookies use the same key ring, so they survive restarts and work on every node.
         services.AddSingleton<IDataProtectionProvider>(sp => sp.GetRequiredService<StorageHandle>().DataProtection);
         services.AddSingleton<IAccountStore>(sp => sp.GetRequiredService<StorageHandle>().Accounts);
+        services.AddSingleton<ISessionStore>(sp => sp.GetRequiredService<StorageHandle>().Sessions);
         services.AddSingleton<IRepositoryStore>(sp => sp.GetRequiredService<StorageHandle>().Repositories);
         services.AddSingleton<IPushStore>(sp => sp.GetRequiredService<StorageHandle>().Pushes);
         services.AddSingleton<IPostServiceStore>(sp => sp.GetRequiredService<StorageHandle>().PostServices);

@@ -18,7 +18,9 @@ public static class PosthornWebApp
         builder.Services.AddPosthornDomain(builder.Configuration, settings.DataDirectory, settings.Database, settings.PublicUrl);
         builder.Services.AddPostDelivery(builder.Configuration);
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Reconciliation>());
-        builder.Services.Configure<ServerOptions>(builder.Configuration.GetSection("Server"));
+        builder.Services.AddOptions<ServerOptions>().Bind(builder.Configuration.GetSection("Server"))
+            .Validate(o => TrustedProxies.AreValid(o.KnownProxies), "Server:KnownProxies must list IP addresses, e.g. Server__KnownProxies__0=10.0.0.5.")
+            .ValidateOnStart();
         builder.Services.AddPosthornWeb();
 
         var app = builder.Build();

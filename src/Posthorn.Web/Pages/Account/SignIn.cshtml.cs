@@ -1,15 +1,13 @@
-using System.Security.Claims;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Posthorn.Web.Accounts;
 using Posthorn.Web.Auth;
+using Posthorn.Web.Pages.Shared;
 
 namespace Posthorn.Web.Pages.Account;
 
 /// <summary>Cookie sign-in; failures count towards the same <see cref="SignInThrottle"/> lock-out as Basic auth.</summary>
-public sealed class SignInModel(Authenticator authenticator, SignInThrottle throttle) : PageModel
+public sealed class SignInModel(Authenticator authenticator, SignInThrottle throttle, SignInSessions sessions) : PageModel
 {
     [BindProperty]
     public string? Username { get; set; }
@@ -36,6 +34,14 @@ public sealed class SignInModel(Authenticator authenticator, SignInThrottle thro
             return Page();
         }
 
+        // A username the rule forbids is no account: refused before the throttle or the store sees it.
+        if (Authenticator.NormalizeUsername(username) is not { } normalized)
+        {
+            Error = "Wrong username or password.";
+            return Page();
+        }
+
+        username = normalized;
         if (throttle.IsLockedOut(username, client))
         {
             Error = "Too many failed sign-ins for this account; wait a few minutes and try again.";
@@ -51,10 +57,9 @@ public sealed class SignInModel(Authenticator authenticator, SignInThrottle thro
         }
 
         throttle.RecordSuccess(username, client);
-        var identity = new ClaimsIdentity(AccountClaims.For(account), CookieAuthenticationDefaults.AuthenticationScheme, ClaimTypes.Name, ClaimTypes.Role);
-        await HttpContext.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(identity));
+        await sessions.SignInAsync(HttpContext, account);
 
         // Only local return URLs: an open redirect after sign-in is a phishing aid.
-        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? ReturnUrl! : "/");
+        return LocalRedirect(Url.IsLocalUrl(ReturnUrl) ? LocalUrl.ForLocation(ReturnUrl!) : "/");
     }
 }

@@ -1,12 +1,11 @@
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Posthorn.Web.Auth;
 
 namespace Posthorn.Web.Pages.Account;
 
-/// <summary>Sign-out is a POST (with anti-forgery) so a cross-site link cannot sign people out; GET shows the button.</summary>
-public sealed class SignOutModel : PageModel
+/// <summary>Sign-out ends the session on the server (<see cref="SignInSessions"/>). It is a POST (with anti-forgery) so a cross-site link cannot sign people out; GET shows the button.</summary>
+public sealed class SignOutModel(SignInSessions sessions) : PageModel
 {
     public void OnGet()
     {
@@ -14,7 +13,7 @@ public sealed class SignOutModel : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
-        await HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
+        await sessions.SignOutAsync(HttpContext);
         return LocalRedirect("/");
     }
 }

@@ -55,11 +55,18 @@ public sealed class PermissionsModel(IRepositoryStore repositories, RepositoryCa
         return await LoadAsync();
     }
 
-    public async Task<IActionResult> OnPostRevokeAsync(string owner, string slug, string username)
+    public async Task<IActionResult> OnPostRevokeAsync(string owner, string slug, string? username)
     {
         if (await AdmitAsync(owner, slug, Permission.Admin) is { } denied)
         {
             return denied;
+        }
+
+        // A forged or empty form field is an answer on the page, not an exception (it was a 500).
+        if (string.IsNullOrWhiteSpace(username))
+        {
+            Message = "Choose whose access to remove.";
+            return await LoadAsync();
         }
 
         try
