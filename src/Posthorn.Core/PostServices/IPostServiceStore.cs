@@ -14,7 +14,11 @@ public interface IPostServiceStore
     /// <summary>Deletes the service with its deliveries and attempts.</summary>
     Task<bool> DeleteServiceAsync(long repositoryId, long serviceId, CancellationToken ct);
 
-    /// <summary>Clears pause, disable and the failure count (an admin re-enabling, or a successful test).</summary>
+    /// <summary>
+    /// Clears pause, disable and the failure count (an admin re-enabling, or a successful test). A
+    /// service that was paused or disabled resumes half-open: one delivery is sent first, and the
+    /// backlog only after it succeeds.
+    /// </summary>
     Task<bool> ResetHealthAsync(long serviceId, CancellationToken ct);
 
     /// <summary>Stops sending to the service until <paramref name="until"/>; its deliveries stay queued.</summary>

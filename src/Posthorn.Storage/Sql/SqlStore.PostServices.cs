@@ -54,9 +54,16 @@ public sealed partial class SqlStore
         WriteAsync(async (c, tx) => await SqlCommands.ExecuteAsync(c, tx, "DELETE FROM post_services WHERE id = @id AND repository_id = @r",
             ct, ("@id", serviceId), ("@r", repositoryId)).ConfigureAwait(false) == 1, ct);
 
+    // A paused or disabled service resumes half-open: paused_until in the past (the epoch) means "send
+    // one probe first"; the claim holds the service for it and a success clears it (ClaimDueAsync).
     public Task<bool> ResetHealthAsync(long serviceId, CancellationToken ct) =>
         WriteAsync(async (c, tx) => await SqlCommands.ExecuteAsync(c, tx,
-            "UPDATE post_services SET consecutive_failures = 0, paused_until = NULL, disabled_at = NULL, disabled_reason = NULL WHERE id = @id",
+            """
+            UPDATE post_services SET consecutive_failures = 0,
+                paused_until = CASE WHEN paused_until IS NOT NULL OR disabled_at IS NOT NULL THEN 0 ELSE NULL END,
+                disabled_at = NULL, disabled_reason = NULL
+            WHERE id = @id
+            """,
             ct, ("@id", serviceId)).ConfigureAwait(false) == 1, ct);
 
     public Task PauseServiceAsync(long serviceId, DateTimeOffset until, CancellationToken ct) =>
