@@ -62,7 +62,7 @@ public sealed class DeliveryDispatcher : BackgroundService
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down: sends in flight are cancelled and left to their leases.
+            // Shutting down: sends in flight are cancelled and give their leases back (SendAsync).
         }
         finally
         {
@@ -143,7 +143,9 @@ public sealed class DeliveryDispatcher : BackgroundService
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            // Not recorded: the lease expires and the delivery is sent again (at-least-once).
+            // Shutting down mid-attempt: nothing recorded, and the lease is given back so this or
+            // another node sends it again at once rather than when the lease runs out (at-least-once).
+            await ReleaseAsync(claimed, shuttingDown: true).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -180,10 +182,14 @@ public sealed class DeliveryDispatcher : BackgroundService
     /// lease: sending now could overlap another node's attempt once the lease runs out, so the
     /// delivery is given back unsent and claimed again, by this node or another, with a fresh lease.
     /// </summary>
-    private async Task ReleaseAsync(ClaimedDelivery claimed)
+    private async Task ReleaseAsync(ClaimedDelivery claimed, bool shuttingDown = false)
     {
-        var left = claimed.LeaseUntil - time.GetUtcNow();
-        DispatcherLog.LeaseTooShort(logger, claimed.Delivery.Id, (long)left.TotalMilliseconds, (long)(options.AttemptTimeout + options.LeaseMargin).TotalMilliseconds);
+        if (!shuttingDown)
+        {
+            var left = claimed.LeaseUntil - time.GetUtcNow();
+            DispatcherLog.LeaseTooShort(logger, claimed.Delivery.Id, (long)left.TotalMilliseconds, (long)(options.AttemptTimeout + options.LeaseMargin).TotalMilliseconds);
+        }
+
         try
         {
             await store.ReleaseAsync(options.NodeId, [claimed.Delivery.Id], CancellationToken.None).ConfigureAwait(false);
