@@ -2,7 +2,16 @@ namespace Posthorn.Core.PostServices;
 
 public interface IPostServiceStore
 {
-    Task<PostService> CreateServiceAsync(long repositoryId, PostServiceSettings settings, DateTimeOffset now, CancellationToken ct);
+    /// <summary>Creates a service without a per-repository limit (tools and tests; the API, pages and CLI use the overload with a limit).</summary>
+    Task<PostService> CreateServiceAsync(long repositoryId, PostServiceSettings settings, DateTimeOffset now, CancellationToken ct) =>
+        CreateServiceAsync(repositoryId, settings, int.MaxValue, now, ct);
+
+    /// <summary>
+    /// Creates a service unless the repository already has <paramref name="maxPerRepository"/>; the count
+    /// and the insert are one transaction, so concurrent requests cannot pass the limit together.
+    /// </summary>
+    /// <exception cref="ConflictException">The repository has its maximum number of services.</exception>
+    Task<PostService> CreateServiceAsync(long repositoryId, PostServiceSettings settings, int maxPerRepository, DateTimeOffset now, CancellationToken ct);
 
     Task<PostService?> FindServiceAsync(long repositoryId, long serviceId, CancellationToken ct);
 

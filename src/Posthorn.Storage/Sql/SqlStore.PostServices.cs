@@ -27,8 +27,24 @@ public sealed partial class SqlStore
     private static string SecretsJson(PostServiceSettings settings) => JsonSerializer.Serialize(settings.Secrets);
 
     public Task<PostService> CreateServiceAsync(long repositoryId, PostServiceSettings settings, DateTimeOffset now, CancellationToken ct) =>
+        CreateServiceAsync(repositoryId, settings, int.MaxValue, now, ct);
+
+    public Task<PostService> CreateServiceAsync(long repositoryId, PostServiceSettings settings, int maxPerRepository, DateTimeOffset now, CancellationToken ct) =>
         WriteAsync(async (c, tx) =>
         {
+            if (maxPerRepository != int.MaxValue)
+            {
+                // The repository row is locked first (PostgreSQL), so two concurrent creates count one after the other.
+                await SqlCommands.ExecuteAsync(c, tx, "UPDATE repositories SET id = id WHERE id = @r", ct, ("@r", repositoryId)).ConfigureAwait(false);
+                var count = Convert.ToInt64(await SqlCommands.ScalarAsync(c, tx, "SELECT COUNT(*) FROM post_services WHERE repository_id = @r", ct, ("@r", repositoryId)).ConfigureAwait(false),
+                    System.Globalization.CultureInfo.InvariantCulture);
+                if (count >= maxPerRepository)
+                {
+                    throw new Core.ConflictException(
+                        $"This repository already has {count} POST services, the most allowed (PostServices:MaxPerRepository = {maxPerRepository}); remove one first.");
+                }
+            }
+
             var id = (long)(await SqlCommands.ScalarAsync(c, tx,
                 "INSERT INTO post_services (repository_id, url, format, is_active, secrets, created_at, consecutive_failures) VALUES (@r, @u, @f, @a, @s, @now, 0) RETURNING id",
                 ct, ("@r", repositoryId), ("@u", settings.Url), ("@f", settings.Format), ("@a", settings.IsActive), ("@s", SecretsJson(settings)), ("@now", now)).ConfigureAwait(false))!;

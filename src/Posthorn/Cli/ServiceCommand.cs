@@ -22,8 +22,9 @@ public static class ServiceCommand
             await using var services = await CliServices.OpenAsync(CliSettings.From(parse), ct);
             var repository = await RepoCommand.FindAsync(services, parse.GetValue(fullName), ct);
             var settings = Settings(parse.GetValue(url), parse.GetValue(format), parse.GetValue(secret) ?? []);
+            var limit = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PostServiceOptions>>().Value.MaxPerRepository;
             var service = await services.GetRequiredService<IPostServiceStore>()
-                .CreateServiceAsync(repository.Id, settings, services.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
+                .CreateServiceAsync(repository.Id, settings, limit, services.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
             await console.Output.WriteLineAsync($"{service.Id}\t{ServiceUrl.Mask(service.Url)}\t{service.Format.ToName()}");
             return ExitCodes.Ok;
         });
