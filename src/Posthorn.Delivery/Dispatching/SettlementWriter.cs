@@ -87,6 +87,7 @@ internal sealed class SettlementWriter(
         var failedProbes = new HashSet<long>();
         var succeeded = new HashSet<long>();
         var retrySoon = false;
+        var unpaused = false;
         for (var i = 0; i < batch.Count; i++)
         {
             var (claimed, settlement) = batch[i];
@@ -104,7 +105,8 @@ internal sealed class SettlementWriter(
             retrySoon |= settlement.NextAttemptAt is { } next && next - now < options.MaxIdle;
             if (settlement.Attempt.Outcome == AttemptOutcome.Succeeded)
             {
-                succeeded.Add(claimed.Service.Id); // the store cleared the pause: the backlog may flow now
+                succeeded.Add(claimed.Service.Id);
+                unpaused |= claimed.IsProbe || claimed.Service.Health.PausedUntil is not null; // the store cleared a pause: its backlog may flow now
             }
             else if (claimed.IsProbe)
             {
@@ -133,7 +135,7 @@ internal sealed class SettlementWriter(
             }
         }
 
-        if (retrySoon || succeeded.Count > 0)
+        if (retrySoon || unpaused)
         {
             wakeup.Notify(); // a retry falls due, or a paused service's backlog is free, before the dispatcher's next scheduled look
         }
