@@ -43,18 +43,36 @@ public sealed class DeliveryOptions
     /// <summary>Longest pause. Default 24 h; PauseBase..30 days.</summary>
     public TimeSpan PauseMax { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>How long a claim is held before another node may take the delivery over. Default 2 min; must exceed AttemptTimeout (plus settling time), ≤ 1 h.</summary>
+    /// <summary>
+    /// How long a claim is held before another node may take the delivery over. Default 2 min; at least
+    /// AttemptTimeout + LeaseMargin, ≤ 1 h. A node never starts an attempt its remaining lease cannot
+    /// cover (AttemptTimeout + LeaseMargin): on an overloaded node it gives the lease back instead.
+    /// </summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Lease left over when an attempt started at the last moment has timed out: covers a late timer
+    /// on a busy machine and clock differences between nodes. Default 1 s; 0..1 min.
+    /// </summary>
+    public TimeSpan LeaseMargin { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>Attempts in flight at once on this node. Default 64; 1..10000.</summary>
     public int MaxConcurrency { get; set; } = 64;
 
     /// <summary>
     /// Attempts of one service in flight at once on this node, so a service whose receiver hangs
-    /// cannot take every slot and hold up the others (issue 3). Default 16; 1..10000 (a value at or above
-    /// MaxConcurrency turns the limit off).
+    /// cannot take every slot and hold up the others (issue 3), and an ordinary receiver (a stock
+    /// threaded HTTP server with a listen backlog of 5) is not flooded when a backlog drains.
+    /// Default 4; 1..10000 (a value at or above MaxConcurrency turns the limit off).
     /// </summary>
-    public int MaxInFlightPerService { get; set; } = 16;
+    public int MaxInFlightPerService { get; set; } = 4;
+
+    /// <summary>
+    /// Attempts of one owner's services (all their repositories) in flight at once on this node, so
+    /// one account's many services at a hanging receiver cost that account, never another's
+    /// deliveries. Default 16; 1..10000 (at or above MaxConcurrency turns the limit off).
+    /// </summary>
+    public int MaxInFlightPerOwner { get; set; } = 16;
 
     /// <summary>Most deliveries claimed per store round trip. Default 64; 1..10000.</summary>
     public int ClaimBatch { get; set; } = 64;
@@ -103,9 +121,11 @@ public sealed class DeliveryOptions
         Check(DisableAfterFailures >= PauseAfterFailures && DisableAfterFailures <= 100_000, "DisableAfterFailures must be at least PauseAfterFailures and at most 100000.");
         Check(PauseBase >= TimeSpan.FromSeconds(1) && PauseBase <= PauseMax, "PauseBase must be at least 1 s and at most PauseMax.");
         Check(PauseMax <= TimeSpan.FromDays(30), "PauseMax must be at most 30 days.");
-        Check(Lease > AttemptTimeout && Lease <= TimeSpan.FromHours(1), "Lease must exceed AttemptTimeout and be at most 1 h.");
+        Check(LeaseMargin >= TimeSpan.Zero && LeaseMargin <= TimeSpan.FromMinutes(1), "LeaseMargin must be between 0 and 1 min.");
+        Check(Lease > AttemptTimeout && Lease >= AttemptTimeout + LeaseMargin && Lease <= TimeSpan.FromHours(1), "Lease must be at least AttemptTimeout + LeaseMargin and at most 1 h.");
         Check(MaxConcurrency is >= 1 and <= 10_000, "MaxConcurrency must be between 1 and 10000.");
         Check(MaxInFlightPerService is >= 1 and <= 10_000, "MaxInFlightPerService must be between 1 and 10000.");
+        Check(MaxInFlightPerOwner is >= 1 and <= 10_000, "MaxInFlightPerOwner must be between 1 and 10000.");
         Check(ClaimBatch is >= 1 and <= 10_000, "ClaimBatch must be between 1 and 10000.");
         Check(StoredRequestBodyLimit is >= 0 and <= 16 << 20, "StoredRequestBodyLimit must be between 0 and 16 MiB.");
         Check(ResponseBodyLimit is >= 0 and <= 16 << 20, "ResponseBodyLimit must be between 0 and 16 MiB.");

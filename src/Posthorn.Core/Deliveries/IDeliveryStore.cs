@@ -18,24 +18,34 @@ public interface IDeliveryStore
 
     /// <summary>
     /// Leases up to <paramref name="max"/> pending deliveries that are due, unleased (or whose lease
-    /// expired), and whose service is active, not paused and not disabled. Oldest due first.
+    /// expired), and whose service is active, not paused and not disabled. Oldest due first. Of a
+    /// service whose pause has ended and that has not succeeded since (half-open), only the oldest is
+    /// leased, marked <see cref="ClaimedDelivery.IsProbe"/>, and the service is held until the probe
+    /// settles: no claim anywhere takes its other deliveries meanwhile.
     /// </summary>
     Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string nodeId, DateTimeOffset now, TimeSpan lease, int max, CancellationToken ct) =>
         ClaimDueAsync(nodeId, now, lease, max, ServiceShare.Unlimited, ct);
 
     /// <summary>
-    /// As above, taking at most <see cref="ServiceShare.Remaining"/> deliveries of each service (its
-    /// oldest due ones), so one service cannot fill the claim while others wait (issue 3).
+    /// As above, taking at most <see cref="ServiceShare.Remaining"/> deliveries of each service and
+    /// <see cref="ServiceShare.RemainingForOwner"/> of each owner's services (the oldest due ones), so
+    /// one service or one owner cannot fill the claim while others wait (issue 3).
     /// </summary>
     Task<IReadOnlyList<ClaimedDelivery>> ClaimDueAsync(string nodeId, DateTimeOffset now, TimeSpan lease, int max, ServiceShare share, CancellationToken ct);
+
+    /// <summary>
+    /// Gives back leases <paramref name="nodeId"/> still holds without recording an attempt, so the
+    /// deliveries can be claimed again at once (a node that cannot send in time within its lease).
+    /// </summary>
+    Task ReleaseAsync(string nodeId, IReadOnlyList<Guid> deliveryIds, CancellationToken ct);
 
     /// <summary>Leases one delivery now, whatever its due time or its service's state (test pings sent inline).</summary>
     Task<ClaimedDelivery?> ClaimAsync(Guid deliveryId, string nodeId, DateTimeOffset now, TimeSpan lease, CancellationToken ct);
 
     /// <summary>
     /// Records each attempt and moves its delivery on, only where <paramref name="nodeId"/> still holds
-    /// the lease; updates the service's health counters (success resets the consecutive failures,
-    /// any other outcome adds one). Returns, per settlement, the service's consecutive failures after
+    /// the lease; updates the service's health counters (success resets the consecutive failures and
+    /// clears any pause, any other outcome adds one). Returns, per settlement, the service's consecutive failures after
     /// it, or null where the lease had been lost (nothing written for that one).
     /// </summary>
     Task<IReadOnlyList<int?>> SettleAsync(string nodeId, IReadOnlyList<Settlement> settlements, CancellationToken ct);

@@ -2,7 +2,16 @@ namespace Posthorn.Core.PostServices;
 
 public interface IPostServiceStore
 {
-    Task<PostService> CreateServiceAsync(long repositoryId, PostServiceSettings settings, DateTimeOffset now, CancellationToken ct);
+    /// <summary>Creates a service without a per-repository limit (tools and tests; the API, pages and CLI use the overload with a limit).</summary>
+    Task<PostService> CreateServiceAsync(long repositoryId, PostServiceSettings settings, DateTimeOffset now, CancellationToken ct) =>
+        CreateServiceAsync(repositoryId, settings, int.MaxValue, now, ct);
+
+    /// <summary>
+    /// Creates a service unless the repository already has <paramref name="maxPerRepository"/>; the count
+    /// and the insert are one transaction, so concurrent requests cannot pass the limit together.
+    /// </summary>
+    /// <exception cref="ConflictException">The repository has its maximum number of services.</exception>
+    Task<PostService> CreateServiceAsync(long repositoryId, PostServiceSettings settings, int maxPerRepository, DateTimeOffset now, CancellationToken ct);
 
     Task<PostService?> FindServiceAsync(long repositoryId, long serviceId, CancellationToken ct);
 
@@ -14,7 +23,11 @@ public interface IPostServiceStore
     /// <summary>Deletes the service with its deliveries and attempts.</summary>
     Task<bool> DeleteServiceAsync(long repositoryId, long serviceId, CancellationToken ct);
 
-    /// <summary>Clears pause, disable and the failure count (an admin re-enabling, or a successful test).</summary>
+    /// <summary>
+    /// Clears pause, disable and the failure count (an admin re-enabling, or a successful test). A
+    /// service that was paused or disabled resumes half-open: one delivery is sent first, and the
+    /// backlog only after it succeeds.
+    /// </summary>
     Task<bool> ResetHealthAsync(long serviceId, CancellationToken ct);
 
     /// <summary>Stops sending to the service until <paramref name="until"/>; its deliveries stay queued.</summary>

@@ -20,6 +20,11 @@ public static class ServiceUrl
             return $"Unknown placeholder ${{{unknown}}}: use {string.Join(", ", UrlTemplate.Names.Select(n => "${" + n + "}"))}.";
         }
 
+        if (UrlTemplate.PlaceholderInAuthority(url))
+        {
+            return "Placeholders such as ${branch} may appear only in the path or query, never in the scheme, user info, host or port: a pushed branch name must not choose where the request (and its credentials) go.";
+        }
+
         // A template must make a valid URL once expanded; check it with plausible values.
         url = UrlTemplate.Expand(url, UrlTemplate.Sample);
         if (!Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri))

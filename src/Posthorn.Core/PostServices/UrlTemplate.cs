@@ -3,7 +3,8 @@ namespace Posthorn.Core.PostServices;
 /// <summary>
 /// Push data in a service URL, e.g. https://ci.example.com/job/build?branch=${branch} (users of the
 /// original service asked for exactly this). Placeholders are expanded per delivery, each value
-/// percent-encoded so a branch name can never change the URL's structure. Pure; thread-safe.
+/// percent-encoded so a branch name can never change the URL's structure; placeholders are allowed
+/// only in the path and query (see <see cref="PlaceholderInAuthority"/>). Pure; thread-safe.
 /// </summary>
 public static class UrlTemplate
 {
@@ -18,6 +19,23 @@ public static class UrlTemplate
     };
 
     public static bool HasPlaceholders(string url) => url.Contains("${", StringComparison.Ordinal);
+
+    /// <summary>
+    /// True when a placeholder sits before the path: in the scheme, user info, host or port. Those
+    /// parts choose where the request and its Basic credentials go, so a writer who may push a
+    /// branch named "127.0.0.2" must not get to fill them. The boundary is the first '/', '\', '?'
+    /// or '#' after "://" (or from the start when there is none): .NET reads '\' as '/' in http URLs.
+    /// </summary>
+    public static bool PlaceholderInAuthority(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        url = url.Replace('\\', '/');
+        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
+        var start = schemeEnd < 0 ? 0 : schemeEnd + 3;
+        var pathStart = url.IndexOfAny(['/', '?', '#'], start);
+        var head = pathStart < 0 ? url : url[..pathStart];
+        return head.Contains("${", StringComparison.Ordinal);
+    }
 
     /// <summary>Names inside ${...} that are not placeholders we know (typos are reported when the service is saved).</summary>
     public static IEnumerable<string> UnknownNames(string url) => Placeholders(url).Where(n => !Names.Contains(n));

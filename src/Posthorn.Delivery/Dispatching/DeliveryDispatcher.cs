@@ -11,8 +11,10 @@ namespace Posthorn.Delivery.Dispatching;
 /// <summary>
 /// Drains the durable queue: claims due deliveries, keeps up to MaxConcurrency sends in flight and
 /// refills slots as they free up (never waiting for a whole batch, so one hanging receiver holds one
-/// slot, not the node), leases no service more than MaxInFlightPerService at once (so a service with a
-/// hanging receiver and a deep backlog cannot take every slot either: issue 3), hands finished attempts to a batching <see cref="SettlementWriter"/>, and
+/// slot, not the node), leases no service more than MaxInFlightPerService and no owner's services more
+/// than MaxInFlightPerOwner at once (so a hanging receiver with a deep backlog, or an account with many
+/// such services, cannot take every slot either: issue 3), never starts an attempt its lease cannot
+/// cover, hands finished attempts to a batching <see cref="SettlementWriter"/>, and
 /// sleeps on <see cref="IDeliveryWakeup"/> until the next due time (at most MaxIdle, so expiring pauses
 /// and other nodes' retries are noticed). Store errors are logged and retried; they never stop the host.
 /// </summary>
@@ -30,6 +32,7 @@ public sealed class DeliveryDispatcher : BackgroundService
     private readonly SettlementWriter writer;
     private readonly ConcurrentDictionary<Guid, Task> inFlight = new();
     private readonly Dictionary<long, int> inFlightByService = []; // guarded by itself
+    private readonly Dictionary<long, int> inFlightByOwner = []; // guarded by inFlightByService
     private readonly SemaphoreSlim slotFreed = new(0);
 
     /// <summary>Free slots worth a claim round trip while sends are in flight: a quarter of the batch, at least one.</summary>
@@ -59,7 +62,7 @@ public sealed class DeliveryDispatcher : BackgroundService
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
-            // Shutting down: sends in flight are cancelled and left to their leases.
+            // Shutting down: sends in flight are cancelled and give their leases back (SendAsync).
         }
         finally
         {
@@ -112,6 +115,7 @@ public sealed class DeliveryDispatcher : BackgroundService
                 lock (inFlightByService)
                 {
                     inFlightByService[delivery.Service.Id] = inFlightByService.GetValueOrDefault(delivery.Service.Id) + 1;
+                    inFlightByOwner[delivery.OwnerId] = inFlightByOwner.GetValueOrDefault(delivery.OwnerId) + 1;
                 }
 
                 inFlight[delivery.Delivery.Id] = SendAsync(delivery, stopping);
@@ -129,11 +133,19 @@ public sealed class DeliveryDispatcher : BackgroundService
         try
         {
             await Task.Yield(); // leave the claim loop at once; signing and connecting happen on the pool
+            if (!claimed.LeaseCovers(time.GetUtcNow(), options.AttemptTimeout, options.LeaseMargin))
+            {
+                await ReleaseAsync(claimed).ConfigureAwait(false);
+                return;
+            }
+
             writer.Add(claimed, await sender.SendAsync(claimed, stopping).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            // Not recorded: the lease expires and the delivery is sent again (at-least-once).
+            // Shutting down mid-attempt: nothing recorded, and the lease is given back so this or
+            // another node sends it again at once rather than when the lease runs out (at-least-once).
+            await ReleaseAsync(claimed, shuttingDown: true).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -144,18 +156,47 @@ public sealed class DeliveryDispatcher : BackgroundService
             inFlight.TryRemove(claimed.Delivery.Id, out _);
             lock (inFlightByService)
             {
-                var left = inFlightByService[claimed.Service.Id] - 1;
-                if (left == 0)
-                {
-                    inFlightByService.Remove(claimed.Service.Id);
-                }
-                else
-                {
-                    inFlightByService[claimed.Service.Id] = left;
-                }
+                Decrement(inFlightByService, claimed.Service.Id);
+                Decrement(inFlightByOwner, claimed.OwnerId);
             }
 
             slotFreed.Release();
+        }
+    }
+
+    private static void Decrement(Dictionary<long, int> counts, long key)
+    {
+        var left = counts[key] - 1;
+        if (left == 0)
+        {
+            counts.Remove(key);
+        }
+        else
+        {
+            counts[key] = left;
+        }
+    }
+
+    /// <summary>
+    /// The claim came back (or this task got a thread) too late for an attempt to end inside the
+    /// lease: sending now could overlap another node's attempt once the lease runs out, so the
+    /// delivery is given back unsent and claimed again, by this node or another, with a fresh lease.
+    /// </summary>
+    private async Task ReleaseAsync(ClaimedDelivery claimed, bool shuttingDown = false)
+    {
+        if (!shuttingDown)
+        {
+            var left = claimed.LeaseUntil - time.GetUtcNow();
+            DispatcherLog.LeaseTooShort(logger, claimed.Delivery.Id, (long)left.TotalMilliseconds, (long)(options.AttemptTimeout + options.LeaseMargin).TotalMilliseconds);
+        }
+
+        try
+        {
+            await store.ReleaseAsync(options.NodeId, [claimed.Delivery.Id], CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            DispatcherLog.ReleaseFailed(logger, claimed.Delivery.Id, ex);
         }
     }
 
@@ -199,14 +240,17 @@ public sealed class DeliveryDispatcher : BackgroundService
 
     private ServiceShare CurrentShare()
     {
-        if (options.MaxInFlightPerService >= options.MaxConcurrency)
+        // A limit at or above MaxConcurrency is off: nobody can hold more than every slot anyway.
+        var perService = options.MaxInFlightPerService >= options.MaxConcurrency ? int.MaxValue : options.MaxInFlightPerService;
+        var perOwner = options.MaxInFlightPerOwner >= options.MaxConcurrency ? int.MaxValue : options.MaxInFlightPerOwner;
+        if (perService == int.MaxValue && perOwner == int.MaxValue)
         {
-            return ServiceShare.Unlimited; // no service can hold more than every slot anyway
+            return ServiceShare.Unlimited;
         }
 
         lock (inFlightByService)
         {
-            return new ServiceShare(options.MaxInFlightPerService, new Dictionary<long, int>(inFlightByService));
+            return new ServiceShare(perService, new Dictionary<long, int>(inFlightByService), perOwner, new Dictionary<long, int>(inFlightByOwner));
         }
     }
 }

@@ -35,4 +35,10 @@ internal static partial class DispatcherLog
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} failed for good after attempt {Number}: {Outcome}")]
     public static partial void DeliveryFailed(ILogger logger, Guid deliveryId, int number, AttemptOutcome outcome);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} not sent: {LeftMs} ms of its lease left, an attempt needs up to {NeededMs} ms (node overloaded?); lease given back")]
+    public static partial void LeaseTooShort(ILogger logger, Guid deliveryId, long leftMs, long neededMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Giving back the lease on delivery {DeliveryId} failed; it expires on its own")]
+    public static partial void ReleaseFailed(ILogger logger, Guid deliveryId, Exception exception);
 }

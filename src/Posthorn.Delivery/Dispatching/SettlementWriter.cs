@@ -84,7 +84,10 @@ internal sealed class SettlementWriter(
         // One decision per service per batch: the latest failure count wins, so a burst of failures
         // to one receiver costs one pause, not one per attempt.
         var decisions = new Dictionary<long, (HealthDecision Decision, int Failures)>();
+        var failedProbes = new HashSet<long>();
+        var succeeded = new HashSet<long>();
         var retrySoon = false;
+        var unpaused = false;
         for (var i = 0; i < batch.Count; i++)
         {
             var (claimed, settlement) = batch[i];
@@ -100,6 +103,16 @@ internal sealed class SettlementWriter(
             }
 
             retrySoon |= settlement.NextAttemptAt is { } next && next - now < options.MaxIdle;
+            if (settlement.Attempt.Outcome == AttemptOutcome.Succeeded)
+            {
+                succeeded.Add(claimed.Service.Id);
+                unpaused |= claimed.IsProbe || claimed.Service.Health.PausedUntil is not null; // the store cleared a pause: its backlog may flow now
+            }
+            else if (claimed.IsProbe)
+            {
+                failedProbes.Add(claimed.Service.Id);
+            }
+
             var decision = health.Decide(settlement.Attempt.Outcome, failures, now);
             if (decision.Action != HealthAction.None || decisions.ContainsKey(claimed.Service.Id))
             {
@@ -112,9 +125,32 @@ internal sealed class SettlementWriter(
             await ApplyAsync(serviceId, decision, failures, now).ConfigureAwait(false);
         }
 
-        if (retrySoon)
+        // A failed probe below the pause threshold (after a re-enable, say) ends its hold at once: the
+        // service stays half-open, so the next claim sends one delivery again, never the backlog.
+        foreach (var serviceId in failedProbes)
         {
-            wakeup.Notify(); // a retry falls due before the dispatcher's next scheduled look
+            if (!succeeded.Contains(serviceId) && !(decisions.TryGetValue(serviceId, out var d) && d.Decision.Action != HealthAction.None))
+            {
+                await EndProbeHoldAsync(serviceId, now).ConfigureAwait(false);
+            }
+        }
+
+        if (retrySoon || unpaused)
+        {
+            wakeup.Notify(); // a retry falls due, or a paused service's backlog is free, before the dispatcher's next scheduled look
+        }
+    }
+
+    private async Task EndProbeHoldAsync(long serviceId, DateTimeOffset now)
+    {
+        try
+        {
+            await services.PauseServiceAsync(serviceId, now, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The hold also runs out with the probe's lease.
+            DispatcherLog.HealthFailed(logger, serviceId, ex);
         }
     }
 

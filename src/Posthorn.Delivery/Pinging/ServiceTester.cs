@@ -8,7 +8,8 @@ namespace Posthorn.Delivery.Pinging;
 /// <summary>
 /// The "Test" button: queues a ping for the service, claims and sends it inline (whatever the
 /// service's pause or disable state), records the attempt like any other, and on success clears the
-/// service's health, re-enabling it. A failed ping is marked failed rather than retried: the
+/// service's health, re-enabling it (half-open: one queued delivery first, then the backlog); a 410
+/// Gone disables it, as a 410 to any delivery does. A failed ping is marked failed rather than retried: the
 /// administrator is looking at the result and can press the button again. Thread-safe.
 /// </summary>
 public sealed class ServiceTester(
@@ -36,7 +37,19 @@ public sealed class ServiceTester(
         await deliveries.SettleAsync(settings.NodeId, [new Settlement(attempt, status, null)], CancellationToken.None).ConfigureAwait(false);
         if (attempt.Outcome == AttemptOutcome.Succeeded)
         {
+            // Settling the success cleared the pause; a service that was paused or disabled still
+            // resumes half-open (one queued delivery first, then the backlog), as on re-enable.
+            if (claimed.Service.Health.IsDisabled || claimed.Service.Health.PausedUntil is not null)
+            {
+                await services.PauseServiceAsync(serviceId, DateTimeOffset.UnixEpoch, CancellationToken.None).ConfigureAwait(false);
+            }
+
             await services.ResetHealthAsync(serviceId, CancellationToken.None).ConfigureAwait(false);
+        }
+        else if (attempt.Outcome == AttemptOutcome.Gone)
+        {
+            // 410 means what it means for a delivery: the receiver is gone, stop sending (docs/post-service.md).
+            await services.DisableServiceAsync(serviceId, ServiceHealthPolicy.GoneReason, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
         }
 
         return attempt;

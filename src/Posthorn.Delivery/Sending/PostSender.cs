@@ -36,7 +36,8 @@ public sealed partial class PostSender(HttpClient http, IOptions<DeliveryOptions
         var maskedUrl = ServiceUrl.Mask(target);
         var requestHeaders = string.Empty;
 
-        if (ServiceUrl.Validate(target) is { } invalid)
+        // A template saved before placeholders were kept out of the host is refused here too.
+        if ((UrlTemplate.PlaceholderInAuthority(service.Url) ? ServiceUrl.Validate(service.Url) : ServiceUrl.Validate(target)) is { } invalid)
         {
             return Record(null, AttemptOutcome.PermanentFailure, $"Invalid service URL: {invalid}", null, null);
         }

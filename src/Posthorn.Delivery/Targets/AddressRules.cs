@@ -6,7 +6,9 @@ namespace Posthorn.Delivery.Targets;
 /// <summary>
 /// Which resolved addresses are not the public internet (RFC 6890 special-purpose registries), so
 /// a post service URL cannot be pointed at this host, its network or a cloud metadata endpoint.
-/// IPv4 embedded in IPv6 (mapped, compatible, NAT64, 6to4) is judged as the IPv4 it carries.
+/// IPv4 embedded in IPv6 (mapped ::ffff:0:0/96, translated ::ffff:0:0:0/96, compatible, NAT64
+/// 64:ff9b::/96, 6to4 2002::/16, Teredo 2001::/32) is judged as the IPv4 it carries: a name that
+/// resolves to 64:ff9b::7f00:1 reaches 127.0.0.1 through a NAT64 gateway just as surely.
 /// </summary>
 public static class AddressRules
 {
@@ -36,6 +38,7 @@ public static class AddressRules
         (IPAddress.Parse("::1"), 128, "loopback"),
         (IPAddress.Parse("::"), 128, "unspecified"),
         (IPAddress.Parse("100::"), 64, "discard-only"),
+        (IPAddress.Parse("64:ff9b:1::"), 48, "local-use NAT64 (RFC 8215)"),
         (IPAddress.Parse("2001:db8::"), 32, "documentation"),
         (IPAddress.Parse("fc00::"), 7, "private (unique local)"),
         (IPAddress.Parse("fe80::"), 10, "link-local"),
@@ -71,12 +74,29 @@ public static class AddressRules
         var firstTwelveZero = b.AsSpan(0, 12).IndexOfAnyExcept((byte)0) < 0;
         var isCompatible = firstTwelveZero && (b[12] | b[13]) != 0; // ::a.b.c.d (deprecated), but not :: or ::1
         var isNat64 = b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && b.AsSpan(4, 8).IndexOfAnyExcept((byte)0) < 0;
-        if (isCompatible || isNat64)
+        var isTranslated = b.AsSpan(0, 8).IndexOfAnyExcept((byte)0) < 0 && b[8] == 0xff && b[9] == 0xff && b[10] == 0 && b[11] == 0; // ::ffff:0:a.b.c.d (SIIT)
+        if (isCompatible || isNat64 || isTranslated)
         {
             return new IPAddress(b.AsSpan(12, 4));
         }
 
+        if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0)
+        {
+            return TeredoV4(b);
+        }
+
         return b[0] == 0x20 && b[1] == 0x02 ? new IPAddress(b.AsSpan(2, 4)) : null; // 6to4: 2002:a.b.c.d::/48
+    }
+
+    /// <summary>
+    /// Teredo (RFC 4380): 2001:0:server-v4:flags:port:~client-v4. Traffic reaches both the server and
+    /// the (bit-inverted) client, so the first non-public one of the two decides; a public pair gives the client.
+    /// </summary>
+    private static IPAddress TeredoV4(byte[] b)
+    {
+        var server = new IPAddress(b.AsSpan(4, 4));
+        Span<byte> client = [(byte)~b[12], (byte)~b[13], (byte)~b[14], (byte)~b[15]];
+        return Match(server, ForbiddenV4) is null ? new IPAddress(client) : server;
     }
 
     private static string? Match(IPAddress address, (IPAddress Network, int Bits, string Kind)[] ranges)

@@ -81,8 +81,20 @@ public sealed class PostgresDeliveryWakeup : IDeliveryWakeup, IAsyncDisposable, 
         }
     }
 
+    private int disposed;
+
+    /// <summary>
+    /// Idempotent: the host disposes this both as the registered IDeliveryWakeup and through the
+    /// storage handle that owns it; a second call once threw ObjectDisposedException and made a
+    /// graceful SIGTERM exit with code 1.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         await stopping.CancelAsync().ConfigureAwait(false);
         try
         {

@@ -12,31 +12,57 @@ public sealed partial class SqlStore
     {
         ArgumentNullException.ThrowIfNull(share);
 
-        // Services at their share are left out in SQL; the others are capped in code over a window of
-        // the oldest due rows, so a claim reads a bounded, index-ordered slice of the queue however deep
-        // the backlog (ranking every due row per claim made a 20,000-delivery backlog drain at a third
-        // of the speed). When the window was all rows of services that have now reached their share,
-        // another round leaves those out too, so a deep backlog cannot hide a newer delivery of another
-        // service behind it; the rounds are bounded, and what they leave is taken by the next claim.
-        var window = share.MaxPerService == int.MaxValue ? max : Math.Min(max * ClaimWindowFactor, MaxClaimWindow);
+        // Services and owners at their share are left out in SQL; the others are capped in code over a
+        // window of the oldest due rows, so a claim reads a bounded, index-ordered slice of the queue
+        // however deep the backlog (ranking every due row per claim made a 20,000-delivery backlog drain
+        // at a third of the speed). When the window was all rows of services or owners that have now
+        // reached their share, another round leaves those out too, so a deep backlog cannot hide a newer
+        // delivery of another service or owner behind it; the rounds are bounded, and what they leave is
+        // taken by the next claim.
+        var window = share.IsUnlimited ? max : Math.Min(max * ClaimWindowFactor, MaxClaimWindow);
         return WriteAsync(async (c, tx) =>
         {
             var leased = new List<string>();
+            var probes = new HashSet<string>();
+            var halfOpenSeen = new HashSet<long>();
             var left = share; // per transaction: the callback must not depend on an earlier run of itself
             for (var round = 0; round < MaxClaimRounds && leased.Count < max; round++)
             {
-                var candidates = await DueCandidatesAsync(c, tx, now, window, left.Full.ToList(), ct).ConfigureAwait(false);
-                var picked = left.Pick(candidates, max - leased.Count);
+                var candidates = await DueCandidatesAsync(c, tx, now, window, [.. left.Full, .. halfOpenSeen], [.. left.FullOwners], ct).ConfigureAwait(false);
+
+                // A service whose pause has ended is half-open: its oldest due delivery goes alone, as
+                // a probe, and the service is held (paused_until moves to the probe's lease end) so no
+                // other claim on any node sends its backlog before the probe has succeeded.
+                var open = new List<Candidate>();
+                foreach (var candidate in candidates)
+                {
+                    if (!candidate.HalfOpen)
+                    {
+                        open.Add(candidate);
+                    }
+                    else if (halfOpenSeen.Add(candidate.ServiceId) && leased.Count < max
+                        && left.Remaining(candidate.ServiceId) > 0 && left.RemainingForOwner(candidate.OwnerId) > 0
+                        && await HoldForProbeAsync(c, tx, candidate.ServiceId, now, now + lease, ct).ConfigureAwait(false))
+                    {
+                        var probe = await LeaseAsync(c, tx, nodeId, now, lease, [candidate.Id], ct).ConfigureAwait(false);
+                        leased.AddRange(probe);
+                        probes.UnionWith(probe);
+                        left = left.With([(candidate.ServiceId, candidate.OwnerId)]);
+                    }
+                }
+
+                var picked = left.Pick(open.Select(p => (p, p.ServiceId, p.OwnerId)), max - leased.Count);
                 leased.AddRange(await LeaseAsync(c, tx, nodeId, now, lease, picked.Select(p => p.Id).ToList(), ct).ConfigureAwait(false));
                 if (candidates.Count < window)
                 {
                     break; // every due row was seen
                 }
 
-                left = left.With(picked.Select(p => p.ServiceId));
+                left = left.With(picked.Select(p => (p.ServiceId, p.OwnerId)));
             }
 
-            return await LoadClaimedAsync(c, tx, leased, ct).ConfigureAwait(false);
+            var claimed = await LoadClaimedAsync(c, tx, leased, ct, now + lease).ConfigureAwait(false);
+            return (IReadOnlyList<ClaimedDelivery>)claimed.Select(d => probes.Contains(d.Delivery.Id.ToString()) ? d with { IsProbe = true } : d).ToList();
         }, ct);
     }
 
@@ -47,26 +73,40 @@ public sealed partial class SqlStore
 
     private const int MaxClaimRounds = 3;
 
-    private readonly record struct Candidate(string Id, long ServiceId);
+    private readonly record struct Candidate(string Id, long ServiceId, long OwnerId, bool HalfOpen);
 
     /// <summary>
     /// The oldest claimable deliveries (due, unleased, of an active, unpaused, enabled service) outside
-    /// <paramref name="fullServices"/>. PostgreSQL's SKIP LOCKED lets concurrent nodes pass each other's rows.
+    /// <paramref name="fullServices"/> and <paramref name="fullOwners"/>. PostgreSQL's SKIP LOCKED lets
+    /// concurrent nodes pass each other's rows. HalfOpen: the service's pause has ended but no delivery
+    /// has succeeded since (paused_until is kept, in the past, until a success clears it).
     /// </summary>
-    private async Task<List<(Candidate Item, long ServiceId)>> DueCandidatesAsync(
-        DbConnection c, DbTransaction tx, DateTimeOffset now, int window, IReadOnlyList<long> fullServices, CancellationToken ct)
+    private async Task<List<Candidate>> DueCandidatesAsync(
+        DbConnection c, DbTransaction tx, DateTimeOffset now, int window, IReadOnlyList<long> fullServices, IReadOnlyList<long> fullOwners, CancellationToken ct)
     {
         var exclusion = fullServices.Count == 0 ? "" : $" AND d.service_id NOT IN ({string.Join(", ", fullServices.Select((_, i) => "@full" + i))})";
+        exclusion += fullOwners.Count == 0 ? "" : $" AND r.owner_id NOT IN ({string.Join(", ", fullOwners.Select((_, i) => "@owner" + i))})";
         return await SqlCommands.ListAsync(c, tx,
             $"""
-            SELECT d.id, d.service_id FROM deliveries d JOIN post_services s ON s.id = d.service_id
+            SELECT d.id, d.service_id, r.owner_id, CASE WHEN s.paused_until IS NULL THEN 0 ELSE 1 END
+            FROM deliveries d JOIN post_services s ON s.id = d.service_id JOIN repositories r ON r.id = s.repository_id
             WHERE d.status = 0 AND d.next_attempt_at <= @now AND (d.lease_until IS NULL OR d.lease_until <= @now)
               AND s.is_active = 1 AND s.disabled_at IS NULL AND (s.paused_until IS NULL OR s.paused_until <= @now){exclusion}
             ORDER BY d.next_attempt_at LIMIT @window{dialect.ClaimLockClause}
             """,
-            r => (new Candidate(r.Text(0), r.Long(1)), r.Long(1)), ct,
-            [("@now", now), ("@window", window), .. fullServices.Select((id, i) => ("@full" + i, (object?)id))]).ConfigureAwait(false);
+            r => new Candidate(r.Text(0), r.Long(1), r.Long(2), r.Long(3) == 1), ct,
+            [("@now", now), ("@window", window), .. fullServices.Select((id, i) => ("@full" + i, (object?)id)), .. fullOwners.Select((id, i) => ("@owner" + i, (object?)id))]).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Takes a half-open service's probe slot: one conditional UPDATE, so of two nodes (or two rounds)
+    /// only one wins. The hold ends with the probe: a success clears paused_until, a failure pauses
+    /// again or (below the pause threshold) ends the hold; if the node dies it runs out with the lease.
+    /// </summary>
+    private static async Task<bool> HoldForProbeAsync(DbConnection c, DbTransaction tx, long serviceId, DateTimeOffset now, DateTimeOffset until, CancellationToken ct) =>
+        await SqlCommands.ExecuteAsync(c, tx,
+            "UPDATE post_services SET paused_until = @until WHERE id = @s AND paused_until IS NOT NULL AND paused_until <= @now",
+            ct, ("@until", until), ("@s", serviceId), ("@now", now)).ConfigureAwait(false) == 1;
 
     /// <summary>Takes the lease; re-tests it in case another claimer committed after the candidates were read.</summary>
     private static async Task<List<string>> LeaseAsync(DbConnection c, DbTransaction tx, string nodeId, DateTimeOffset now, TimeSpan lease, IReadOnlyList<string> ids, CancellationToken ct)
@@ -85,6 +125,19 @@ public sealed partial class SqlStore
             r => r.Text(0), ct, [("@node", nodeId), ("@until", now + lease), ("@now", now), .. ids.Select((id, i) => ("@id" + i, (object?)id))]).ConfigureAwait(false);
     }
 
+    public Task ReleaseAsync(string nodeId, IReadOnlyList<Guid> deliveryIds, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(deliveryIds);
+        if (deliveryIds.Count == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        return WriteAsync((c, tx) => SqlCommands.ExecuteAsync(c, tx,
+            $"UPDATE deliveries SET lease_owner = NULL, lease_until = NULL WHERE id IN ({string.Join(", ", deliveryIds.Select((_, i) => "@id" + i))}) AND status = 0 AND lease_owner = @node",
+            ct, [("@node", nodeId), .. deliveryIds.Select((id, i) => ("@id" + i, (object?)id))]), ct);
+    }
+
     public Task<ClaimedDelivery?> ClaimAsync(Guid deliveryId, string nodeId, DateTimeOffset now, TimeSpan lease, CancellationToken ct) =>
         WriteAsync(async (c, tx) =>
         {
@@ -96,12 +149,12 @@ public sealed partial class SqlStore
                 return null;
             }
 
-            var claimed = await LoadClaimedAsync(c, tx, [deliveryId.ToString()], ct).ConfigureAwait(false);
+            var claimed = await LoadClaimedAsync(c, tx, [deliveryId.ToString()], ct, now + lease).ConfigureAwait(false);
             return claimed.Count == 0 ? null : claimed[0];
         }, ct);
 
     /// <summary>The claimed rows with their service and payload (a ping's own, else its push's), oldest due first.</summary>
-    private async Task<IReadOnlyList<ClaimedDelivery>> LoadClaimedAsync(DbConnection c, DbTransaction tx, IReadOnlyList<string> ids, CancellationToken ct)
+    private async Task<IReadOnlyList<ClaimedDelivery>> LoadClaimedAsync(DbConnection c, DbTransaction tx, IReadOnlyList<string> ids, CancellationToken ct, DateTimeOffset? leaseUntil = null)
     {
         if (ids.Count == 0)
         {
@@ -112,11 +165,15 @@ public sealed partial class SqlStore
         var parameters = ids.Select((id, i) => ("@id" + i, (object?)id)).ToArray();
         return await SqlCommands.ListAsync(c, tx,
             $"""
-            SELECT {DeliveryColumns}, {ServiceColumns}, COALESCE(d.payload, p.payload)
-            FROM deliveries d JOIN post_services s ON s.id = d.service_id LEFT JOIN pushes p ON p.id = d.push_id
+            SELECT {DeliveryColumns}, {ServiceColumns}, COALESCE(d.payload, p.payload), r.owner_id
+            FROM deliveries d JOIN post_services s ON s.id = d.service_id JOIN repositories r ON r.id = s.repository_id LEFT JOIN pushes p ON p.id = d.push_id
             WHERE d.id IN ({string.Join(", ", names)}) ORDER BY d.next_attempt_at, d.id
             """,
-            r => new ClaimedDelivery(ReadDelivery(r), ReadService(r, DeliveryColumnCount), r.NullableText(DeliveryColumnCount + ServiceColumnCount) ?? ""),
+            r => new ClaimedDelivery(ReadDelivery(r), ReadService(r, DeliveryColumnCount), r.NullableText(DeliveryColumnCount + ServiceColumnCount) ?? "")
+            {
+                OwnerId = r.Long(DeliveryColumnCount + ServiceColumnCount + 1),
+                LeaseUntil = leaseUntil ?? DateTimeOffset.MaxValue,
+            },
             ct, parameters).ConfigureAwait(false);
     }
 }

@@ -28,8 +28,24 @@ public sealed partial class SqlStore
     private string SecretsJson(PostServiceSettings settings) => secrets.Protect(JsonSerializer.Serialize(settings.Secrets));
 
     public Task<PostService> CreateServiceAsync(long repositoryId, PostServiceSettings settings, DateTimeOffset now, CancellationToken ct) =>
+        CreateServiceAsync(repositoryId, settings, int.MaxValue, now, ct);
+
+    public Task<PostService> CreateServiceAsync(long repositoryId, PostServiceSettings settings, int maxPerRepository, DateTimeOffset now, CancellationToken ct) =>
         WriteAsync(async (c, tx) =>
         {
+            if (maxPerRepository != int.MaxValue)
+            {
+                // The repository row is locked first (PostgreSQL), so two concurrent creates count one after the other.
+                await SqlCommands.ExecuteAsync(c, tx, "UPDATE repositories SET id = id WHERE id = @r", ct, ("@r", repositoryId)).ConfigureAwait(false);
+                var count = Convert.ToInt64(await SqlCommands.ScalarAsync(c, tx, "SELECT COUNT(*) FROM post_services WHERE repository_id = @r", ct, ("@r", repositoryId)).ConfigureAwait(false),
+                    System.Globalization.CultureInfo.InvariantCulture);
+                if (count >= maxPerRepository)
+                {
+                    throw new Core.ConflictException(
+                        $"This repository already has {count} POST services, the most allowed (PostServices:MaxPerRepository = {maxPerRepository}); remove one first.");
+                }
+            }
+
             var id = (long)(await SqlCommands.ScalarAsync(c, tx,
                 "INSERT INTO post_services (repository_id, url, format, is_active, secrets, created_at, consecutive_failures) VALUES (@r, @u, @f, @a, @s, @now, 0) RETURNING id",
                 ct, ("@r", repositoryId), ("@u", secrets.Protect(settings.Url)), ("@f", settings.Format), ("@a", settings.IsActive), ("@s", SecretsJson(settings)), ("@now", now)).ConfigureAwait(false))!;
@@ -55,9 +71,16 @@ public sealed partial class SqlStore
         WriteAsync(async (c, tx) => await SqlCommands.ExecuteAsync(c, tx, "DELETE FROM post_services WHERE id = @id AND repository_id = @r",
             ct, ("@id", serviceId), ("@r", repositoryId)).ConfigureAwait(false) == 1, ct);
 
+    // A paused or disabled service resumes half-open: paused_until in the past (the epoch) means "send
+    // one probe first"; the claim holds the service for it and a success clears it (ClaimDueAsync).
     public Task<bool> ResetHealthAsync(long serviceId, CancellationToken ct) =>
         WriteAsync(async (c, tx) => await SqlCommands.ExecuteAsync(c, tx,
-            "UPDATE post_services SET consecutive_failures = 0, paused_until = NULL, disabled_at = NULL, disabled_reason = NULL WHERE id = @id",
+            """
+            UPDATE post_services SET consecutive_failures = 0,
+                paused_until = CASE WHEN paused_until IS NOT NULL OR disabled_at IS NOT NULL THEN 0 ELSE NULL END,
+                disabled_at = NULL, disabled_reason = NULL
+            WHERE id = @id
+            """,
             ct, ("@id", serviceId)).ConfigureAwait(false) == 1, ct);
 
     public Task PauseServiceAsync(long serviceId, DateTimeOffset until, CancellationToken ct) =>

@@ -18,9 +18,12 @@ public sealed partial class SqlStore
     private const string InsertAttemptSql =
         $"INSERT INTO attempts ({AttemptColumns}) VALUES (@id, @n, @node, @start, @ms, @url, @reqh, @reqb, @rs, @resh, @resb, @err, @o) RETURNING number, 0";
 
+    // A success clears the pause with the count: the receiver works again (a probe, or a send that was
+    // in flight when the pause began), so the service is neither shown nor treated as paused.
     private const string HealthSql =
         """
         UPDATE post_services SET consecutive_failures = CASE WHEN @ok = 1 THEN 0 ELSE consecutive_failures + 1 END,
+            paused_until = CASE WHEN @ok = 1 THEN NULL ELSE paused_until END,
             last_outcome = @o, last_attempt_at = @start
         WHERE id = @s RETURNING consecutive_failures, 0
         """;

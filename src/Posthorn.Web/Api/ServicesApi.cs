@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Posthorn.Core.PostServices;
 using Posthorn.Core.Repositories;
 using Posthorn.Web.PostServices;
@@ -39,7 +40,8 @@ public static class ServicesApi
         return TypedResults.Ok((await store.ListServicesAsync(admitted!.Repository.Id, context.RequestAborted)).Select(s => ServiceView.Of(s, now)).ToList());
     }
 
-    private static async Task<IResult> CreateAsync(HttpContext context, string owner, string slug, ServiceRequest request, IPostServiceStore store, TimeProvider time)
+    private static async Task<IResult> CreateAsync(
+        HttpContext context, string owner, string slug, ServiceRequest request, IPostServiceStore store, IOptions<PostServiceOptions> limits, TimeProvider time)
     {
         var (admitted, denied) = await RepositoryGate.AdmitAsync(context, owner, slug, Permission.Admin);
         if (denied is not null)
@@ -48,7 +50,7 @@ public static class ServicesApi
         }
 
         var settings = PostServiceSettingsRules.Validate(request.Url, request.Format, request.Active, request.AllSecrets);
-        var service = await store.CreateServiceAsync(admitted!.Repository.Id, settings, time.GetUtcNow(), context.RequestAborted);
+        var service = await store.CreateServiceAsync(admitted!.Repository.Id, settings, limits.Value.MaxPerRepository, time.GetUtcNow(), context.RequestAborted);
         return TypedResults.Created($"/api/repos/{owner}/{slug}/services/{service.Id}", ServiceView.Of(service, time.GetUtcNow()));
     }
 

@@ -21,13 +21,27 @@ public static class ServiceCommand
         {
             await using var services = await CliServices.OpenAsync(CliSettings.From(parse), ct);
             var repository = await RepoCommand.FindAsync(services, parse.GetValue(fullName), ct);
-            var settings = PostServiceSettingsRules.Validate(parse.GetValue(url), parse.GetValue(format), true, parse.GetValue(secret) ?? []);
+            var settings = Settings(parse.GetValue(url), parse.GetValue(format), parse.GetValue(secret) ?? []);
+            var limit = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PostServiceOptions>>().Value.MaxPerRepository;
             var service = await services.GetRequiredService<IPostServiceStore>()
-                .CreateServiceAsync(repository.Id, settings, services.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
+                .CreateServiceAsync(repository.Id, settings, limit, services.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
             await console.Output.WriteLineAsync($"{service.Id}\t{ServiceUrl.Mask(service.Url)}\t{service.Format.ToName()}");
             return ExitCodes.Ok;
         });
         return add;
+    }
+
+    /// <summary>The API's rules; a value they refuse is a usage error (exit 2) naming the argument, as for any bad argument.</summary>
+    private static PostServiceSettings Settings(string? url, string? format, IReadOnlyList<string> secrets)
+    {
+        try
+        {
+            return PostServiceSettingsRules.Validate(url, format, true, secrets);
+        }
+        catch (Core.ValidationException e)
+        {
+            throw new UsageException($"{e.Field}: {e.Message}");
+        }
     }
 
     private static Command ListVerb(CliConsole console)

@@ -42,6 +42,8 @@ public static class DomainServices
         services.AddSingleton<IDeliveryStore>(sp => sp.GetRequiredService<StorageHandle>().Deliveries);
         services.AddSingleton<IDeliveryWakeup>(sp => sp.GetRequiredService<StorageHandle>().Wakeup);
         services.AddSingleton<IStorageProbe, StorageProbe>();
+        services.AddOptions<PostServiceOptions>().Bind(configuration.GetSection(PostServiceOptions.SectionName))
+            .Validate(o => o.Validate().Count == 0, "PostServices:MaxPerRepository must be between 1 and 1000.").ValidateOnStart();
         services.AddPosthornGit(configuration);
         services.PostConfigure<GitOptions>(o => o.RepositoriesRoot = Path.Combine(dataDirectory, "repositories"));
         services.AddSingleton<IRepositoryFolders, BareRepositoryFolders>();

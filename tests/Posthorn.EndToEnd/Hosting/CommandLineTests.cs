@@ -94,7 +94,22 @@ public sealed class CommandLineTests : IDisposable
         Assert.DoesNotContain("hunter2", added.Stdout + listed.Stdout, StringComparison.Ordinal);
         Assert.Contains("jenkins:***@ci.example.com", listed.Stdout, StringComparison.Ordinal);
         Assert.Equal(0, removed.ExitCode);
-        Assert.Equal(1, badFormat.ExitCode);
+        Assert.Equal(2, badFormat.ExitCode); // a refused argument value is a usage error
         Assert.Contains("format", badFormat.Stderr, StringComparison.Ordinal);
+    }
+
+    // Regression: a placeholder in the host let a pushed branch name choose where credentials go.
+    [Fact]
+    public async Task ServiceAdd_PlaceholderInHost_IsAUsageErrorNamingTheUrl()
+    {
+        await cli.CliAsync("s3cret-password\n", "user", "add", "ann", "--email", "ann@example.com");
+        await cli.CliAsync(null, "repo", "create", "ann/tool");
+
+        var added = await cli.CliAsync(null, "service", "add", "ann/tool", "http://user:pw@${branch}:18504/");
+        var listed = await cli.CliAsync(null, "service", "list", "ann/tool");
+
+        Assert.Equal(2, added.ExitCode);
+        Assert.StartsWith("posthorn: url: ", added.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", listed.Stdout);
     }
 }

@@ -99,6 +99,71 @@ public sealed class MultiNodeDeliveryTests(ITestOutputHelper output)
         }
     }
 
+    // Regression: with two nodes, a short lease and a loaded machine, one delivery was received twice at
+    // once: the lease ran from claim time, the attempt's timeout from send time, and nothing bounded the
+    // gap. Here both nodes are overloaded on purpose (every delivery claimed at once, slow answers, a
+    // 3 s lease) so claims routinely come back late; a node must give such a lease back, never send.
+    [Fact]
+    public async Task TwoOverloadedNodes_TinyLease_ManyDeliveries_NoDeliveryIsEverReceivedTwiceAtOnce()
+    {
+        const int Services = 20;
+        const int Pushes = 10;
+        await using var receiver = await TimedReceiver.StartAsync();
+        receiver.Respond = async (_, aborted) =>
+        {
+            await Task.Delay(700, aborted); // most of an attempt's 1 s: a late send would outlive its lease
+            return 200;
+        };
+        var env = new Dictionary<string, string>(FastNodes)
+        {
+            ["Delivery__Lease"] = "00:00:03",
+            ["Delivery__AttemptTimeout"] = "00:00:01",
+            ["Delivery__LeaseMargin"] = "00:00:00.500",
+            ["Delivery__MaxConcurrency"] = "400",
+            ["Delivery__ClaimBatch"] = "400",
+            ["Delivery__MaxInFlightPerService"] = "400",
+            ["Delivery__MaxInFlightPerOwner"] = "400",
+            ["Delivery__RetrySchedule__0"] = "00:00:00.100",
+        };
+        await using var cluster = await Cluster.CreateAsync(env);
+        var services = new List<long>();
+        for (var i = 0; i < Services; i++)
+        {
+            services.Add(await cluster.AddServiceAsync($"{receiver.Url}?service={i}"));
+        }
+
+        // Queue the whole burst before any node runs, so both start on a full queue at once.
+        await using (var storage = cluster.OpenStorage())
+        {
+            for (var i = 0; i < Pushes; i++)
+            {
+                foreach (var service in services)
+                {
+                    await storage.Deliveries.EnqueueAsync(service, "push", $"{{\"n\":{i}}}", DateTimeOffset.UtcNow, CancellationToken.None);
+                }
+            }
+        }
+
+        await Task.WhenAll(cluster.StartNodeAsync("node-a"), cluster.StartNodeAsync("node-b"));
+        await receiver.WaitForDeliveredAsync(Services * Pushes, TimeSpan.FromSeconds(180));
+
+        var byDelivery = receiver.Requests.GroupBy(r => r.DeliveryId).ToList();
+        Assert.Equal(Services * Pushes, byDelivery.Count);
+        foreach (var group in byDelivery)
+        {
+            var sends = group.ToList();
+            for (var i = 0; i < sends.Count; i++)
+            {
+                for (var j = i + 1; j < sends.Count; j++)
+                {
+                    Assert.False(sends[i].Overlaps(sends[j]), $"delivery {group.Key} was received twice at once");
+                }
+            }
+        }
+
+        output.WriteLine($"overload: {Services * Pushes} deliveries, {receiver.Requests.Count} requests ({receiver.Requests.Count - byDelivery.Count} repeats, none concurrent)");
+    }
+
     [Fact]
     public async Task NodeStartedLater_PicksUpThePendingRetriesOfAStoppedNode()
     {

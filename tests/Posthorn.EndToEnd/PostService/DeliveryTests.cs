@@ -16,8 +16,8 @@ public sealed class DeliverySites : SiteFixture
         ["Delivery__RetrySchedule__3"] = "00:00:00.200",
         ["Delivery__RetrySchedule__4"] = "00:00:00.200",
         ["Delivery__Jitter"] = "0",
-        ["Delivery__AttemptTimeout"] = "00:00:01",
-        ["Delivery__Lease"] = "00:00:05",
+        ["Delivery__AttemptTimeout"] = "00:00:05", // a loaded machine must not turn a quick answer into a timeout
+        ["Delivery__Lease"] = "00:00:30",
         ["Delivery__MaxIdle"] = "00:00:00.200",
         ["Delivery__PauseAfterFailures"] = "100",
         ["Delivery__DisableAfterFailures"] = "200",
@@ -71,7 +71,7 @@ public sealed class DeliveryTests(DeliverySites sites, ITestOutputHelper output)
         {
             if (r.PathAndQuery == "/hang")
             {
-                await Task.Delay(TimeSpan.FromSeconds(2.5)); // far beyond the 1 s attempt timeout; bounded so the receiver can stop
+                await Task.Delay(TimeSpan.FromSeconds(12)); // far beyond the 5 s attempt timeout; bounded so the receiver can stop
             }
 
             return 200;
@@ -82,16 +82,16 @@ public sealed class DeliveryTests(DeliverySites sites, ITestOutputHelper output)
         await Repos.CommitAsync(site, work, "a");
         var pushed = Stopwatch.StartNew();
         await Repos.PushAsync(site, work, "hang", "main");
-        await receiver.WaitForAsync(r => r.PathAndQuery == "/ok", 1, TimeSpan.FromSeconds(5));
+        await receiver.WaitForAsync(r => r.PathAndQuery == "/ok", 1, TimeSpan.FromSeconds(60));
         output.WriteLine($"healthy service received {pushed.ElapsedMilliseconds} ms after the push started, beside a hanging one");
 
         var id = (await receiver.WaitForAsync(r => r.PathAndQuery == "/hang", 1)).First().Header("x-posthorn-delivery");
-        var detail = await hang.WaitForDeliveryAsync(id, d => d.GetProperty("attempts").GetArrayLength() >= 2, TimeSpan.FromSeconds(15));
+        var detail = await hang.WaitForDeliveryAsync(id, d => d.GetProperty("attempts").GetArrayLength() >= 2, TimeSpan.FromSeconds(90));
         foreach (var attempt in detail.GetProperty("attempts").EnumerateArray())
         {
             Assert.Equal("retryable_failure", attempt.GetProperty("outcome").GetString());
             Assert.Contains("Timed out", attempt.GetProperty("error").GetString(), StringComparison.Ordinal);
-            Assert.InRange(attempt.GetProperty("duration_ms").GetDouble(), 900, 2500);
+            Assert.InRange(attempt.GetProperty("duration_ms").GetDouble(), 4900, 12_000); // cut at the timeout, never the receiver's 12 s
         }
 
         var okDelivery = Assert.Single(await ok.DeliveriesAsync());
@@ -113,7 +113,7 @@ public sealed class DeliveryTests(DeliverySites sites, ITestOutputHelper output)
             await Repos.CommitAsync(site, work, $"f{i}");
             var pushed = Stopwatch.StartNew();
             await Repos.PushAsync(site, work, "pair", "main");
-            await receiver.WaitForAsync(r => r.PathAndQuery == "/healthy", i + 1, TimeSpan.FromSeconds(5));
+            await receiver.WaitForAsync(r => r.PathAndQuery == "/healthy", i + 1, TimeSpan.FromSeconds(60));
             output.WriteLine($"push {i + 1}: healthy service received {pushed.ElapsedMilliseconds} ms after the push started");
         }
 
@@ -254,7 +254,7 @@ public sealed class DeliveryTests(DeliverySites sites, ITestOutputHelper output)
             var started = Stopwatch.GetTimestamp();
             await Repos.PushAsync(site, work, "latency", "main");
             var exited = Stopwatch.GetTimestamp();
-            var received = (await receiver.WaitForAsync(i + 1, TimeSpan.FromSeconds(10)))[i].ReceivedTicks;
+            var received = (await receiver.WaitForAsync(i + 1, TimeSpan.FromSeconds(60)))[i].ReceivedTicks;
             fromStart.Add(Stopwatch.GetElapsedTime(started, received).TotalMilliseconds);
             fromExit.Add(Stopwatch.GetElapsedTime(exited, received).TotalMilliseconds);
 

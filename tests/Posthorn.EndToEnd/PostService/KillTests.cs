@@ -17,8 +17,8 @@ public sealed class KillTests(ITestOutputHelper output)
     {
         ["Delivery__RetrySchedule__0"] = "00:00:00.200",
         ["Delivery__Jitter"] = "0",
-        ["Delivery__AttemptTimeout"] = "00:00:02",
-        ["Delivery__Lease"] = "00:00:04", // a claim held by the killed process is taken over this soon
+        ["Delivery__AttemptTimeout"] = "00:00:03",
+        ["Delivery__Lease"] = "00:00:08", // a claim held by the killed process is taken over this soon; room for a busy node to start its sends
         ["Delivery__MaxIdle"] = "00:00:00.200",
         ["Delivery__PauseAfterFailures"] = "1000",
         ["Delivery__DisableAfterFailures"] = "1000",
@@ -52,7 +52,7 @@ public sealed class KillTests(ITestOutputHelper output)
             await Repos.PushAsync(site, work, "kill", "main");
         }
 
-        await receiver.WaitForAsync(r => true, Pushes, TimeSpan.FromSeconds(15));
+        await receiver.WaitForAsync(r => true, Pushes, TimeSpan.FromSeconds(60));
         var ids = (await hook.DeliveriesAsync()).Select(d => d.GetProperty("id").GetString()!).ToList();
         Assert.Equal(Pushes, ids.Count);
         await site.Server.KillAsync();
@@ -63,7 +63,7 @@ public sealed class KillTests(ITestOutputHelper output)
 
         foreach (var id in ids)
         {
-            await hook.WaitForDeliveryAsync(id, d => Hook.Status(d) == "succeeded", TimeSpan.FromSeconds(20));
+            await hook.WaitForDeliveryAsync(id, d => Hook.Status(d) == "succeeded", TimeSpan.FromSeconds(90));
         }
 
         var allArrived = restarted.Elapsed;

@@ -91,6 +91,16 @@ public sealed class PosthornServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends a signal (e.g. "TERM", "INT") as a service manager would and waits for the process to exit; returns its exit code.</summary>
+    public async Task<int> SignalAndWaitAsync(string signal, TimeSpan timeout)
+    {
+        var running = process ?? throw new InvalidOperationException("not running");
+        (await ProcessRunner.RunAsync("kill", ["-s", signal, running.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])).EnsureSuccess("kill -s " + signal);
+        using var cts = new CancellationTokenSource(timeout);
+        await running.WaitForExitAsync(cts.Token);
+        return running.ExitCode;
+    }
+
     public Task<ProcessResult> CliAsync(string? stdin, params string[] args) =>
         ProcessRunner.RunAsync("dotnet", [RepoRoot.ServerDll, .. args, .. CommonArgs()], env: env, stdin: stdin);
 

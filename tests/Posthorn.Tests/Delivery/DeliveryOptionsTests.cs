@@ -46,4 +46,23 @@ public sealed class DeliveryOptionsTests
         var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<DeliveryOptions>>().Value);
         Assert.Contains("Delivery:MaxConcurrency", error.Message, StringComparison.Ordinal);
     }
+
+    // Regression: 16 at once overwhelmed a stock http.server (listen backlog 5; 9-12 of 16 failed).
+    [Fact]
+    public void Defaults_FourPerService_SixteenPerOwner_AndLeaseCoversAnAttemptWithItsMargin()
+    {
+        var options = new DeliveryOptions();
+
+        Assert.Equal((4, 16), (options.MaxInFlightPerService, options.MaxInFlightPerOwner));
+        Assert.True(options.Lease >= options.AttemptTimeout + options.LeaseMargin);
+        Assert.Empty(options.Validate());
+    }
+
+    [Fact]
+    public void Validate_LeaseShorterThanTimeoutPlusMargin_IsReported()
+    {
+        var errors = new DeliveryOptions { AttemptTimeout = TimeSpan.FromSeconds(10), Lease = TimeSpan.FromSeconds(10.5), LeaseMargin = TimeSpan.FromSeconds(1) }.Validate();
+
+        Assert.Contains(errors, e => e.StartsWith("Delivery:Lease must be at least AttemptTimeout + LeaseMargin", StringComparison.Ordinal));
+    }
 }

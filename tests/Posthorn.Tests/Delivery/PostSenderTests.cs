@@ -227,6 +227,20 @@ public sealed class PostSenderTests
         Assert.Equal("ftp://bob:***@example.com/", sent.Attempt.RequestUrl);
     }
 
+    // Regression: a template stored before the save-time rule put the pushed branch in the host.
+    [Fact]
+    public async Task SendAsync_StoredTemplateWithPlaceholderInHost_PermanentFailureWithoutSending()
+    {
+        await using var receiver = await LoopbackReceiver.StartAsync();
+        var payload = """{"user":"ben","repository":{"owner":"ann","slug":"tool"},"ref_changes":[{"ref":"refs/heads/127.0.0.1","name":"127.0.0.1","type":"branch","old":"0","new":"1","action":"created"}]}""";
+
+        var sent = await SendAsync(Deliveries.Claimed($"http://user:pw@${{branch}}:{receiver.Port}/", payload));
+
+        Assert.Equal(AttemptOutcome.PermanentFailure, sent.Attempt.Outcome);
+        Assert.Contains("only in the path or query", sent.Attempt.Error, StringComparison.Ordinal);
+        Assert.Empty(receiver.Requests);
+    }
+
     private static async Task<SentAttempt> SendAsync(ClaimedDelivery claimed, Dictionary<string, string?>? settings = null)
     {
         using var provider = Deliveries.Provider(settings);

@@ -35,7 +35,6 @@ public sealed class UrlTemplateTests
 
     [Theory]
     [InlineData("https://ci/job?b=${brnch}", "Unknown placeholder ${brnch}")]
-    [InlineData("https://${branch}/", null)]
     [InlineData("https://ci/job?b=${branch}", null)]
     public void Validate_ReportsUnknownPlaceholders(string url, string? expectedStart)
     {
@@ -50,6 +49,27 @@ public sealed class UrlTemplateTests
             Assert.StartsWith(expectedStart, problem, StringComparison.Ordinal);
         }
     }
+
+    // Regression: with http://user:pw@${branch}:18504/ a writer pushed a branch named 127.0.0.2 and
+    // the delivery, Basic credentials included, went to that host.
+    [Theory]
+    [InlineData("http://user:pw@${branch}:18504/")]
+    [InlineData("https://${branch}/")]
+    [InlineData("https://ci.${owner}.example.com/hook")]
+    [InlineData("https://ci.example.com:${branch}/hook")]
+    [InlineData("https://${user}:pw@ci.example.com/hook")]
+    [InlineData("https://jenkins:${commit}@ci.example.com/hook")]
+    [InlineData("http${tag}://ci.example.com/hook")]
+    [InlineData("https://ci.example.com${ref}")]
+    [InlineData("http:\\\\${branch}\\hook")]
+    public void Validate_PlaceholderBeforeThePath_IsRefused(string url) =>
+        Assert.Contains("only in the path or query", ServiceUrl.Validate(url), StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("http://user:pw@ci.example.com:18504/${branch}")]
+    [InlineData("https://ci.example.com/job/${owner}/${repository}?branch=${branch}&c=${commit}")]
+    [InlineData("https://ci.example.com?ref=${ref}")]
+    public void Validate_PlaceholderInPathOrQuery_IsAccepted(string url) => Assert.Null(ServiceUrl.Validate(url));
 
     [Fact]
     public void Facts_OfTagOnlyPush_HaveEmptyBranch()

@@ -36,9 +36,10 @@ public abstract partial class StoreContractTests
         Assert.True(await Storage.PostServices.ResetHealthAsync(service.Id, Ct));
 
         var health = (await Storage.PostServices.FindServiceAsync(service.RepositoryId, service.Id, Ct))!.Health;
-        Assert.Equal((0, null, null, null), (health.ConsecutiveFailures, health.PausedUntil, health.DisabledAt, health.DisabledReason));
+        Assert.Equal((0, null, null), (health.ConsecutiveFailures, health.DisabledAt, health.DisabledReason));
+        Assert.False(health.IsPausedAt(T0)); // resumed half-open: the pause's end is in the past
         Assert.Equal(AttemptOutcome.RetryableFailure, health.LastOutcome);
-        Assert.Single(await Deliveries.ClaimDueAsync("node-a", T0, Lease, 10, Ct));
+        Assert.True(Assert.Single(await Deliveries.ClaimDueAsync("node-a", T0, Lease, 10, Ct)).IsProbe);
     }
 
     [Fact]

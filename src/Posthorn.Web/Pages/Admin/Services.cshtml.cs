@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using Posthorn.Core;
 using Posthorn.Core.PostServices;
 using Posthorn.Core.Repositories;
@@ -8,7 +9,7 @@ using Posthorn.Web.PostServices;
 namespace Posthorn.Web.Pages.Admin;
 
 /// <summary>Admin → Services: every POST service of the repository with its health, and the form to add one.</summary>
-public sealed class ServicesModel(IPostServiceStore store) : RepositoryPageModel
+public sealed class ServicesModel(IPostServiceStore store, IOptions<PostServiceOptions> limits) : RepositoryPageModel
 {
     [BindProperty]
     public ServiceForm Form { get; set; } = new();
@@ -40,12 +41,16 @@ public sealed class ServicesModel(IPostServiceStore store) : RepositoryPageModel
         try
         {
             var settings = PostServiceSettingsRules.Validate(Form.Url, Form.Format, Form.Active, string.IsNullOrWhiteSpace(Form.Secret) ? [] : [Form.Secret]);
-            var service = await store.CreateServiceAsync(Repository.Id, settings, Now, HttpContext.RequestAborted);
+            var service = await store.CreateServiceAsync(Repository.Id, settings, limits.Value.MaxPerRepository, Now, HttpContext.RequestAborted);
             return Redirect($"{ServicesPath}/{service.Id}?created=true");
         }
         catch (ValidationException e)
         {
             Errors[e.Field] = e.Message;
+        }
+        catch (ConflictException e)
+        {
+            Errors["url"] = e.Message; // too many services: shown beside the form's one field that adds one
         }
 
         await LoadAsync();

@@ -42,7 +42,7 @@ public sealed class DispatchHarness : IAsyncDisposable
     }
 
     /// <summary>Starts a dispatcher as its own "node" (retries every 50 ms, twice, no jitter, unless overridden).</summary>
-    public async Task<DeliveryDispatcher> StartDispatcherAsync(string nodeId, Dictionary<string, string?>? settings = null)
+    public async Task<DeliveryDispatcher> StartDispatcherAsync(string nodeId, Dictionary<string, string?>? settings = null, Action<IServiceCollection>? more = null)
     {
         var values = new Dictionary<string, string?>
         {
@@ -59,8 +59,11 @@ public sealed class DispatchHarness : IAsyncDisposable
             values[key] = value;
         }
 
-        var provider = Deliveries.Provider(values, services => services
-            .AddSingleton(Storage.Deliveries).AddSingleton(Storage.PostServices).AddSingleton(Storage.Wakeup));
+        var provider = Deliveries.Provider(values, services =>
+        {
+            services.AddSingleton(Storage.Deliveries).AddSingleton(Storage.PostServices).AddSingleton(Storage.Wakeup);
+            more?.Invoke(services); // registered last, so a test's store or clock wins
+        });
         providers.Add(provider);
         var dispatcher = provider.GetServices<IHostedService>().OfType<DeliveryDispatcher>().Single();
         await dispatcher.StartAsync(CancellationToken.None);

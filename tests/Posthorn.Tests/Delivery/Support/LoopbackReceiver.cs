@@ -27,6 +27,9 @@ public sealed class LoopbackReceiver : IAsyncDisposable
 
     public ConcurrentQueue<ReceivedRequest> Requests { get; } = new();
 
+    /// <summary>Raised as each request is recorded, before the handler runs (to observe ordering, not time).</summary>
+    public event Action? Received;
+
     public static async Task<LoopbackReceiver> StartAsync(Func<HttpContext, Task>? handler = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -40,6 +43,7 @@ public sealed class LoopbackReceiver : IAsyncDisposable
             await context.Request.Body.CopyToAsync(body, context.RequestAborted);
             var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
             self!.Requests.Enqueue(new ReceivedRequest(context.Request.Method, context.Request.Path + context.Request.QueryString, headers, body.ToArray()));
+            self.Received?.Invoke();
             if (handler is not null)
             {
                 await handler(context);
