@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Posthorn.Core.Deliveries;
+using Posthorn.EndToEnd.Support;
 using Xunit.Abstractions;
 
 namespace Posthorn.EndToEnd.MultiNode;
@@ -16,7 +17,7 @@ public sealed class MultiNodeThroughputTests(ITestOutputHelper output)
 {
     private const int Services = 8;
 
-    [Fact]
+    [MeasurementFact]
     public async Task DrainBacklog_OneNodeThenTwoNodes_PrintsDeliveriesPerSecond()
     {
         var n = int.TryParse(Environment.GetEnvironmentVariable("POSTHORN_THROUGHPUT_N"), out var configured) ? configured : 5000;
@@ -36,7 +37,6 @@ public sealed class MultiNodeThroughputTests(ITestOutputHelper output)
         var two = await DrainAsync(storage, services, receiver, n, n);
 
         output.WriteLine($"throughput: {n} deliveries over {Services} services; one node {one:0} deliveries/s, two nodes {two:0} deliveries/s ({two / one:0.00}x), {Environment.ProcessorCount} cores");
-        Assert.True(one > 0 && two > 0);
     }
 
     private static async Task<double> DrainAsync(Storage.StorageHandle storage, IReadOnlyList<long> services, TimedReceiver receiver, int n, int deliveredBefore)

@@ -236,8 +236,8 @@ public sealed class DeliveryTests(DeliverySites sites, ITestOutputHelper output)
         Assert.DoesNotContain(encoded, log, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task PushToPostLatency_IsMeasured_ForTheClosingNote()
+    [MeasurementFact]
+    public async Task PushToPostLatency_IsMeasured()
     {
         const int pushes = 20;
         var site = await sites.SiteAsync();
