@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace Posthorn.EndToEnd.MultiNode;
 
 /// <summary>
-/// Issue 5's closing figure: deliveries/s draining a queued backlog with one node, then with two
+/// A measurement for docs/operations.md: deliveries/s draining a queued backlog with one node, then with two
 /// nodes on the same PostgreSQL. The backlog is queued by the test straight into the store while its
 /// services are paused, then released at once, so only draining is timed. Size: POSTHORN_THROUGHPUT_N
 /// (default 5000). The figures are printed and recorded in docs/operations.md.
