@@ -43,7 +43,7 @@ public sealed partial class HookListener(ILogger<HookListener> logger) : IDispos
             listener?.Stop();
         }
 
-        stopping.Dispose();
+        // Not disposed: connections still being served link to its token (it owns no timer).
     }
 
     private int EnsureListening()

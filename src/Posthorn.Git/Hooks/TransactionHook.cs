@@ -39,16 +39,19 @@ public sealed class TransactionHook
 
     private readonly ConcurrentDictionary<string, bool> installed = new(StringComparer.Ordinal);
 
-    /// <summary>Writes the hook into the repository unless this process already has (or it is already there, unchanged).</summary>
+    /// <summary>
+    /// Writes the hook into the repository unless it is there, unchanged. The content is compared once
+    /// per process; after that only its presence is checked (a stat), so a deleted hook comes back.
+    /// </summary>
     public void Install(string gitDirectory)
     {
-        if (installed.ContainsKey(gitDirectory))
+        var hooks = Path.Combine(gitDirectory, "hooks");
+        var path = Path.Combine(hooks, "reference-transaction");
+        if (installed.ContainsKey(gitDirectory) && File.Exists(path))
         {
             return;
         }
 
-        var hooks = Path.Combine(gitDirectory, "hooks");
-        var path = Path.Combine(hooks, "reference-transaction");
         if (!File.Exists(path) || File.ReadAllText(path) != Script)
         {
             Directory.CreateDirectory(hooks);

@@ -124,5 +124,17 @@ public sealed class TransactionHookTests : IDisposable
         Assert.Equal(first, sandbox.RevParse(bare, "refs/heads/main"));
     }
 
+    [Fact]
+    public void Install_AfterTheHookWasDeleted_PutsItBack()
+    {
+        var hook = new TransactionHook();
+        hook.Install(bare);
+        File.Delete(Path.Combine(bare, "hooks", "reference-transaction"));
+
+        hook.Install(bare);
+
+        Assert.True(File.Exists(Path.Combine(bare, "hooks", "reference-transaction")));
+    }
+
     private static Dictionary<string, string> Env(HookSession session) => session.Environment.ToDictionary(p => p.Key, p => p.Value);
 }
