@@ -5,6 +5,7 @@ using Posthorn.Core.Payloads;
 using Posthorn.Core.Pushes;
 using Posthorn.Git.Commits;
 using Posthorn.Git.Hooks;
+using Posthorn.Git.Mercurial;
 using Posthorn.Git.Processes;
 using Posthorn.Git.Refs;
 using Posthorn.Git.Repositories;
@@ -16,7 +17,7 @@ public static class GitServiceCollectionExtensions
 {
     /// <summary>
     /// Registers git hosting: smart HTTP handlers, bare repositories on disk and the push payload
-    /// builder. Binds "Git" to <see cref="GitOptions"/> and "Payload" to <see cref="PayloadOptions"/>,
+    /// builder, and Mercurial hosting beside it. Binds "Git" to <see cref="GitOptions"/> and "Payload" to <see cref="PayloadOptions"/>,
     /// validated at start-up. Needs an IAccountStore registered elsewhere (for the payload's authors).
     /// </summary>
     public static IServiceCollection AddPosthornGit(this IServiceCollection services, IConfiguration configuration)
@@ -39,6 +40,6 @@ public static class GitServiceCollectionExtensions
         services.AddSingleton<BareRepositories>();
         services.AddSingleton<Housekeeping>();
         services.AddSingleton<IPushPayloadBuilder, PushPayloadBuilder>();
-        return services;
+        return services.AddPosthornMercurial(configuration);
     }
 }

@@ -165,7 +165,15 @@ public static class PushPayloadWriter
         writer.WriteEndArray();
         writer.WriteString("raw_author", commit.RawAuthor);
         writer.WriteString("raw_node", commit.RawNode);
-        writer.WriteNull("revision");
+        if (commit.Revision is { } revision)
+        {
+            writer.WriteNumber("revision", revision);
+        }
+        else
+        {
+            writer.WriteNull("revision");
+        }
+
         writer.WriteNumber("size", -1);
         writer.WriteString("timestamp", commit.AuthorDate.Timestamp);
         writer.WriteString("utctimestamp", commit.AuthorDate.UtcTimestamp);

@@ -18,8 +18,11 @@ namespace Posthorn.Core.Pushes;
 /// recovered push. Run before every push and periodically.</item>
 /// </list>
 /// Callers hold the repository's receive lock, so the refs cannot move between reading and recording.
+/// Repositories of another version control system (Mercurial) read refs and build payloads through
+/// their <see cref="ScmSupport"/>; everything else is the same path.
 /// </summary>
-public sealed class PushIntake(IPushPayloadBuilder payloads, IPushStore pushes, IRefReader refs, IDeliveryWakeup wakeup, CanonUrl canonUrl, TimeProvider time)
+public sealed class PushIntake(IPushPayloadBuilder payloads, IPushStore pushes, IRefReader refs, IDeliveryWakeup wakeup, CanonUrl canonUrl, TimeProvider time,
+    IEnumerable<ScmSupport> scms)
 {
     /// <summary>The pusher of a recovered push nobody journaled.</summary>
     public const string UnknownPusher = "";
@@ -34,7 +37,7 @@ public sealed class PushIntake(IPushPayloadBuilder payloads, IPushStore pushes, 
             return null;
         }
 
-        var payload = await payloads.BuildAsync(
+        var payload = await PayloadsOf(moved.Repository).BuildAsync(
             new PayloadRequest(moved.Repository, moved.Directory, moved.Pusher, moved.Updates, moved.TipsBefore, canonUrl.Value, moved.Recovered), ct);
         var recorded = await pushes.RecordPushAsync(
             new NewPush(moved.Repository.Id, moved.Pusher, time.GetUtcNow(), moved.Updates, payload.CommitCount, payload.Json, moved.Recovered), ct);
@@ -53,7 +56,8 @@ public sealed class PushIntake(IPushPayloadBuilder payloads, IPushStore pushes, 
     /// <returns>The refs on disk, now all recorded, and the recovered push if there was one.</returns>
     public async Task<(IReadOnlyDictionary<string, string> Refs, RecordedPush? Recovered)> ReconcileAsync(Repository repository, string directory, CancellationToken ct)
     {
-        var onDisk = await refs.ReadAsync(directory, ct);
+        var reader = RefsOf(repository);
+        var onDisk = await reader.ReadAsync(directory, ct);
         var recorded = await pushes.GetRecordedRefsAsync(repository.Id, ct);
         var updates = RefDiff.Between(recorded, onDisk);
         if (updates.Count == 0)
@@ -62,7 +66,7 @@ public sealed class PushIntake(IPushPayloadBuilder payloads, IPushStore pushes, 
         }
 
         var intents = await pushes.ListRefIntentsAsync(repository.Id, ct);
-        var tipsBefore = await refs.ExistingAsync(directory, recorded.Values.ToHashSet(StringComparer.Ordinal), ct);
+        var tipsBefore = await reader.ExistingAsync(directory, recorded.Values.ToHashSet(StringComparer.Ordinal), ct);
         var push = await RecordAsync(new RefsMoved(repository, directory, PusherOf(updates, intents), updates, tipsBefore, Recovered: true), ct);
         return (onDisk, push);
     }
@@ -75,6 +79,10 @@ public sealed class PushIntake(IPushPayloadBuilder payloads, IPushStore pushes, 
             await pushes.ClearRefIntentsAsync(repository.Id, ct);
         }
     }
+
+    private IRefReader RefsOf(Repository repository) => scms.FirstOrDefault(s => s.Scm == repository.Scm)?.Refs ?? refs;
+
+    private IPushPayloadBuilder PayloadsOf(Repository repository) => scms.FirstOrDefault(s => s.Scm == repository.Scm)?.Payloads ?? payloads;
 
     public static string PusherOf(IReadOnlyList<RefUpdate> updates, IReadOnlyList<RefIntent> intents)
     {

@@ -8,6 +8,9 @@ namespace Posthorn.Git.Processes;
 /// </summary>
 public sealed record GitInvocation(IReadOnlyList<string> Arguments)
 {
+    /// <summary>The program to run instead of git (Mercurial's hg or python), streamed the same way.</summary>
+    public string? Program { get; init; }
+
     /// <summary>The directory git runs in (the bare repository for most commands).</summary>
     public string? WorkingDirectory { get; init; }
 

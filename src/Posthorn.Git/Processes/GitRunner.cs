@@ -60,7 +60,7 @@ public sealed partial class GitRunner(IOptions<GitOptions> options, ILogger<GitR
 
     private ProcessStartInfo CreateStartInfo(GitInvocation invocation)
     {
-        var info = new ProcessStartInfo(options.Value.GitPath)
+        var info = new ProcessStartInfo(invocation.Program ?? options.Value.GitPath)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,

@@ -49,9 +49,11 @@ public sealed class BareRepositories(GitRunner runner, IOptions<GitOptions> opti
     }
 
     /// <returns>false when there was nothing to delete.</returns>
-    public bool Delete(string owner, string slug)
+    public bool Delete(string owner, string slug) => DeleteDirectory(GetDirectory(owner, slug));
+
+    /// <returns>false when there was nothing to delete.</returns>
+    internal static bool DeleteDirectory(string directory)
     {
-        var directory = GetDirectory(owner, slug);
         if (!Directory.Exists(directory))
         {
             return false;

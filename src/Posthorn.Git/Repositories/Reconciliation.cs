@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Posthorn.Core.Pushes;
 using Posthorn.Core.Repositories;
 using Posthorn.Git.Hooks;
+using Posthorn.Git.Mercurial;
 using Posthorn.Git.Processes;
 using Posthorn.Git.Refs;
 
@@ -12,7 +13,8 @@ namespace Posthorn.Git.Repositories;
 /// <summary>
 /// The safety net under the push path: at start-up git processes orphaned by an earlier server
 /// are killed (<see cref="OrphanSweep"/>); then, at start-up and every Git:ReconcileInterval, each git
-/// repository gets its transaction hook (re)installed and its refs on disk compared with the
+/// repository gets its transaction hook (re)installed (each Mercurial one its abandoned transaction
+/// rolled back, <see cref="HgAbandonedTransaction"/>) and its refs on disk compared with the
 /// recorded ones (<see cref="PushIntake.ReconcileAsync"/>), under its receive lock. Whatever moved
 /// behind Posthorn's back (an orphan of a killed older version, an operator's push on the disk, a
 /// restored backup) is recorded and delivered as a recovered push. One repository's failure is
@@ -20,7 +22,7 @@ namespace Posthorn.Git.Repositories;
 /// </summary>
 public sealed partial class Reconciliation(
     IRepositoryStore repositories, IRepositoryFolders folders, ReceiveLock receiveLock, PushIntake intake, TransactionHook hook,
-    IOptions<GitOptions> options, TimeProvider time, ILogger<Reconciliation> logger) : BackgroundService
+    IOptions<GitOptions> options, TimeProvider time, ILogger<Reconciliation> logger, GitRunner runner, IOptions<MercurialOptions> mercurial) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -45,7 +47,7 @@ public sealed partial class Reconciliation(
         var recovered = 0;
         foreach (var repository in await repositories.ListRepositoriesAsync(ct).ConfigureAwait(false))
         {
-            if (repository.Scm != "git")
+            if (!Scms.IsKnown(repository.Scm))
             {
                 continue;
             }
@@ -69,15 +71,26 @@ public sealed partial class Reconciliation(
     private async Task<bool> ReconcileAsync(Repository repository, CancellationToken ct)
     {
         var directory = folders.PathOf(repository.Owner, repository.Slug);
-        if (!File.Exists(Path.Combine(directory, "HEAD")))
+        var isMercurial = repository.Scm == Scms.Mercurial;
+        if (isMercurial ? !HgRepositories.IsRepository(directory) : !File.Exists(Path.Combine(directory, "HEAD")))
         {
             return false;
         }
 
-        hook.Install(directory);
+        if (!isMercurial)
+        {
+            hook.Install(directory);
+        }
+
         var held = await receiveLock.AcquireAsync(directory, ct).ConfigureAwait(false);
         await using (held.ConfigureAwait(false))
         {
+            if (isMercurial)
+            {
+                // An hg killed mid-transaction blocks every later write until its journal is rolled back.
+                await HgAbandonedTransaction.RecoverIfAnyAsync(runner, mercurial.Value, directory, ct).ConfigureAwait(false);
+            }
+
             var (_, push) = await intake.ReconcileAsync(repository, directory, ct).ConfigureAwait(false);
             if (push is null)
             {

@@ -14,13 +14,13 @@ public sealed partial class SqlStore
     public Task<Repository> CreateRepositoryAsync(NewRepository repository, DateTimeOffset now, CancellationToken ct) =>
         WriteUniqueAsync($"The owner already has a repository '{repository.Slug}'.", async (c, tx) =>
         {
-            // Forks and Mercurial are not created yet: every new repository is an original git one.
+            // Forks are not created yet: every new repository is an original.
             var id = (long)(await SqlCommands.ScalarAsync(c, tx,
                 """
                 INSERT INTO repositories (owner_id, slug, name, is_private, is_fork, website, scm, created_at)
-                VALUES (@o, @s, @n, @p, 0, @w, 'git', @now) RETURNING id
+                VALUES (@o, @s, @n, @p, 0, @w, @scm, @now) RETURNING id
                 """,
-                ct, ("@o", repository.OwnerAccountId), ("@s", repository.Slug), ("@n", repository.Name), ("@p", repository.IsPrivate), ("@w", repository.Website), ("@now", now)).ConfigureAwait(false))!;
+                ct, ("@o", repository.OwnerAccountId), ("@s", repository.Slug), ("@n", repository.Name), ("@p", repository.IsPrivate), ("@w", repository.Website), ("@scm", repository.Scm), ("@now", now)).ConfigureAwait(false))!;
             return (await SqlCommands.SingleOrDefaultAsync(c, tx, RepositorySelect + " WHERE r.id = @id", ReadRepository, ct, ("@id", id)).ConfigureAwait(false))!;
         }, ct);
 

@@ -6,7 +6,8 @@ using Posthorn.Web.Repositories;
 
 namespace Posthorn.Web.Api;
 
-public sealed record CreateRepositoryRequest(string? Owner, string? Slug, string? Name, bool? IsPrivate, string? Website);
+/// <summary><see cref="Scm"/>: "git" (the default) or "hg".</summary>
+public sealed record CreateRepositoryRequest(string? Owner, string? Slug, string? Name, bool? IsPrivate, string? Website, string? Scm = null);
 
 /// <summary>/api/repos: list what the caller can read, create, show, delete.</summary>
 public static class ReposApi
@@ -23,7 +24,7 @@ public static class ReposApi
     private static async Task<IResult> ListAsync(HttpContext context, RepositoryCatalog catalog, IOptions<ServerOptions> server)
     {
         var visible = await catalog.ListVisibleAsync(await context.GetAccountAsync(), context.RequestAborted);
-        return TypedResults.Ok(visible.Select(v => RepositoryView.Of(v.Repository, v.Permission, server.Value.CloneUrl(v.Repository.Owner, v.Repository.Slug))).ToList());
+        return TypedResults.Ok(visible.Select(v => RepositoryView.Of(v.Repository, v.Permission, server.Value.CloneUrl(v.Repository))).ToList());
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, CreateRepositoryRequest request, RepositoryCatalog catalog, IOptions<ServerOptions> server)
@@ -40,14 +41,14 @@ public static class ReposApi
             return ApiResults.Forbidden("Only site administrators create repositories for other accounts.");
         }
 
-        var repository = await catalog.CreateAsync(owner, request.Slug ?? "", request.Name, request.IsPrivate ?? false, request.Website, context.RequestAborted);
-        return TypedResults.Created($"/api/repos/{repository.FullName}", RepositoryView.Of(repository, Permission.Admin, server.Value.CloneUrl(repository.Owner, repository.Slug)));
+        var repository = await catalog.CreateAsync(owner, request.Slug ?? "", request.Name, request.IsPrivate ?? false, request.Website, context.RequestAborted, request.Scm ?? Scms.Git);
+        return TypedResults.Created($"/api/repos/{repository.FullName}", RepositoryView.Of(repository, Permission.Admin, server.Value.CloneUrl(repository)));
     }
 
     private static async Task<IResult> GetAsync(HttpContext context, string owner, string slug, IOptions<ServerOptions> server)
     {
         var (admitted, denied) = await RepositoryGate.AdmitAsync(context, owner, slug, Permission.Read);
-        return denied ?? TypedResults.Ok(RepositoryView.Of(admitted!.Repository, admitted.Permission, server.Value.CloneUrl(owner, slug)));
+        return denied ?? TypedResults.Ok(RepositoryView.Of(admitted!.Repository, admitted.Permission, server.Value.CloneUrl(admitted!.Repository)));
     }
 
     private static async Task<IResult> DeleteAsync(HttpContext context, string owner, string slug, RepositoryCatalog catalog)

@@ -22,7 +22,7 @@ public static class GitEndpoints
         app.MapGet("/{owner}/{repo}/info/refs", async (HttpContext context, string owner, string repo, GitSmartHttp git, string? service) =>
         {
             var required = service == "git-receive-pack" ? Permission.Write : Permission.Read;
-            if (await AdmitAsync(context, owner, repo, required) is { } admitted)
+            if (await AdmitAsync(context, owner, repo, required, Scms.Git) is { } admitted)
             {
                 await git.InfoRefsAsync(context, admitted.GitDirectory);
             }
@@ -30,7 +30,7 @@ public static class GitEndpoints
 
         app.MapPost("/{owner}/{repo}/git-upload-pack", async (HttpContext context, string owner, string repo, GitSmartHttp git) =>
         {
-            if (await AdmitAsync(context, owner, repo, Permission.Read) is { } admitted)
+            if (await AdmitAsync(context, owner, repo, Permission.Read, Scms.Git) is { } admitted)
             {
                 await git.UploadPackAsync(context, admitted.GitDirectory);
             }
@@ -38,30 +38,31 @@ public static class GitEndpoints
 
         app.MapPost("/{owner}/{repo}/git-receive-pack", async (HttpContext context, string owner, string repo, GitSmartHttp git) =>
         {
-            if (await AdmitAsync(context, owner, repo, Permission.Write) is { } admitted)
+            if (await AdmitAsync(context, owner, repo, Permission.Write, Scms.Git) is { } admitted)
             {
                 await git.ReceivePackAsync(context, new ReceiveTarget(admitted.Repository, admitted.GitDirectory, admitted.Pusher));
             }
         }).ExcludeFromDescription();
     }
 
-    private sealed record Admitted(Repository Repository, string GitDirectory, string Pusher);
+    internal sealed record Admitted(Repository Repository, string GitDirectory, string Pusher, string? Username);
 
-    private static async Task<Admitted?> AdmitAsync(HttpContext context, string owner, string repo, Permission required)
+    /// <summary>A repository of another version control system answers like one that does not exist.</summary>
+    internal static async Task<Admitted?> AdmitAsync(HttpContext context, string owner, string repo, Permission required, string scm)
     {
         var services = context.RequestServices;
         var account = await context.GetAccountAsync();
         var access = await services.GetRequiredService<RepositoryCatalog>().AccessAsync(account, owner, GitRoutes.SlugOf(repo), context.RequestAborted);
         switch (access.VerdictFor(required))
         {
-            case AccessVerdict.Admitted:
-                var folder = services.GetRequiredService<IRepositoryFolders>().PathOf(access.Repository!.Owner, access.Repository.Slug);
-                return new Admitted(access.Repository, folder, account?.Username ?? "anonymous");
+            case AccessVerdict.Admitted when access.Repository!.Scm == scm:
+                var folder = services.GetRequiredService<IRepositoryFolders>().PathOf(access.Repository.Owner, access.Repository.Slug);
+                return new Admitted(access.Repository, folder, account?.Username ?? "anonymous", account?.Username);
             case AccessVerdict.SignInRequired:
                 await context.ChallengeAsync(BasicAuthenticationHandler.SchemeName);
                 await context.Response.WriteAsync("Authentication required.\n");
                 break;
-            case AccessVerdict.NotFound:
+            case AccessVerdict.NotFound or AccessVerdict.Admitted:
                 context.Response.StatusCode = StatusCodes.Status404NotFound;
                 await context.Response.WriteAsync("Repository not found.\n");
                 break;

@@ -24,4 +24,8 @@ public sealed class ServerOptions
     public IList<string> KnownProxies { get; } = [];
 
     public string CloneUrl(string owner, string slug) => $"{PublicUrl}/{owner}/{slug}.git";
+
+    /// <summary>git clones {owner}/{slug}.git; Mercurial talks to the repository's own URL.</summary>
+    public string CloneUrl(Posthorn.Core.Repositories.Repository repository) =>
+        repository.Scm == Posthorn.Core.Repositories.Scms.Mercurial ? $"{PublicUrl}/{repository.Owner}/{repository.Slug}" : CloneUrl(repository.Owner, repository.Slug);
 }

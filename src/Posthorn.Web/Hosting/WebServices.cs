@@ -85,6 +85,7 @@ public static class WebServices
             await next(context);
         });
         app.UseAuthorization();
+        app.UseMercurialHttp();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPosthornApi();
         app.MapGitSmartHttp();
@@ -95,7 +96,7 @@ public static class WebServices
 
     private static string SelectScheme(HttpContext context)
     {
-        if (!string.IsNullOrEmpty(context.Request.Headers.Authorization) || context.Request.Path.StartsWithSegments("/api") || GitRoutes.IsGitPath(context.Request.Path))
+        if (!string.IsNullOrEmpty(context.Request.Headers.Authorization) || context.Request.Path.StartsWithSegments("/api") || GitRoutes.IsGitPath(context.Request.Path) || MercurialRoutes.TryMatch(context.Request, out _, out _))
         {
             // Git and the API never use the cookie: a forged cross-site request carries cookies, not Authorization headers.
             return BasicAuthenticationHandler.SchemeName;

@@ -7,11 +7,16 @@ namespace Posthorn.Web.Repositories;
 /// <summary>Creating, listing, deleting repositories and their grants; shared by the command line, the API and the pages.</summary>
 public sealed class RepositoryCatalog(IRepositoryStore repositories, IAccountStore accounts, IRepositoryFolders folders, TimeProvider time)
 {
-    /// <exception cref="ValidationException">Bad slug, name or website.</exception>
+    /// <exception cref="ValidationException">Bad slug, name, website or scm ("git" or "hg").</exception>
     /// <exception cref="NotFoundException">No such owner.</exception>
     /// <exception cref="ConflictException">The owner already has that slug.</exception>
-    public async Task<Repository> CreateAsync(string owner, string slug, string? name, bool isPrivate, string? website, CancellationToken ct)
+    public async Task<Repository> CreateAsync(string owner, string slug, string? name, bool isPrivate, string? website, CancellationToken ct, string scm = Scms.Git)
     {
+        if (!Scms.IsKnown(scm))
+        {
+            throw new ValidationException("scm", "The version control system is \"git\" or \"hg\".");
+        }
+
         if (!RepositoryName.IsValidSlug(slug))
         {
             throw new ValidationException("slug", "Slugs are 1–100 characters: lower-case letters, digits, '.', '-' and '_', starting with a letter or digit, not ending in '.git'.");
@@ -31,10 +36,10 @@ public sealed class RepositoryCatalog(IRepositoryStore repositories, IAccountSto
 
         var account = (RepositoryName.IsValidUsername(owner.ToLowerInvariant()) ? await accounts.FindAccountAsync(owner, ct) : null)
             ?? throw new NotFoundException($"No account named '{owner}'.");
-        var repository = await repositories.CreateRepositoryAsync(new NewRepository(account.Id, slug, displayName, isPrivate, site), time.GetUtcNow(), ct);
+        var repository = await repositories.CreateRepositoryAsync(new NewRepository(account.Id, slug, displayName, isPrivate, site, scm), time.GetUtcNow(), ct);
         try
         {
-            await folders.CreateAsync(repository.Owner, repository.Slug, ct);
+            await folders.CreateAsync(repository.Owner, repository.Slug, scm, ct);
         }
         catch
         {

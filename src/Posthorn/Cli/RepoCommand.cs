@@ -27,14 +27,16 @@ public static class RepoCommand
         var isPrivate = new Option<bool>("--private") { Description = "Only people with read permission can see it" };
         var name = new Option<string?>("--name") { Description = "Display name (default: the slug)" };
         var website = new Option<string?>("--website") { Description = "Project website, shown in payloads" };
-        var create = new Command("create", "Create a repository owned by an existing user") { fullName, isPrivate, name, website };
+        var scm = new Option<string>("--scm") { Description = "Version control system: git or hg (Mercurial)", DefaultValueFactory = _ => Scms.Git };
+        scm.AcceptOnlyFromAmong(Scms.Git, Scms.Mercurial);
+        var create = new Command("create", "Create a repository owned by an existing user") { fullName, isPrivate, name, website, scm };
         create.SetAction(async (parse, ct) =>
         {
             var (owner, slug) = ParseFullName(parse.GetValue(fullName));
             await using var services = await CliServices.OpenAsync(CliSettings.From(parse), ct);
             var repository = await services.GetRequiredService<RepositoryCatalog>()
-                .CreateAsync(owner, slug, parse.GetValue(name), parse.GetValue(isPrivate), parse.GetValue(website), ct);
-            await console.Output.WriteLineAsync($"created {repository.FullName}{(repository.IsPrivate ? " (private)" : "")}");
+                .CreateAsync(owner, slug, parse.GetValue(name), parse.GetValue(isPrivate), parse.GetValue(website), ct, parse.GetValue(scm) ?? Scms.Git);
+            await console.Output.WriteLineAsync($"created {repository.FullName}{(repository.IsPrivate ? " (private)" : "")}{(repository.Scm == Scms.Mercurial ? " (hg)" : "")}");
             return ExitCodes.Ok;
         });
         return create;

@@ -23,7 +23,11 @@ public sealed class NewModel(RepositoryCatalog catalog) : PageModel
     [BindProperty]
     public string? Website { get; set; }
 
-    /// <summary>Validation messages by field name ("slug", "name", "website").</summary>
+    /// <summary>"git" or "hg" (Mercurial).</summary>
+    [BindProperty]
+    public string Scm { get; set; } = Core.Repositories.Scms.Git;
+
+    /// <summary>Validation messages by field name ("slug", "name", "website", "scm").</summary>
     public Dictionary<string, string> Errors { get; } = new(StringComparer.Ordinal);
 
     public void OnGet()
@@ -40,7 +44,7 @@ public sealed class NewModel(RepositoryCatalog catalog) : PageModel
 
         try
         {
-            var repository = await catalog.CreateAsync(account.Username, Slug?.Trim() ?? "", Name, IsPrivate, Website, HttpContext.RequestAborted);
+            var repository = await catalog.CreateAsync(account.Username, Slug?.Trim() ?? "", Name, IsPrivate, Website, HttpContext.RequestAborted, Scm);
             return Redirect($"/{repository.Owner}/{repository.Slug}");
         }
         catch (ValidationException e)

@@ -22,6 +22,8 @@ public sealed class ShowModel(IPushStore pushes, IRepositoryFolders folders, IOp
     [BindProperty(SupportsGet = true, Name = "before")]
     public long? Before { get; set; }
 
+    public bool IsMercurial => Repository.Scm == Scms.Mercurial;
+
     /// <summary>The link to the next, older page; null on the last page.</summary>
     public string? OlderPath => Pushes.Count == PushCount ? $"/{Repository.Owner}/{Repository.Slug}?before={Pushes[^1].Id}" : null;
 
@@ -32,8 +34,9 @@ public sealed class ShowModel(IPushStore pushes, IRepositoryFolders folders, IOp
             return denied;
         }
 
-        CloneUrl = server.Value.CloneUrl(Repository.Owner, Repository.Slug);
-        DefaultBranch = await ReadDefaultBranchAsync();
+        CloneUrl = server.Value.CloneUrl(Repository);
+        // Mercurial's default branch is always named "default".
+        DefaultBranch = IsMercurial ? "default" : await ReadDefaultBranchAsync();
         Pushes = await pushes.ListPushesAsync(Repository.Id, PushCount, Before, HttpContext.RequestAborted);
         return Page();
     }

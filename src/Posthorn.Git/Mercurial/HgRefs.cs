@@ -1,0 +1,11 @@
+namespace Posthorn.Git.Mercurial;
+
+/// <summary>How Mercurial's names become recorded refs (see <see cref="HgRefReader"/>).</summary>
+public static class HgRefs
+{
+    public const string BranchPrefix = "refs/heads/";
+
+    public const string BookmarkPrefix = "refs/bookmarks/";
+
+    public const string TagPrefix = "refs/tags/";
+}

@@ -1,0 +1,134 @@
+# Posthorn's side of Mercurial, run by Posthorn as: python3 -c <this file> MODE REPOSITORY [ARGS...]
+#   cgi         serve one request with hgweb (the CGI variables are in the environment)
+#   refs        print "0*40 NODE REF" per ref: refs/heads/BRANCH (the branch's tipmost head, closed or
+#               not), refs/bookmarks/NAME, refs/tags/NAME (never the pseudo-tag tip)
+#   existing    print those of the given nodes the repository holds
+#   changesets  print one JSON line per changeset newer than all the given nodes, oldest first
+#   ancestors   for OLD NEW pairs, print each OLD that is an ancestor of its NEW
+# Byte strings throughout: Mercurial's names and paths are bytes.
+import json
+import os
+import socket
+import sys
+
+from mercurial import hg, ui as uimod
+from mercurial.node import hex, bin
+
+ZERO = b'0' * 40
+
+
+def refs(repo):
+    changelog = repo.changelog
+    found = {}
+    for branch, heads, _tip, _closed in repo.branchmap().iterbranches():
+        found[b'refs/heads/' + branch] = hex(max(heads, key=changelog.rev))
+    for name, node in repo._bookmarks.items():
+        found[b'refs/bookmarks/' + name] = hex(node)
+    for name, node in repo.tags().items():
+        if name != b'tip' and changelog.hasnode(node):
+            found[b'refs/tags/' + name] = hex(node)
+    return found
+
+
+def ref_lines(repo):
+    return b''.join(b'%s %s %s\n' % (ZERO, node, name) for name, node in sorted(refs(repo).items()))
+
+
+def known(repo, nodes):
+    changelog = repo.changelog
+    return [n for n in nodes if len(n) == 40 and changelog.hasnode(bin(n))]
+
+
+def text(value):
+    return value.decode('utf-8', 'replace')
+
+
+def changesets(repo, before, out):
+    changelog = repo.changelog
+    start = max([changelog.rev(bin(n)) for n in known(repo, before)], default=-1) + 1
+    for rev in range(start, len(repo)):
+        if rev in changelog.filteredrevs:
+            continue
+        ctx = repo[rev]
+        status = ctx.p1().status(ctx)
+        seconds, offset = ctx.date()
+        out.write(json.dumps({
+            'rev': rev,
+            'node': text(ctx.hex()),
+            'branch': text(ctx.branch()),
+            'desc': text(ctx.description()),
+            'user': text(ctx.user()),
+            'seconds': int(seconds),
+            'offset': offset,
+            'parents': [text(p.hex()) for p in ctx.parents() if p.rev() >= 0],
+            'added': [text(f) for f in status.added],
+            'modified': [text(f) for f in status.modified],
+            'removed': [text(f) for f in status.removed],
+        }, ensure_ascii=False).encode('utf-8') + b'\n')
+
+
+def ancestors(repo, pairs):
+    changelog = repo.changelog
+    for old, new in zip(pairs[::2], pairs[1::2]):
+        if known(repo, [old, new]) == [old, new] and changelog.isancestor(bin(old), bin(new)):
+            yield old
+
+
+def hook(ui, repo, **kwargs):
+    """pretxnclose: before the transaction commits, the server that ran hgweb journals the refs
+    it is about to show; if that server is gone or refuses, the transaction is rolled back."""
+    port = os.environ.get('POSTHORN_HOOK_PORT')
+    if not port:
+        return False
+    message = os.environ['POSTHORN_HOOK_TICKET'].encode('ascii') + b'\n' + ref_lines(repo) + b'.\n'
+    answer = b''
+    try:
+        with socket.create_connection(('127.0.0.1', int(port)), timeout=120) as connection:
+            connection.sendall(message)
+            answer = connection.makefile('rb').readline().strip()
+    except OSError:
+        answer = b'the server that received this push is gone'
+    if answer == b'ok':
+        return False
+    ui.warn(b'posthorn: %s; nothing was changed\n' % (answer or b'the server did not confirm the push'))
+    return True
+
+
+def serve(path):
+    from mercurial.hgweb import hgweb, wsgicgi
+    ui = uimod.ui.load()
+    # Overlay settings win over the repository's own .hg/hgrc: Posthorn has already decided who may
+    # push (allow-push is "*" after its check, empty otherwise) and serves plain HTTP behind itself.
+    for section, name, value in (
+        (b'web', b'push_ssl', b'false'),
+        (b'web', b'allow-push', os.environ.get('POSTHORN_HG_ALLOW_PUSH', '').encode('ascii')),
+        (b'web', b'allow-archive', b''),
+        (b'web', b'allow_read', b'*'),
+        (b'ui', b'interactive', b'false'),
+    ):
+        ui.setconfig(section, name, value, b'posthorn')
+    if os.environ.get('POSTHORN_HOOK_PORT'):
+        ui.setconfig(b'hooks', b'pretxnclose.posthorn', hook, b'posthorn')
+    wsgicgi.launch(hgweb(path, baseui=ui))
+
+
+def main():
+    mode, path, args = sys.argv[1], os.fsencode(sys.argv[2]), [a.encode('ascii') for a in sys.argv[3:]]
+    if mode == 'cgi':
+        serve(path)
+        return
+    repo = hg.repository(uimod.ui.load(), path).filtered(b'visible')
+    out = sys.stdout.buffer
+    if mode == 'refs':
+        out.write(ref_lines(repo))
+    elif mode == 'existing':
+        out.write(b''.join(n + b'\n' for n in known(repo, args)))
+    elif mode == 'changesets':
+        changesets(repo, args, out)
+    elif mode == 'ancestors':
+        out.write(b''.join(n + b'\n' for n in ancestors(repo, args)))
+    else:
+        raise SystemExit('unknown mode')
+
+
+main()
