@@ -21,7 +21,7 @@ internal sealed class HgChangesetLog(GitRunner runner, MercurialOptions options)
             {
                 Stdout = async (stdout, c) =>
                 {
-                    using var reader = new StreamReader(stdout, Encoding.UTF8);
+                    using var reader = new StreamReader(stdout, Encoding.UTF8, leaveOpen: true);
                     while (await reader.ReadLineAsync(c).ConfigureAwait(false) is { } line)
                     {
                         total++;
