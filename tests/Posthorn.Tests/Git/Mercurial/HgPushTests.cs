@@ -77,6 +77,112 @@ public sealed class HgPushTests : IAsyncLifetime
         Assert.Equal(("refs/heads/default", "default", "branch", "created"), (change.GetProperty("ref").GetString(), change.GetProperty("name").GetString(), change.GetProperty("type").GetString(), change.GetProperty("action").GetString()));
     }
 
+    [Fact]
+    public async Task NamedBranchMergeBookmarkAndTag_AreChangesetsAndRefChanges_AndAPullSeesThem()
+    {
+        var repository = await host.CreateRepositoryAsync("alice", "flow");
+        var work = await CloneAsync("flow");
+        sandbox.Write(work, "a.txt", "a\n");
+        await sandbox.HgAsync(work, "commit", "-A", "-m", "root");
+        await sandbox.HgAsync(work, "push", host.Url("alice", "flow"));
+
+        await sandbox.HgAsync(work, "branch", "feature");
+        sandbox.Write(work, "f.txt", "f\n");
+        await sandbox.HgAsync(work, "commit", "-A", "-m", "on feature");
+        await sandbox.HgAsync(work, "update", "default");
+        sandbox.Write(work, "a.txt", "a2\n");
+        await sandbox.HgAsync(work, "commit", "-m", "on default");
+        await sandbox.HgAsync(work, "merge", "feature");
+        await sandbox.HgAsync(work, "commit", "-m", "merge feature");
+        await sandbox.HgAsync(work, "bookmark", "stable");
+        await sandbox.HgAsync(work, "tag", "v1.0");
+        await sandbox.HgAsync(work, "push", "--new-branch", "-B", "stable", host.Url("alice", "flow"));
+
+        var pushes = await host.PushesAsync(repository);
+        Assert.Equal(2, pushes.Count);
+        using var payload = JsonDocument.Parse((await host.Storage.Pushes.GetPayloadAsync(pushes[1].Id, CancellationToken.None))!);
+        var commits = payload.RootElement.GetProperty("commits").EnumerateArray().ToList();
+        Assert.Equal(new[] { "on feature", "on default", "merge feature", "Added tag v1.0 for changeset " + commits[2].GetProperty("node").GetString() },
+            commits.Select(c => c.GetProperty("message").GetString()));
+        Assert.Equal(new[] { 1L, 2, 3, 4 }, commits.Select(c => c.GetProperty("revision").GetInt64()));
+        Assert.Equal(new[] { "feature", "default", "default", "default" }, commits.Select(c => c.GetProperty("branch").GetString()));
+        Assert.Equal(new[] { commits[1].GetProperty("node").GetString(), commits[0].GetProperty("node").GetString() },
+            commits[2].GetProperty("parents").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal(".hgtags", commits[3].GetProperty("files")[0].GetProperty("file").GetString());
+        var changes = payload.RootElement.GetProperty("ref_changes").EnumerateArray()
+            .Select(c => (c.GetProperty("type").GetString(), c.GetProperty("name").GetString(), c.GetProperty("action").GetString(), c.GetProperty("new").GetString())).ToList();
+        var merge = commits[2].GetProperty("raw_node").GetString();
+        var tagged = commits[3].GetProperty("raw_node").GetString();
+        Assert.Equal(
+            new[] { ("bookmark", "stable", "created", tagged), ("branch", "default", "updated", tagged), ("branch", "feature", "created", commits[0].GetProperty("raw_node").GetString()), ("tag", "v1.0", "created", merge) }.Select(c => ((string?)c.Item1, (string?)c.Item2, (string?)c.Item3, c.Item4)),
+            changes);
+
+        var other = await CloneAsync("flow");
+        Assert.Contains("stable", (await sandbox.HgAsync(other, "bookmarks")).Stdout, StringComparison.Ordinal);
+        sandbox.Write(work, "f.txt", "removed soon\n");
+        await sandbox.HgAsync(work, "remove", "a.txt");
+        await sandbox.HgAsync(work, "commit", "-m", "remove a");
+        await sandbox.HgAsync(work, "push", host.Url("alice", "flow"));
+        await sandbox.HgAsync(other, "pull", "-u", host.Url("alice", "flow"));
+        Assert.False(File.Exists(Path.Combine(other, "a.txt")));
+
+        pushes = await host.PushesAsync(repository);
+        Assert.Equal(3, pushes.Count);
+        using var removal = JsonDocument.Parse((await host.Storage.Pushes.GetPayloadAsync(pushes[2].Id, CancellationToken.None))!);
+        var removed = Assert.Single(removal.RootElement.GetProperty("commits").EnumerateArray());
+        Assert.Equal(new[] { ("a.txt", "removed"), ("f.txt", "modified") }, removed.GetProperty("files").EnumerateArray().Select(f => (f.GetProperty("file").GetString()!, f.GetProperty("type").GetString()!)));
+        Assert.Contains(removal.RootElement.GetProperty("ref_changes").EnumerateArray(), c => c.GetProperty("type").GetString() == "bookmark" && c.GetProperty("action").GetString() == "updated");
+    }
+
+    [Fact]
+    public async Task TransactionRolledBackAfterTheJournal_AnnouncesNothing_AndLeavesNothing()
+    {
+        var repository = await host.CreateRepositoryAsync("alice", "rollback");
+        var work = await CloneAsync("rollback");
+        sandbox.Write(work, "a.txt", "a\n");
+        await sandbox.HgAsync(work, "commit", "-A", "-m", "root");
+        await sandbox.HgAsync(work, "push", host.Url("alice", "rollback"));
+
+        // A hook of the repository's own, run after Posthorn's (lower priority), rejects the transaction.
+        File.AppendAllText(Path.Combine(host.DirectoryOf("alice", "rollback"), ".hg", "hgrc"), "[hooks]\npretxnclose.zreject = false\npriority.pretxnclose.zreject = -10\n");
+        sandbox.Write(work, "a.txt", "b\n");
+        await sandbox.HgAsync(work, "commit", "-m", "rejected");
+        var refused = await sandbox.TryHgAsync(work, "push", host.Url("alice", "rollback"));
+
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Single(await host.PushesAsync(repository));
+        Assert.Equal("0", (await sandbox.HgAsync(host.DirectoryOf("alice", "rollback"), "log", "-r", "tip", "-T", "{rev}")).Stdout);
+    }
+
+    [Fact]
+    public async Task ChangesetsAddedOnDiskBehindPosthornsBack_AreRecordedAsRecoveredBeforeTheNextPush()
+    {
+        var repository = await host.CreateRepositoryAsync("alice", "disk");
+        var work = await CloneAsync("disk");
+        sandbox.Write(work, "a.txt", "a\n");
+        await sandbox.HgAsync(work, "commit", "-A", "-m", "root");
+        await sandbox.HgAsync(work, "push", host.Url("alice", "disk"));
+        sandbox.Write(work, "a.txt", "behind\n");
+        await sandbox.HgAsync(work, "commit", "-m", "pushed on the disk");
+        await sandbox.HgAsync(work, "push", host.DirectoryOf("alice", "disk"));
+        sandbox.Write(work, "a.txt", "over http\n");
+        await sandbox.HgAsync(work, "commit", "-m", "pushed over http");
+
+        await sandbox.HgAsync(work, "push", host.Url("alice", "disk"));
+
+        var pushes = await host.PushesAsync(repository);
+        Assert.Equal(3, pushes.Count);
+        Assert.True(pushes[1].Recovered);
+        Assert.Equal(PushIntakeUnknown, pushes[1].Pusher);
+        Assert.False(pushes[2].Recovered);
+        using var recovered = JsonDocument.Parse((await host.Storage.Pushes.GetPayloadAsync(pushes[1].Id, CancellationToken.None))!);
+        Assert.Equal("pushed on the disk", Assert.Single(recovered.RootElement.GetProperty("commits").EnumerateArray()).GetProperty("message").GetString());
+        using var last = JsonDocument.Parse((await host.Storage.Pushes.GetPayloadAsync(pushes[2].Id, CancellationToken.None))!);
+        Assert.Equal("pushed over http", Assert.Single(last.RootElement.GetProperty("commits").EnumerateArray()).GetProperty("message").GetString());
+    }
+
+    private const string PushIntakeUnknown = Posthorn.Core.Pushes.PushIntake.UnknownPusher;
+
     private static IEnumerable<string> Split(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries);
 
     private async Task<string> CloneAsync(string slug)
