@@ -43,9 +43,9 @@ public sealed class Site : IAsyncDisposable
     }
 
     /// <summary>Creates alice/{slug} with bob read, carol write, dave admin.</summary>
-    public async Task CreateRepositoryAsync(string slug, bool isPrivate = false)
+    public async Task CreateRepositoryAsync(string slug, bool isPrivate = false, string scm = "git")
     {
-        string[] create = isPrivate ? ["repo", "create", $"alice/{slug}", "--private"] : ["repo", "create", $"alice/{slug}"];
+        string[] create = isPrivate ? ["repo", "create", $"alice/{slug}", "--private", "--scm", scm] : ["repo", "create", $"alice/{slug}", "--scm", scm];
         (await Server.CliAsync(null, create)).EnsureSuccess("repo create");
         foreach (var (user, level) in new[] { ("bob", "read"), ("carol", "write"), ("dave", "admin") })
         {
