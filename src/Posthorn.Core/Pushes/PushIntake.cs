@@ -18,9 +18,15 @@ namespace Posthorn.Core.Pushes;
 /// recovered push. Run before every push and periodically.</item>
 /// </list>
 /// Callers hold the repository's receive lock, so the refs cannot move between reading and recording.
+/// After recording, the <see cref="IRecordedPushObserver"/>s (pull requests following their branches)
+/// are told; their failures are the observers' to log, never the push's to suffer.
 /// </summary>
-public sealed class PushIntake(IPushPayloadBuilder payloads, IPushStore pushes, IRefReader refs, IDeliveryWakeup wakeup, CanonUrl canonUrl, TimeProvider time)
+public sealed class PushIntake(
+    IPushPayloadBuilder payloads, IPushStore pushes, IRefReader refs, IDeliveryWakeup wakeup, CanonUrl canonUrl, TimeProvider time,
+    IEnumerable<IRecordedPushObserver>? observers = null)
 {
+    private readonly IRecordedPushObserver[] observers = observers?.ToArray() ?? [];
+
     /// <summary>The pusher of a recovered push nobody journaled.</summary>
     public const string UnknownPusher = "";
 
@@ -43,7 +49,25 @@ public sealed class PushIntake(IPushPayloadBuilder payloads, IPushStore pushes, 
             wakeup.Notify();
         }
 
+        await TellObserversAsync(moved, recorded).ConfigureAwait(false);
         return recorded;
+    }
+
+    private async Task TellObserversAsync(RefsMoved moved, RecordedPush recorded)
+    {
+        foreach (var observer in observers)
+        {
+            try
+            {
+                // No caller token: the push is recorded, what follows from it should not be cut short by a client hanging up.
+                await observer.PushRecordedAsync(moved, recorded, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Observers log their own failures (the domain has no logger); this catch only keeps
+                // the push's guarantee if one lets an exception escape anyway.
+            }
+        }
     }
 
     /// <summary>

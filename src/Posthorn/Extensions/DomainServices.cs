@@ -7,9 +7,11 @@ using Posthorn.Core.Accounts;
 using Posthorn.Core.Deliveries;
 using Posthorn.Core.Payloads;
 using Posthorn.Core.PostServices;
+using Posthorn.Core.PullRequests;
 using Posthorn.Core.Pushes;
 using Posthorn.Core.Repositories;
 using Posthorn.Git;
+using Posthorn.Git.PullRequests;
 using Posthorn.Storage;
 using Posthorn.Web.Accounts;
 using Posthorn.Web.Auth;
@@ -40,11 +42,13 @@ public static class DomainServices
         services.AddSingleton<IPushStore>(sp => sp.GetRequiredService<StorageHandle>().Pushes);
         services.AddSingleton<IPostServiceStore>(sp => sp.GetRequiredService<StorageHandle>().PostServices);
         services.AddSingleton<IDeliveryStore>(sp => sp.GetRequiredService<StorageHandle>().Deliveries);
+        services.AddSingleton<IPullRequestStore>(sp => sp.GetRequiredService<StorageHandle>().PullRequests);
         services.AddSingleton<IDeliveryWakeup>(sp => sp.GetRequiredService<StorageHandle>().Wakeup);
         services.AddSingleton<IStorageProbe, StorageProbe>();
         services.AddOptions<PostServiceOptions>().Bind(configuration.GetSection(PostServiceOptions.SectionName))
             .Validate(o => o.Validate().Count == 0, "PostServices:MaxPerRepository must be between 1 and 1000.").ValidateOnStart();
         services.AddPosthornGit(configuration);
+        services.AddPosthornPullRequests();
         services.PostConfigure<GitOptions>(o => o.RepositoriesRoot = Path.Combine(dataDirectory, "repositories"));
         services.AddSingleton<IRepositoryFolders, BareRepositoryFolders>();
         services.AddSingleton<PushIntake>();
