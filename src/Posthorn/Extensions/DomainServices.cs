@@ -7,6 +7,7 @@ using Posthorn.Core.Accounts;
 using Posthorn.Core.Deliveries;
 using Posthorn.Core.Payloads;
 using Posthorn.Core.PostServices;
+using Posthorn.Core.PullRequests;
 using Posthorn.Core.Pushes;
 using Posthorn.Core.Repositories;
 using Posthorn.Git;
@@ -48,6 +49,7 @@ public static class DomainServices
         services.PostConfigure<GitOptions>(o => o.RepositoriesRoot = Path.Combine(dataDirectory, "repositories"));
         services.AddSingleton<IRepositoryFolders, BareRepositoryFolders>();
         services.AddSingleton<PushIntake>();
+        services.AddSingleton<IPullRequestAnnouncer, PullRequestAnnouncer>();
         services.AddSingleton(sp => new CanonUrl(sp.GetRequiredService<IOptions<ServerOptions>>().Value.PublicUrl));
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<Authenticator>();
