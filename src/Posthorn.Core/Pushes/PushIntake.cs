@@ -12,7 +12,9 @@ namespace Posthorn.Core.Pushes;
 /// reference-transaction hook calls it; if it fails or cannot be reached, git aborts the move).</item>
 /// <item><see cref="RecordAsync"/>: the moved refs' payload is built while the refs before are still
 /// known, then the push, its deliveries and the repository's new recorded refs are stored in one
-/// transaction, and only then are dispatchers woken (persist first, then signal).</item>
+/// transaction, and only then are dispatchers woken (persist first, then signal). Each service's
+/// deliveries are composed from the push's facts in that transaction (<see cref="PushDeliveries"/>:
+/// events, branch filters, formats).</item>
 /// <item><see cref="ReconcileAsync"/>: the refs on disk are compared with the recorded ones and any
 /// difference (a crash between 1 and 2, a push on the disk behind Posthorn's back) is recorded as a
 /// recovered push. Run before every push and periodically.</item>
@@ -43,7 +45,10 @@ public sealed class PushIntake(
         var payload = await payloads.BuildAsync(
             new PayloadRequest(moved.Repository, moved.Directory, moved.Pusher, moved.Updates, moved.TipsBefore, canonUrl.Value, moved.Recovered), ct);
         var recorded = await pushes.RecordPushAsync(
-            new NewPush(moved.Repository.Id, moved.Pusher, time.GetUtcNow(), moved.Updates, payload.CommitCount, payload.Json, moved.Recovered), ct);
+            new NewPush(moved.Repository.Id, moved.Pusher, time.GetUtcNow(), moved.Updates, payload.CommitCount, payload.Json, moved.Recovered)
+            {
+                Composer = new PushDeliveries(payload, moved.Updates),
+            }, ct);
         if (recorded.DeliveryIds.Count > 0)
         {
             wakeup.Notify();

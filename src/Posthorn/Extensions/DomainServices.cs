@@ -52,6 +52,7 @@ public static class DomainServices
         services.PostConfigure<GitOptions>(o => o.RepositoriesRoot = Path.Combine(dataDirectory, "repositories"));
         services.AddSingleton<IRepositoryFolders, BareRepositoryFolders>();
         services.AddSingleton<PushIntake>();
+        services.AddSingleton<IPullRequestAnnouncer, PullRequestAnnouncer>();
         services.AddSingleton(sp => new CanonUrl(sp.GetRequiredService<IOptions<ServerOptions>>().Value.PublicUrl));
         services.AddSingleton<PasswordHashing>();
         services.AddSingleton<Authenticator>();
