@@ -13,9 +13,28 @@ namespace Posthorn.Git.PullRequests;
 /// </summary>
 public sealed class MergeEngine(GitRunner runner, TimeProvider time)
 {
-    /// <summary>The paths that conflict when <paramref name="sourceTip"/> is merged into <paramref name="destinationTip"/> (none: mergeable).</summary>
-    public async Task<IReadOnlyList<string>> ConflictsAsync(string directory, string destinationTip, string sourceTip, CancellationToken ct) =>
-        (await MergeTreeAsync(directory, destinationTip, sourceTip, ct).ConfigureAwait(false)).Conflicts;
+    /// <summary>
+    /// The paths that conflict when <paramref name="sourceTip"/> is merged into <paramref name="destinationTip"/>
+    /// (none: mergeable). For page views: the trees merge-tree writes go to a scratch object directory
+    /// (the repository's objects as an alternate), so looking never adds objects to the repository.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ConflictsAsync(string directory, string destinationTip, string sourceTip, CancellationToken ct)
+    {
+        var scratch = Directory.CreateTempSubdirectory("posthorn-merge-check-");
+        try
+        {
+            var environment = new Dictionary<string, string>(GitEnvironment.ForRepository(directory))
+            {
+                ["GIT_OBJECT_DIRECTORY"] = scratch.FullName,
+                ["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = Path.Combine(Path.GetFullPath(directory), "objects"),
+            };
+            return (await MergeTreeAsync(directory, destinationTip, sourceTip, environment, ct).ConfigureAwait(false)).Conflicts;
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+    }
 
     public async Task<MergeOutcome> MergeAsync(
         string directory, string destinationTip, string sourceTip, MergeStrategy strategy, string message, MergeIdentity identity, CancellationToken ct)
@@ -27,7 +46,7 @@ public sealed class MergeEngine(GitRunner runner, TimeProvider time)
                 : new MergeOutcome(null, []) { CanFastForward = false };
         }
 
-        var (tree, conflicts) = await MergeTreeAsync(directory, destinationTip, sourceTip, ct).ConfigureAwait(false);
+        var (tree, conflicts) = await MergeTreeAsync(directory, destinationTip, sourceTip, GitEnvironment.ForRepository(directory), ct).ConfigureAwait(false);
         if (conflicts.Count > 0)
         {
             return new MergeOutcome(null, conflicts);
@@ -59,7 +78,8 @@ public sealed class MergeEngine(GitRunner runner, TimeProvider time)
         };
     }
 
-    private async Task<(string? Tree, IReadOnlyList<string> Conflicts)> MergeTreeAsync(string directory, string destinationTip, string sourceTip, CancellationToken ct)
+    private async Task<(string? Tree, IReadOnlyList<string> Conflicts)> MergeTreeAsync(
+        string directory, string destinationTip, string sourceTip, IReadOnlyDictionary<string, string> environment, CancellationToken ct)
     {
         // git-merge-tree(1): stdout is the tree id, then (with --name-only) one conflicting path per
         // line; exit 0 is clean, 1 is conflicts, anything else is an error.
@@ -68,7 +88,7 @@ public sealed class MergeEngine(GitRunner runner, TimeProvider time)
             new GitInvocation(["merge-tree", "--write-tree", "--name-only", "--no-messages", destinationTip, sourceTip])
             {
                 WorkingDirectory = directory,
-                Environment = GitEnvironment.ForRepository(directory),
+                Environment = environment,
                 Stdout = async (stdout, token) =>
                 {
                     using var reader = new StreamReader(stdout, leaveOpen: true);

@@ -59,6 +59,30 @@ public sealed partial class PullRequestTests(PullRequestSite fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Api_CreateThenMergeWithoutABody_MergesWithAMergeCommit()
+    {
+        var site = fixture.Site;
+        await fixture.CreateRepositoryAsync("pr-api");
+        await fixture.PushMainAndFeatureAsync("pr-api");
+
+        using var created = await site.ApiAsync(HttpMethod.Post, "/api/repos/alice/pr-api/pullrequests", "carol",
+            new { title = "Over the API", description = "Body.", source = "feature", destination = "main" });
+        using var merged = await site.ApiAsync(HttpMethod.Post, "/api/repos/alice/pr-api/pullrequests/1/merge", "dave");
+        using var again = await site.ApiAsync(HttpMethod.Post, "/api/repos/alice/pr-api/pullrequests/1/merge", "dave");
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal("/api/repos/alice/pr-api/pullrequests/1", created.Headers.Location?.OriginalString);
+        var body = System.Text.Json.JsonDocument.Parse(await merged.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(HttpStatusCode.OK, merged.StatusCode);
+        Assert.Equal(("MERGED", "dave", "carol"), (body.GetProperty("state").GetString(), body.GetProperty("closed_by").GetString(), body.GetProperty("author").GetString()));
+        var hash = body.GetProperty("merge_commit").GetProperty("hash").GetString();
+        Assert.Contains(hash!, await site.Git.RunAsync(site.Folder.Path, "ls-remote", site.Url("pr-api"), "refs/heads/main"), StringComparison.Ordinal);
+        Assert.EndsWith("/alice/pr-api/pull-requests/1", body.GetProperty("links").GetProperty("html").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Contains("already merged", await again.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Api_Merge_UnknownStrategy_Is400()
     {
         using var response = await fixture.Site.ApiAsync(HttpMethod.Post, "/api/repos/alice/pr-open/pullrequests/1/merge", "carol", new { strategy = "octopus" });

@@ -16,7 +16,7 @@ public sealed partial class PullRequestTests
     {
         var site = fixture.Site;
         var receiver = fixture.Browser.Receiver;
-        await site.CreateRepositoryAsync("reviewed");
+        await fixture.CreateRepositoryAsync("reviewed");
         await site.ApiJsonAsync(HttpMethod.Post, "/api/repos/alice/reviewed/services", "alice", new { url = receiver.Url + "/reviewed" });
         await fixture.SubscribeAllEventsAsync();
         await fixture.PushMainAndFeatureAsync("reviewed");

@@ -50,6 +50,7 @@ public sealed class PullRequestHost : IAsyncDisposable
         var host = await SmartHttpHost.StartAsync(sandbox.PathOf("repos"), configure: (services, storage) =>
         {
             services.AddSingleton(storage.PullRequests);
+            services.AddSingleton(storage.Repositories);
             services.AddSingleton<IRepositoryFolders>(sp => new Folders(sp.GetRequiredService<BareRepositories>()));
             services.AddSingleton<IPullRequestAnnouncer>(announcer);
             services.AddPosthornPullRequests();

@@ -3,6 +3,7 @@ using Posthorn.Core;
 using Posthorn.Core.PullRequests;
 using Posthorn.Core.Pushes;
 using Posthorn.Git.PullRequests;
+using Posthorn.Git.Repositories;
 
 namespace Posthorn.Tests.Git.PullRequests;
 
@@ -198,7 +199,7 @@ public sealed class PullRequestWorkflowTests : IAsyncLifetime
 
     /// <summary>
     /// A crash after the merge moved the destination and before it was recorded leaves what the workflow's
-    /// steps 2 and 3 leave: a journaled intent by the merger and a moved ref. Reconciliation (as at start-up)
+    /// steps 2 and 3 leave: a journaled intent by the merger and a moved ref. The start-up reconciliation pass
     /// records it as a recovered push named after the merger, and the pull request is marked merged by them.
     /// </summary>
     [Fact]
@@ -213,11 +214,12 @@ public sealed class PullRequestWorkflowTests : IAsyncLifetime
         await pr.Intake.JournalAsync(repository, "bob", [update], CancellationToken.None);
         pr.Sandbox.Git(pr.Bare, $"update-ref refs/heads/main {outcome.Commit} {destination}");
 
-        var (_, recovered) = await pr.Intake.ReconcileAsync(repository, pr.Bare, CancellationToken.None);
+        var passes = await pr.Host.Services.GetRequiredService<Reconciliation>().PassAsync(CancellationToken.None);
 
-        Assert.NotNull(recovered);
-        Assert.Equal(("bob", true), (recovered.Push.Pusher, recovered.Push.Recovered));
-        Assert.Equal([update], recovered.Push.RefUpdates);
+        Assert.Equal(1, passes);
+        var recovered = (await pr.PushesAsync())[^1];
+        Assert.Equal(("bob", true), (recovered.Pusher, recovered.Recovered));
+        Assert.Equal([update], recovered.RefUpdates);
         var merged = await pr.FindAsync(1);
         Assert.Equal((PullRequestState.Merged, "bob"), (merged.State, merged.ClosedBy));
         Assert.Equal([(PullRequestEventKind.Created, 1L, "alice"), (PullRequestEventKind.Fulfilled, 1L, "bob")], pr.Announcer.Summary);
@@ -228,6 +230,7 @@ public sealed class PullRequestWorkflowTests : IAsyncLifetime
     {
         pr.CommitAndPush("feature", "a.txt", "rewritten\n");
         await pr.OpenAsync();
+        var objects = ObjectFiles();
 
         var changes = await pr.Host.Services.GetRequiredService<PullRequestChanges>().ReadAsync(pr.Bare, await pr.FindAsync(1), CancellationToken.None);
 
@@ -235,5 +238,9 @@ public sealed class PullRequestWorkflowTests : IAsyncLifetime
         Assert.Equal([new ChangedFile("a.txt", 1, 1, false), new ChangedFile("feature.txt", 2, 0, false)], changes.Files.OrderBy(f => f.Path));
         Assert.Contains("+rewritten", changes.Diff, StringComparison.Ordinal);
         Assert.Empty(changes.Conflicts);
+        // The merge check of a page view wrote its trees elsewhere: the repository gained no object.
+        Assert.Equal(objects, ObjectFiles());
     }
+
+    private string[] ObjectFiles() => [.. Directory.EnumerateFiles(Path.Combine(pr.Bare, "objects"), "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal)];
 }
