@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Posthorn.Core.Accounts;
 using Posthorn.Core.Deliveries;
 using Posthorn.Core.PostServices;
+using Posthorn.Core.PullRequests;
 using Posthorn.Core.Pushes;
 using Posthorn.Core.Repositories;
 using Posthorn.Storage.Migrations;
@@ -45,6 +46,8 @@ public sealed class StorageHandle : IAsyncDisposable, IDisposable
     public IPostServiceStore PostServices => store;
 
     public IDeliveryStore Deliveries => store;
+
+    public IPullRequestStore PullRequests => store;
 
     /// <summary>LISTEN/NOTIFY across nodes on PostgreSQL; in-process on SQLite.</summary>
     public IDeliveryWakeup Wakeup { get; }

@@ -12,6 +12,12 @@ namespace Posthorn.Core.Payloads;
 /// </summary>
 public sealed record PayloadDate(string Timestamp, string UtcTimestamp, string? Raw)
 {
+    /// <summary>
+    /// ISO 8601 with the commit's own offset ("2026-11-29T10:00:00+01:00"), as GitHub's and Bitbucket
+    /// Cloud's documents state dates; in UTC ("+00:00") when the date is not an ordinary one (<see cref="Raw"/> set).
+    /// </summary>
+    public string Iso { get; init; } = "";
+
     private const long SecondsPerDay = 86_400;
 
     /// <param name="seconds">git's %at: the seconds as written, or "" when git could not read the date.</param>
@@ -30,7 +36,10 @@ public sealed record PayloadDate(string Timestamp, string UtcTimestamp, string? 
         var (utcText, utcOrdinary) = Format(utc);
         var (localText, localOrdinary) = Format(local);
         var ordinary = readable && ordinaryZone && utcOrdinary && localOrdinary;
-        return new PayloadDate(localText, utcText + "+00:00", ordinary ? null : (seconds + " " + zoneText).Trim());
+        var iso = ordinary
+            ? localText.Replace(' ', 'T') + zoneText[..3] + ":" + zoneText[3..]
+            : utcText.Replace(' ', 'T') + "+00:00";
+        return new PayloadDate(localText, utcText + "+00:00", ordinary ? null : (seconds + " " + zoneText).Trim()) { Iso = iso };
     }
 
     /// <summary>git's reading of a zone: sign, then digits read as hhmm (hours may exceed 99, minutes 59).</summary>

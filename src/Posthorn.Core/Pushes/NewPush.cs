@@ -12,4 +12,11 @@ public sealed record NewPush(
     IReadOnlyList<RefUpdate> RefUpdates,
     int CommitCount,
     string Payload,
-    bool Recovered = false);
+    bool Recovered = false)
+{
+    /// <summary>
+    /// Decides each active service's deliveries (events, branch filters, formats). Null: one "push"
+    /// delivery of <see cref="Payload"/> per active service.
+    /// </summary>
+    public Payloads.IDeliveryComposer? Composer { get; init; }
+}

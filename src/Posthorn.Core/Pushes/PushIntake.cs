@@ -12,7 +12,9 @@ namespace Posthorn.Core.Pushes;
 /// reference-transaction hook calls it; if it fails or cannot be reached, git aborts the move).</item>
 /// <item><see cref="RecordAsync"/>: the moved refs' payload is built while the refs before are still
 /// known, then the push, its deliveries and the repository's new recorded refs are stored in one
-/// transaction, and only then are dispatchers woken (persist first, then signal).</item>
+/// transaction, and only then are dispatchers woken (persist first, then signal). Each service's
+/// deliveries are composed from the push's facts in that transaction (<see cref="PushDeliveries"/>:
+/// events, branch filters, formats).</item>
 /// <item><see cref="ReconcileAsync"/>: the refs on disk are compared with the recorded ones and any
 /// difference (a crash between 1 and 2, a push on the disk behind Posthorn's back) is recorded as a
 /// recovered push. Run before every push and periodically.</item>
@@ -20,10 +22,15 @@ namespace Posthorn.Core.Pushes;
 /// Callers hold the repository's receive lock, so the refs cannot move between reading and recording.
 /// Repositories of another version control system (Mercurial) read refs and build payloads through
 /// their <see cref="ScmSupport"/>; everything else is the same path.
+/// After recording, the <see cref="IRecordedPushObserver"/>s (pull requests following their branches)
+/// are told; their failures are the observers' to log, never the push's to suffer.
 /// </summary>
-public sealed class PushIntake(IPushPayloadBuilder payloads, IPushStore pushes, IRefReader refs, IDeliveryWakeup wakeup, CanonUrl canonUrl, TimeProvider time,
-    IEnumerable<ScmSupport> scms)
+public sealed class PushIntake(
+    IPushPayloadBuilder payloads, IPushStore pushes, IRefReader refs, IDeliveryWakeup wakeup, CanonUrl canonUrl, TimeProvider time,
+    IEnumerable<ScmSupport> scms, IEnumerable<IRecordedPushObserver>? observers = null)
 {
+    private readonly IRecordedPushObserver[] observers = observers?.ToArray() ?? [];
+
     /// <summary>The pusher of a recovered push nobody journaled.</summary>
     public const string UnknownPusher = "";
 
@@ -40,13 +47,34 @@ public sealed class PushIntake(IPushPayloadBuilder payloads, IPushStore pushes, 
         var payload = await PayloadsOf(moved.Repository).BuildAsync(
             new PayloadRequest(moved.Repository, moved.Directory, moved.Pusher, moved.Updates, moved.TipsBefore, canonUrl.Value, moved.Recovered), ct);
         var recorded = await pushes.RecordPushAsync(
-            new NewPush(moved.Repository.Id, moved.Pusher, time.GetUtcNow(), moved.Updates, payload.CommitCount, payload.Json, moved.Recovered), ct);
+            new NewPush(moved.Repository.Id, moved.Pusher, time.GetUtcNow(), moved.Updates, payload.CommitCount, payload.Json, moved.Recovered)
+            {
+                Composer = new PushDeliveries(payload, moved.Updates),
+            }, ct);
         if (recorded.DeliveryIds.Count > 0)
         {
             wakeup.Notify();
         }
 
+        await TellObserversAsync(moved, recorded).ConfigureAwait(false);
         return recorded;
+    }
+
+    private async Task TellObserversAsync(RefsMoved moved, RecordedPush recorded)
+    {
+        foreach (var observer in observers)
+        {
+            try
+            {
+                // No caller token: the push is recorded, what follows from it should not be cut short by a client hanging up.
+                await observer.PushRecordedAsync(moved, recorded, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception)
+            {
+                // Observers log their own failures (the domain has no logger); this catch only keeps
+                // the push's guarantee if one lets an exception escape anyway.
+            }
+        }
     }
 
     /// <summary>

@@ -6,12 +6,22 @@ namespace Posthorn.Delivery.Sending;
 /// <summary>The exact bytes POSTed for a payload and their media type; these bytes are also what is signed.</summary>
 public sealed record PayloadBody(byte[] Bytes, string MediaType, string? CharSet)
 {
-    public static PayloadBody For(PayloadFormat format, string payloadJson)
+    /// <summary>The body in the format's default way: bitbucket-post form-encoded, every other format JSON.</summary>
+    public static PayloadBody For(PayloadFormat format, string payloadJson) => For(format, formEncoded: false, payloadJson);
+
+    /// <summary>The body as <paramref name="service"/> sends it (github may ask for GitHub's form variant).</summary>
+    public static PayloadBody For(PostService service, string payloadJson)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        return For(service.Format, service.FormEncoded, payloadJson);
+    }
+
+    private static PayloadBody For(PayloadFormat format, bool formEncoded, string payloadJson)
     {
         ArgumentNullException.ThrowIfNull(payloadJson);
-        return format == PayloadFormat.Json
-            ? new PayloadBody(Encoding.UTF8.GetBytes(payloadJson), "application/json", "utf-8")
-            : new PayloadBody(Encoding.ASCII.GetBytes("payload=" + FormEncode(payloadJson)), "application/x-www-form-urlencoded", null);
+        return format == PayloadFormat.BitbucketPost || (format == PayloadFormat.Github && formEncoded)
+            ? new PayloadBody(Encoding.ASCII.GetBytes("payload=" + FormEncode(payloadJson)), "application/x-www-form-urlencoded", null)
+            : new PayloadBody(Encoding.UTF8.GetBytes(payloadJson), "application/json", "utf-8");
     }
 
     /// <summary>

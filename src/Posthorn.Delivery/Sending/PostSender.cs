@@ -30,7 +30,7 @@ public sealed partial class PostSender(HttpClient http, IOptions<DeliveryOptions
         var number = delivery.AttemptCount + 1;
         var started = time.GetUtcNow();
         var stopwatch = time.GetTimestamp();
-        var body = PayloadBody.For(service.Format, payload);
+        var body = PayloadBody.For(service, payload);
         var storedBody = StoredText(body.Bytes, settings.StoredRequestBodyLimit, body.Bytes.Length);
         var target = ExpandTemplate(service.Url, payload);
         var maskedUrl = ServiceUrl.Mask(target);
@@ -86,16 +86,19 @@ public sealed partial class PostSender(HttpClient http, IOptions<DeliveryOptions
     private static void AddHeaders(HttpRequestMessage request, Core.Deliveries.Delivery delivery, int number, PostService service, byte[] body, DateTimeOffset now, Uri url)
     {
         var headers = request.Headers;
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
         headers.TryAddWithoutValidation("User-Agent", UserAgent);
         headers.Add("X-Posthorn-Delivery", delivery.Id.ToString());
-        headers.Add("X-Posthorn-Attempt", number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        headers.Add("X-Posthorn-Attempt", number.ToString(invariant));
         headers.Add("X-Posthorn-Event", delivery.Event);
-        if (service.Secrets.Count > 0)
+        headers.Add("X-Event-Key", ServiceEvents.EventKey(delivery.Event));
+        NativeHeaders.Add(headers, delivery, number, service, body);
+        if (service.SignsStandardWebhooks)
         {
             var id = delivery.Id.ToString();
             var timestamp = now.ToUnixTimeSeconds();
             headers.Add(WebhookSigner.IdHeader, id);
-            headers.Add(WebhookSigner.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            headers.Add(WebhookSigner.TimestampHeader, timestamp.ToString(invariant));
             headers.Add(WebhookSigner.SignatureHeader, WebhookSigner.Sign(id, timestamp, body, service.Secrets));
         }
 

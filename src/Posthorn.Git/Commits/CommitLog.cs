@@ -13,9 +13,11 @@ internal sealed class CommitLog(GitRunner runner, string gitDirectory)
     // Each record starts with \x01 so it can never be mistaken for a name-status entry; %B is the
     // raw message exactly as `git cat-file commit` stores it, trailing newline included. %at and
     // %ad with --date=raw give the author date as stored: git's own formats (%ai) die on zones
-    // such as +99999999 ("Timestamp+tz too large") that it otherwise accepts. git reads a commit
-    // as a C string, so no field it prints here can hold a NUL and shift the tokens.
-    private const string Format = "--format=%x01%H%x00%P%x00%an%x00%ae%x00%at%x00%ad%x00%B%x00";
+    // such as +99999999 ("Timestamp+tz too large") that it otherwise accepts; %ct/%cd likewise for
+    // the committer. The tree and committer come from the same run, so the GitHub format costs no
+    // process per commit. git reads a commit as a C string, so no field it prints here can hold a
+    // NUL and shift the tokens.
+    private const string Format = "--format=%x01%H%x00%P%x00%an%x00%ae%x00%at%x00%ad%x00%T%x00%cn%x00%ce%x00%ct%x00%cd%x00%B%x00";
 
     public async Task<int> CountAsync(string tip, IEnumerable<string> excluded, CancellationToken ct)
     {
@@ -65,7 +67,7 @@ internal sealed class CommitLog(GitRunner runner, string gitDirectory)
                 throw new InvalidDataException("Unexpected git log output.");
             }
 
-            var fields = new string[7];
+            var fields = new string[LoggedCommit.FieldCount];
             fields[0] = next[1..];
             for (var i = 1; i < fields.Length - 1; i++)
             {

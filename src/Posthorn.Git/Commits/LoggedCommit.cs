@@ -8,6 +8,9 @@ internal sealed class LoggedCommit
 {
     private readonly List<PayloadFile> files = [];
 
+    /// <summary>The tokens before the diff: %H, %P, %an, %ae, %at, %ad, %T, %cn, %ce, %ct, %cd, %B.</summary>
+    public const int FieldCount = 12;
+
     private LoggedCommit(string hash, string[] parents, string authorName, string authorEmail, PayloadDate authorDate, string message, bool messageTruncated)
     {
         MessageTruncated = messageTruncated;
@@ -32,6 +35,14 @@ internal sealed class LoggedCommit
 
     public string Message { get; }
 
+    public string TreeId { get; private init; } = "";
+
+    public string CommitterName { get; private init; } = "";
+
+    public string CommitterEmail { get; private init; } = "";
+
+    public PayloadDate? CommitterDate { get; private init; }
+
     /// <summary>Whether <see cref="Message"/> was cut to the configured cap.</summary>
     public bool MessageTruncated { get; }
 
@@ -46,11 +57,17 @@ internal sealed class LoggedCommit
 
     public int FileCount { get; private set; }
 
-    /// <param name="fields">%H, %P, %an, %ae, %at, %ad (--date=raw), %B.</param>
+    /// <param name="fields">%H, %P, %an, %ae, %at, %ad (--date=raw), %T, %cn, %ce, %ct, %cd (--date=raw), %B.</param>
     public static LoggedCommit FromFields(string[] fields, bool messageTruncated)
     {
         var parents = fields[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return new LoggedCommit(fields[0], parents, fields[2], fields[3], PayloadDate.FromGit(fields[4], fields[5]), fields[6], messageTruncated);
+        return new LoggedCommit(fields[0], parents, fields[2], fields[3], PayloadDate.FromGit(fields[4], fields[5]), fields[11], messageTruncated)
+        {
+            TreeId = fields[6],
+            CommitterName = fields[7],
+            CommitterEmail = fields[8],
+            CommitterDate = PayloadDate.FromGit(fields[9], fields[10]),
+        };
     }
 
     public void AddFile(char status, string path, int maxFiles)

@@ -9,8 +9,10 @@ namespace Posthorn.Git.Commits;
 /// <summary>
 /// Builds the push payload from the repository, right after receive-pack applied the push.
 /// A commit is new when no tip from before the push reaches it. Branches are processed in the
-/// order of the ref updates; each new commit is listed once, under the first branch that made it
-/// reachable. Tag pushes and deletions list no commits of their own (a tag's commits either were
+/// attribution order; each new commit is listed once, under the first branch that makes it reachable.
+/// The order is the attribution rule (docs/post-service.md): the repository's default branch, then
+/// branches that existed before the push (an update beats a creation), then the rest, each group by
+/// name, so pushing master and a new feature built on it lists master's commits under master. Tag pushes and deletions list no commits of their own (a tag's commits either were
 /// already reachable or are listed under a branch); they appear in <c>ref_changes</c> only.
 /// When more than MaxCommits are new, the newest are listed, earlier branches first; the document is
 /// then cut to MaxBytes (oldest commits first). Memory is bounded by the caps, not by the push: git
@@ -28,7 +30,8 @@ public sealed partial class PushPayloadBuilder(GitRunner runner, IAccountStore a
         var fastForwards = new HashSet<string>(StringComparer.Ordinal);
         var total = 0;
         var budget = limits.MaxCommits;
-        foreach (var update in request.RefUpdates.Where(u => u.IsBranch && !u.IsDelete))
+        var defaultBranch = DefaultBranch.Read(request.GitDirectory);
+        foreach (var update in DefaultBranch.AttributionOrder(request.RefUpdates, defaultBranch))
         {
             var listing = budget > 0
                 ? await log.ListAsync(update.NewId, update.OldId, excluded, new CommitCaps(budget, limits.MaxFilesPerCommit, limits.MaxMessageBytes, limits.MaxBytes), ct).ConfigureAwait(false)
@@ -50,7 +53,7 @@ public sealed partial class PushPayloadBuilder(GitRunner runner, IAccountStore a
             excluded.Add(update.NewId);
         }
 
-        var usernames = await FindUsernamesAsync(listed.Select(l => l.Commit.AuthorEmail), ct).ConfigureAwait(false);
+        var usernames = await FindUsernamesAsync(listed.SelectMany(l => new[] { l.Commit.AuthorEmail, l.Commit.CommitterEmail }), ct).ConfigureAwait(false);
         var refChanges = await new RefChanges(runner, request.GitDirectory).DescribeAsync(request.RefUpdates, fastForwards, ct).ConfigureAwait(false);
         var payload = new PushPayload(
             request.Repository,
@@ -60,7 +63,12 @@ public sealed partial class PushPayloadBuilder(GitRunner runner, IAccountStore a
             refChanges,
             total,
             limits.MaxCommits,
-            request.Recovered);
+            request.Recovered)
+        {
+            DefaultBranch = defaultBranch,
+            PusherEmail = request.Pusher.Length == 0 ? null : (await accounts.FindAccountAsync(request.Pusher, ct).ConfigureAwait(false))?.Email,
+            MaxBytes = limits.MaxBytes,
+        };
         var written = PushPayloadWriter.Write(payload, limits.MaxBytes);
         if (written.CommitsListed < total || written.RefChangesListed < refChanges.Count)
         {
@@ -72,7 +80,7 @@ public sealed partial class PushPayloadBuilder(GitRunner runner, IAccountStore a
             LogEnvelopeTooLarge(logger, request.Repository.FullName, written.WireBytes, limits.MaxBytes);
         }
 
-        return new BuiltPayload(written.Json, total);
+        return new BuiltPayload(written.Json, total) { Facts = payload };
     }
 
     /// <summary>Drops the oldest listed commits while the newer ones' text alone fills the document's cap.</summary>
@@ -111,7 +119,17 @@ public sealed partial class PushPayloadBuilder(GitRunner runner, IAccountStore a
             commit.MessageTruncated,
             commit.AuthorDate,
             commit.Files,
-            commit.FileCount);
+            commit.FileCount)
+        {
+            AuthorName = commit.AuthorName,
+            AuthorEmail = commit.AuthorEmail,
+            AuthorUsername = usernames.GetValueOrDefault(commit.AuthorEmail),
+            TreeId = commit.TreeId,
+            CommitterName = commit.CommitterName,
+            CommitterEmail = commit.CommitterEmail,
+            CommitterUsername = usernames.GetValueOrDefault(commit.CommitterEmail),
+            CommitterDate = commit.CommitterDate,
+        };
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Push payload for {Repository} lists {Listed} of {Total} new commits and {RefsListed} of {Refs} ref changes")]
     private static partial void LogTruncated(ILogger logger, string repository, int total, int listed, int refs, int refsListed);

@@ -6,10 +6,15 @@ namespace Posthorn.Git.Refs;
 /// <summary>
 /// A git repository's refs, read with for-each-ref. Comparing them before and after receive-pack
 /// (and with the recorded refs) is how Posthorn learns what moved: only updates git really applied
-/// show up, and nothing depends on parsing the pack or the report-status text. Thread-safe.
+/// show up, and nothing depends on parsing the pack or the report-status text. Pull-request refs
+/// (refs/pull/{id}/head) are left out: Posthorn moves them itself to follow a source branch, they are
+/// no one's push, and clients cannot push them (receive.hideRefs), so they are never announced. Thread-safe.
 /// </summary>
 public sealed class GitRefReader(GitRunner runner) : IRefReader
 {
+    /// <summary>The namespace of the refs Posthorn keeps for pull requests.</summary>
+    public const string PullRequestRefs = "refs/pull/";
+
     public async Task<IReadOnlyDictionary<string, string>> ReadAsync(string directory, CancellationToken ct)
     {
         // Ref names cannot contain spaces or newlines (git-check-ref-format), so "id name" lines are unambiguous.
@@ -20,7 +25,11 @@ public sealed class GitRefReader(GitRunner runner) : IRefReader
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var space = line.IndexOf(' ', StringComparison.Ordinal);
-            refs[line[(space + 1)..]] = line[..space];
+            var name = line[(space + 1)..];
+            if (!name.StartsWith(PullRequestRefs, StringComparison.Ordinal))
+            {
+                refs[name] = line[..space];
+            }
         }
 
         return refs;

@@ -15,12 +15,17 @@ namespace Posthorn.Git.Repositories;
 /// </summary>
 public sealed partial class Housekeeping(GitRunner runner, IOptions<GitOptions> options, ILogger<Housekeeping> logger)
 {
-    /// <summary>Added to receive-pack's environment (git ≥ 2.31 reads config from GIT_CONFIG_*).</summary>
+    /// <summary>
+    /// Added to receive-pack's environment (git ≥ 2.31 reads config from GIT_CONFIG_*). receive.hideRefs
+    /// makes receive-pack refuse pushes to refs/pull/: only Posthorn moves a pull request's ref.
+    /// </summary>
     public static IEnumerable<KeyValuePair<string, string>> ReceivePackEnvironment { get; } =
     [
-        new("GIT_CONFIG_COUNT", "1"),
+        new("GIT_CONFIG_COUNT", "2"),
         new("GIT_CONFIG_KEY_0", "receive.autogc"),
         new("GIT_CONFIG_VALUE_0", "false"),
+        new("GIT_CONFIG_KEY_1", "receive.hideRefs"),
+        new("GIT_CONFIG_VALUE_1", "refs/pull"),
     ];
 
     private readonly ConcurrentDictionary<string, int> pushesSinceCheck = new(StringComparer.Ordinal);

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using System.Text.Json;
 using Posthorn.Core.Deliveries;
+using Posthorn.Core.Payloads;
 using Posthorn.Core.PostServices;
 using Posthorn.Storage.Secrets;
 
@@ -9,9 +10,10 @@ namespace Posthorn.Storage.Sql;
 public sealed partial class SqlStore
 {
     private const string ServiceColumns =
-        "s.id, s.repository_id, s.url, s.format, s.is_active, s.secrets, s.created_at, s.last_outcome, s.last_attempt_at, s.consecutive_failures, s.paused_until, s.disabled_at, s.disabled_reason";
+        "s.id, s.repository_id, s.url, s.format, s.is_active, s.secrets, s.created_at, s.last_outcome, s.last_attempt_at, s.consecutive_failures, s.paused_until, s.disabled_at, s.disabled_reason, " +
+        "s.events, s.branches, s.standard_webhooks, s.form_encoded";
 
-    private const int ServiceColumnCount = 13;
+    private const int ServiceColumnCount = 17;
 
     private PostService ReadService(DbDataReader r, int o = 0) =>
         new(r.Long(o), r.Long(o + 1), secrets.RevealOr(r.Text(o + 2), SecretColumns.UnreadableUrl), (PayloadFormat)r.Int(o + 3), r.Bool(o + 4),
@@ -23,7 +25,15 @@ public sealed partial class SqlStore
                 r.NullableTime(o + 10),
                 r.NullableTime(o + 11),
                 r.NullableText(o + 12)),
-            r.Time(o + 6));
+            r.Time(o + 6))
+        {
+            Events = TextList(r.Text(o + 13)),
+            Branches = TextList(r.Text(o + 14)),
+            StandardWebhooks = r.Bool(o + 15),
+            FormEncoded = r.Bool(o + 16),
+        };
+
+    private static string[] TextList(string json) => JsonSerializer.Deserialize<string[]>(json) ?? [];
 
     private string SecretsJson(PostServiceSettings settings) => secrets.Protect(JsonSerializer.Serialize(settings.Secrets));
 
@@ -47,10 +57,20 @@ public sealed partial class SqlStore
             }
 
             var id = (long)(await SqlCommands.ScalarAsync(c, tx,
-                "INSERT INTO post_services (repository_id, url, format, is_active, secrets, created_at, consecutive_failures) VALUES (@r, @u, @f, @a, @s, @now, 0) RETURNING id",
-                ct, ("@r", repositoryId), ("@u", secrets.Protect(settings.Url)), ("@f", settings.Format), ("@a", settings.IsActive), ("@s", SecretsJson(settings)), ("@now", now)).ConfigureAwait(false))!;
+                """
+                INSERT INTO post_services (repository_id, url, format, is_active, secrets, created_at, consecutive_failures, events, branches, standard_webhooks, form_encoded)
+                VALUES (@r, @u, @f, @a, @s, @now, 0, @ev, @br, @sw, @fe) RETURNING id
+                """,
+                ct, [("@r", repositoryId), ("@u", secrets.Protect(settings.Url)), ("@f", settings.Format), ("@a", settings.IsActive), ("@s", SecretsJson(settings)), ("@now", now),
+                    .. SubscriptionParameters(settings)]).ConfigureAwait(false))!;
             return new PostService(id, repositoryId, settings.Url, settings.Format, settings.IsActive, settings.Secrets.ToArray(), ServiceHealth.Healthy,
-                DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds()));
+                DateTimeOffset.FromUnixTimeMilliseconds(now.ToUnixTimeMilliseconds()))
+            {
+                Events = settings.Events.ToArray(),
+                Branches = settings.Branches.ToArray(),
+                StandardWebhooks = settings.StandardWebhooks,
+                FormEncoded = settings.FormEncoded,
+            };
         }, ct);
 
     public Task<PostService?> FindServiceAsync(long repositoryId, long serviceId, CancellationToken ct) =>
@@ -63,8 +83,62 @@ public sealed partial class SqlStore
 
     public Task<bool> UpdateServiceAsync(long repositoryId, long serviceId, PostServiceSettings settings, CancellationToken ct) =>
         WriteAsync(async (c, tx) => await SqlCommands.ExecuteAsync(c, tx,
-            "UPDATE post_services SET url = @u, format = @f, is_active = @a, secrets = @s WHERE id = @id AND repository_id = @r",
-            ct, ("@u", secrets.Protect(settings.Url)), ("@f", settings.Format), ("@a", settings.IsActive), ("@s", SecretsJson(settings)), ("@id", serviceId), ("@r", repositoryId)).ConfigureAwait(false) == 1, ct);
+            "UPDATE post_services SET url = @u, format = @f, is_active = @a, secrets = @s, events = @ev, branches = @br, standard_webhooks = @sw, form_encoded = @fe WHERE id = @id AND repository_id = @r",
+            ct, [("@u", secrets.Protect(settings.Url)), ("@f", settings.Format), ("@a", settings.IsActive), ("@s", SecretsJson(settings)), ("@id", serviceId), ("@r", repositoryId),
+                .. SubscriptionParameters(settings)]).ConfigureAwait(false) == 1, ct);
+
+    private static (string, object?)[] SubscriptionParameters(PostServiceSettings settings) =>
+    [
+        ("@ev", JsonSerializer.Serialize(settings.Events)), ("@br", JsonSerializer.Serialize(settings.Branches)),
+        ("@sw", settings.StandardWebhooks), ("@fe", settings.FormEncoded),
+    ];
+
+    public Task<IReadOnlyList<Guid>> QueueEventAsync(long repositoryId, IDeliveryComposer composer, DateTimeOffset now, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(composer);
+        return QueueComposedAsync(repositoryId, null, composer, now, ct);
+    }
+
+    private async Task<IReadOnlyList<Guid>> QueueComposedAsync(long repositoryId, long? pushId, IDeliveryComposer composer, DateTimeOffset now, CancellationToken ct)
+    {
+        var queued = await WriteAsync((c, tx) => InsertComposedAsync(c, tx, repositoryId, pushId, composer, now, ct), ct).ConfigureAwait(false);
+        if (queued.Count > 0)
+        {
+            SignalQueued();
+        }
+
+        return queued;
+    }
+
+    /// <summary>
+    /// The outbox rows of one event: what <paramref name="composer"/> gives for each active service,
+    /// read in the caller's transaction so a service saved meanwhile is seen whole or not at all.
+    /// Paused and disabled services still get theirs; they wait in the queue.
+    /// </summary>
+    private async Task<IReadOnlyList<Guid>> InsertComposedAsync(
+        DbConnection c, DbTransaction tx, long repositoryId, long? pushId, IDeliveryComposer composer, DateTimeOffset now, CancellationToken ct)
+    {
+        var services = await SqlCommands.ListAsync(c, tx,
+            "SELECT id, format, events, branches FROM post_services WHERE repository_id = @r AND is_active = 1 ORDER BY id",
+            r => new ServiceSubscription(r.Long(0), (PayloadFormat)r.Int(1), TextList(r.Text(2)), TextList(r.Text(3))), ct, ("@r", repositoryId)).ConfigureAwait(false);
+        var ids = new List<Guid>();
+        foreach (var service in services)
+        {
+            foreach (var delivery in composer.For(service))
+            {
+                var id = Guid.CreateVersion7(now);
+                await InsertDeliveryAsync(c, tx, id, service.ServiceId, repositoryId, pushId, delivery.Event, delivery.Payload, now, ct).ConfigureAwait(false);
+                ids.Add(id);
+            }
+        }
+
+        if (ids.Count > 0)
+        {
+            await NotifyInTransactionAsync(c, tx, ct).ConfigureAwait(false);
+        }
+
+        return ids;
+    }
 
     // Deliveries and their attempts go by ON DELETE CASCADE.
     public Task<bool> DeleteServiceAsync(long repositoryId, long serviceId, CancellationToken ct) =>

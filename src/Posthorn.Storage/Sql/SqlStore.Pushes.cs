@@ -25,21 +25,32 @@ public sealed partial class SqlStore
 
             await SqlCommands.ExecuteAsync(c, tx, "DELETE FROM ref_intents WHERE repository_id = @r", ct, ("@r", push.RepositoryId)).ConfigureAwait(false);
 
-            // The outbox: one row per active service, in the push's own transaction. Paused and
-            // disabled services still get theirs; they wait in the queue.
-            var services = await SqlCommands.ListAsync(c, tx, "SELECT id FROM post_services WHERE repository_id = @r AND is_active = 1 ORDER BY id",
-                r => r.Long(0), ct, ("@r", push.RepositoryId)).ConfigureAwait(false);
-            var deliveryIds = new List<Guid>(services.Count);
-            foreach (var serviceId in services)
+            // The outbox, in the push's own transaction: what the composer gives each active service
+            // (events, branch filters, formats), or without one a "push" row per active service.
+            // Paused and disabled services still get theirs; they wait in the queue.
+            IReadOnlyList<Guid> deliveryIds;
+            if (push.Composer is { } composer)
             {
-                var deliveryId = Guid.CreateVersion7(push.PushedAt);
-                await InsertDeliveryAsync(c, tx, deliveryId, serviceId, push.RepositoryId, id, DeliveryEvents.Push, null, push.PushedAt, ct).ConfigureAwait(false);
-                deliveryIds.Add(deliveryId);
+                deliveryIds = await InsertComposedAsync(c, tx, push.RepositoryId, id, composer, push.PushedAt, ct).ConfigureAwait(false);
             }
-
-            if (deliveryIds.Count > 0)
+            else
             {
-                await NotifyInTransactionAsync(c, tx, ct).ConfigureAwait(false);
+                var services = await SqlCommands.ListAsync(c, tx, "SELECT id FROM post_services WHERE repository_id = @r AND is_active = 1 ORDER BY id",
+                    r => r.Long(0), ct, ("@r", push.RepositoryId)).ConfigureAwait(false);
+                var ids = new List<Guid>(services.Count);
+                foreach (var serviceId in services)
+                {
+                    var deliveryId = Guid.CreateVersion7(push.PushedAt);
+                    await InsertDeliveryAsync(c, tx, deliveryId, serviceId, push.RepositoryId, id, DeliveryEvents.Push, null, push.PushedAt, ct).ConfigureAwait(false);
+                    ids.Add(deliveryId);
+                }
+
+                if (ids.Count > 0)
+                {
+                    await NotifyInTransactionAsync(c, tx, ct).ConfigureAwait(false);
+                }
+
+                deliveryIds = ids;
             }
 
             var stored = new Push(id, push.RepositoryId, push.Pusher, DateTimeOffset.FromUnixTimeMilliseconds(push.PushedAt.ToUnixTimeMilliseconds()), push.RefUpdates, push.CommitCount, push.Recovered);

@@ -9,6 +9,7 @@ public static class ApiRoutes
         api.MapReposApi();
         api.MapPermissionsApi();
         api.MapPushesApi();
+        api.MapPullRequestsApi();
         api.MapServicesApi();
         api.MapDeliveriesApi();
         api.MapUserApi();

@@ -22,7 +22,7 @@ public sealed class PostServiceOperations(
     public async Task<DeliveryDetail> TestAsync(PostService service, string requestedBy, CancellationToken ct)
     {
         var repository = await repositories.FindRepositoryByIdAsync(service.RepositoryId, ct) ?? throw new Core.NotFoundException("Repository not found.");
-        var attempt = await tester.TestAsync(service.Id, PingPayload.Write(repository, requestedBy, server.Value.PublicUrl), ct);
+        var attempt = await tester.TestAsync(service.Id, PingPayload.For(service, repository, requestedBy, server.Value.PublicUrl), ct);
         return await deliveries.FindDeliveryAsync(service.Id, attempt.DeliveryId, ct) ?? throw new Core.NotFoundException("The ping delivery was deleted meanwhile.");
     }
 

@@ -16,6 +16,7 @@ public static class CliApp
             TokenCommand.Create(console),
             RepoCommand.Create(console),
             ServiceCommand.Create(console),
+            PullRequestCommand.Create(console),
         };
         root.Options.Add(CliSettings.DataOption);
         root.Options.Add(CliSettings.DatabaseOption);

@@ -53,13 +53,19 @@ public sealed class SmartHttpHost : IAsyncDisposable
 
     public IPushStore Pushes => storage.Pushes;
 
+    public StorageHandle Storage => storage;
+
+    public IServiceProvider Services => app.Services;
+
     public string UrlOf(string owner, string slug) => $"{BaseUrl}/{owner}/{slug}.git";
 
     /// <summary>The stored repository (created on the first push to it).</summary>
     public async Task<Repository> RepositoryAsync(string owner, string slug) =>
         await storage.Repositories.FindRepositoryAsync(owner, slug, CancellationToken.None) ?? throw new InvalidOperationException($"{owner}/{slug} has no push yet");
 
-    public static async Task<SmartHttpHost> StartAsync(string repositoriesRoot, long maxRequestBodyBytes = 2L << 30, int gcCheckEveryPushes = 20)
+    /// <param name="configure">Adds services beside the git hosting (e.g. pull requests), given the opened storage.</param>
+    public static async Task<SmartHttpHost> StartAsync(
+        string repositoriesRoot, long maxRequestBodyBytes = 2L << 30, int gcCheckEveryPushes = 20, Action<IServiceCollection, StorageHandle>? configure = null)
     {
         var storageFolder = Directory.CreateTempSubdirectory("posthorn-smarthttp-").FullName;
         var storage = PosthornStorage.Open(null, storageFolder);
@@ -82,6 +88,7 @@ public sealed class SmartHttpHost : IAsyncDisposable
         builder.Services.AddSingleton(storage.Wakeup);
         builder.Services.AddSingleton(new CanonUrl("http://posthorn.test"));
         builder.Services.AddSingleton<PushIntake>();
+        configure?.Invoke(builder.Services, storage);
         var app = builder.Build();
         var git = app.Services.GetRequiredService<GitSmartHttp>();
         app.MapGet("/{owner}/{slug}.git/info/refs", c => git.InfoRefsAsync(c, host!.DirectoryOf(c)));

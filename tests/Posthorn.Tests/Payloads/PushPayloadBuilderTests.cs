@@ -80,13 +80,14 @@ public sealed class PushPayloadBuilderTests : IDisposable
     }
 
     [Fact]
-    public async Task SeveralBranches_SharedHistoryListedOnceUnderFirstBranch()
+    public async Task SeveralBranches_SharedHistoryListedOnceUnderTheDefaultBranch()
     {
         var work = sandbox.NewWorkTree("work", "a.txt");
         var before = sandbox.RevParse(work, "HEAD");
         var mainNew = sandbox.Commit(work, "b.txt");
         sandbox.Git(work, "checkout -q -b feature");
         var featureNew = sandbox.Commit(work, "c.txt");
+        sandbox.Git(work, "checkout -q main"); // HEAD names the default branch, as in the served bare repository
 
         var (json, built) = await BuildAsync(
             work,

@@ -1,0 +1,24 @@
+namespace Posthorn.Core.PullRequests;
+
+/// <summary>
+/// Pull requests of each repository. Every state change is one conditional UPDATE on an open pull
+/// request: of two racing closes (a merge and a "merged outside" detection, say) exactly one wins.
+/// </summary>
+public interface IPullRequestStore
+{
+    /// <summary>Stores a new open pull request with the repository's next number (1, 2, ...).</summary>
+    Task<PullRequest> CreatePullRequestAsync(NewPullRequest pullRequest, DateTimeOffset at, CancellationToken ct);
+
+    Task<PullRequest?> FindPullRequestAsync(long repositoryId, long id, CancellationToken ct);
+
+    /// <summary>Newest first; all states when <paramref name="state"/> is null.</summary>
+    Task<IReadOnlyList<PullRequest>> ListPullRequestsAsync(long repositoryId, PullRequestState? state, int limit, CancellationToken ct);
+
+    /// <summary>Moves an open pull request's source commit (its source branch was pushed to).</summary>
+    /// <returns>The pull request as stored, or null when it is no longer open.</returns>
+    Task<PullRequest?> UpdateSourceAsync(long repositoryId, long id, string sourceCommit, DateTimeOffset at, CancellationToken ct);
+
+    /// <summary>Merges or declines an open pull request.</summary>
+    /// <returns>The pull request as stored, or null when it was no longer open (someone else closed it first).</returns>
+    Task<PullRequest?> CloseAsync(PullRequestClosing closing, CancellationToken ct);
+}

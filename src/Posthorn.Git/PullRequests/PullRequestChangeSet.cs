@@ -1,0 +1,5 @@
+namespace Posthorn.Git.PullRequests;
+
+/// <summary>A pull request's changes as <see cref="PullRequestChanges"/> read them; <see cref="Conflicts"/> is empty when it merges cleanly (or is closed).</summary>
+public sealed record PullRequestChangeSet(
+    IReadOnlyList<PullRequestCommit> Commits, IReadOnlyList<ChangedFile> Files, string Diff, bool DiffTruncated, IReadOnlyList<string> Conflicts);

@@ -1,0 +1,121 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Posthorn.Core.PullRequests;
+using Posthorn.Core.Pushes;
+
+namespace Posthorn.Git.PullRequests;
+
+/// <summary>
+/// Keeps open pull requests in step with every recorded push (received, recovered at start-up, or made
+/// by Posthorn), under the push's receive lock:
+/// <list type="bullet">
+/// <item>the source branch moved: the pull request takes the new source commit, refs/pull/{id}/head
+/// follows, and "updated" is announced;</item>
+/// <item>the source tip became reachable from the destination ("merged outside Posthorn": someone
+/// merged and pushed, or a merge by Posthorn that crashed before it was stored): the pull request is
+/// marked merged, closed by the pusher, with the source tip as merge commit, and "fulfilled" is announced.</item>
+/// </list>
+/// A merge by Posthorn in progress is skipped (<see cref="Merging"/>): that merge stores its own outcome.
+/// Failures are logged and never fail the push. Thread-safe; register as a singleton.
+/// </summary>
+public sealed partial class PullRequestTracker(
+    IPullRequestStore store, MergeEngine engine, PullRequestRef pullRef, IRefReader refs, PullRequestAnnouncing announcing,
+    TimeProvider time, ILogger<PullRequestTracker> logger) : IRecordedPushObserver
+{
+    public const int MaxOpenPerPush = 1000;
+
+    private readonly ConcurrentDictionary<(long RepositoryId, long Id), bool> merging = new();
+
+    /// <summary>Marks a pull request as being merged by Posthorn until disposed, so its own push does not close it as "merged outside".</summary>
+    public IDisposable Merging(long repositoryId, long id)
+    {
+        merging[(repositoryId, id)] = true;
+        return new Unmark(() => merging.TryRemove((repositoryId, id), out _));
+    }
+
+    public async Task PushRecordedAsync(RefsMoved moved, RecordedPush recorded, CancellationToken ct)
+    {
+        try
+        {
+            await FollowAsync(moved, ct).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            LogFailed(logger, e, recorded.Push.Id, moved.Repository.FullName);
+        }
+    }
+
+    private async Task FollowAsync(RefsMoved moved, CancellationToken ct)
+    {
+        var branches = moved.Updates.Select(u => u.RefName).Where(n => n.StartsWith(Branches.Prefix, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+        if (branches.Count == 0 || moved.Repository.Scm != "git")
+        {
+            return;
+        }
+
+        var affected = (await store.ListPullRequestsAsync(moved.Repository.Id, PullRequestState.Open, MaxOpenPerPush, ct).ConfigureAwait(false))
+            .Where(pr => (branches.Contains(Branches.RefOf(pr.SourceBranch)) || branches.Contains(Branches.RefOf(pr.DestinationBranch)))
+                && !merging.ContainsKey((pr.RepositoryId, pr.Id)))
+            .ToList();
+        if (affected.Count == 0)
+        {
+            return;
+        }
+
+        var tips = await refs.ReadAsync(moved.Directory, ct).ConfigureAwait(false);
+        foreach (var pullRequest in affected)
+        {
+            await FollowAsync(moved, pullRequest, tips, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task FollowAsync(RefsMoved moved, PullRequest pullRequest, IReadOnlyDictionary<string, string> tips, CancellationToken ct)
+    {
+        var current = pullRequest;
+        if (!tips.TryGetValue(Branches.RefOf(pullRequest.SourceBranch), out var sourceTip))
+        {
+            // A deleted source branch leaves the pull request as it was; refs/pull/{id}/head keeps its commits.
+            return;
+        }
+
+        if (sourceTip != pullRequest.SourceCommit)
+        {
+            var updated = await store.UpdateSourceAsync(pullRequest.RepositoryId, pullRequest.Id, sourceTip, time.GetUtcNow(), ct).ConfigureAwait(false);
+            if (updated is null)
+            {
+                return;
+            }
+
+            await pullRef.SetAsync(moved.Directory, pullRequest.Id, sourceTip, ct).ConfigureAwait(false);
+            await announcing.AnnounceAsync(PullRequestEventKind.Updated, moved.Repository, updated, moved.Pusher, ct).ConfigureAwait(false);
+            current = updated;
+        }
+
+        var destinationRef = Branches.RefOf(pullRequest.DestinationBranch);
+        if (!tips.TryGetValue(destinationRef, out var destinationTip) || !await engine.IsAncestorAsync(moved.Directory, sourceTip, destinationTip, ct).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        // Merged into: the destination as it was before this push, when this push moved it.
+        var mergedInto = moved.Updates.FirstOrDefault(u => u.RefName == destinationRef && !u.IsCreate)?.OldId ?? destinationTip;
+        var closed = await store.CloseAsync(
+            new PullRequestClosing(current.RepositoryId, current.Id, PullRequestState.Merged, sourceTip, mergedInto, moved.Pusher, time.GetUtcNow()), ct).ConfigureAwait(false);
+        if (closed is not null)
+        {
+            LogMergedOutside(logger, moved.Repository.FullName, closed.Id, moved.Pusher);
+            await announcing.AnnounceAsync(PullRequestEventKind.Fulfilled, moved.Repository, closed, moved.Pusher, ct).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Following pull requests after push {PushId} to {Repository} failed; the push stands")]
+    private static partial void LogFailed(ILogger logger, Exception exception, long pushId, string repository);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pull request #{Id} of {Repository} was merged outside Posthorn (pusher '{Pusher}')")]
+    private static partial void LogMergedOutside(ILogger logger, string repository, long id, string pusher);
+
+    private sealed class Unmark(Action action) : IDisposable
+    {
+        public void Dispose() => action();
+    }
+}
