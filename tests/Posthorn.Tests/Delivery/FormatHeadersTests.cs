@@ -48,10 +48,12 @@ public sealed class FormatHeadersTests
     {
         await using var receiver = await LoopbackReceiver.StartAsync();
         var claimed = Claimed(receiver, PayloadFormat.Github, deliveryEvent, [Secret, "an older secret, still valid"]);
-        await SendAsync(claimed);
+        var sent = await SendAsync(claimed);
 
         var request = Assert.Single(receiver.Requests);
         var headers = request.Headers;
+        Assert.Contains("X-Hub-Signature-256: sha256=***", sent.RequestHeaders, StringComparison.Ordinal);
+        Assert.DoesNotContain(headers["X-Hub-Signature-256"][7..], sent.RequestHeaders, StringComparison.Ordinal);
         Assert.Equal(githubEvent, headers["X-GitHub-Event"]);
         Assert.Equal(claimed.Delivery.Id.ToString(), headers["X-GitHub-Delivery"]);
         Assert.Equal("7", headers["X-GitHub-Hook-ID"]);
@@ -149,11 +151,12 @@ public sealed class FormatHeadersTests
         return claimed with { Delivery = claimed.Delivery with { Event = deliveryEvent } };
     }
 
-    private static async Task SendAsync(ClaimedDelivery claimed)
+    private static async Task<Attempt> SendAsync(ClaimedDelivery claimed)
     {
         using var provider = Deliveries.Provider();
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var sent = await provider.GetRequiredService<PostSender>().SendAsync(claimed, cts.Token);
         Assert.Equal(AttemptOutcome.Succeeded, sent.Attempt.Outcome);
+        return sent.Attempt;
     }
 }
