@@ -53,13 +53,17 @@ public sealed class SmartHttpHost : IAsyncDisposable
 
     public IPushStore Pushes => storage.Pushes;
 
+    /// <summary>The whole store (services, deliveries), for tests of what a push queues.</summary>
+    public StorageHandle Storage => storage;
+
     public string UrlOf(string owner, string slug) => $"{BaseUrl}/{owner}/{slug}.git";
 
     /// <summary>The stored repository (created on the first push to it).</summary>
     public async Task<Repository> RepositoryAsync(string owner, string slug) =>
         await storage.Repositories.FindRepositoryAsync(owner, slug, CancellationToken.None) ?? throw new InvalidOperationException($"{owner}/{slug} has no push yet");
 
-    public static async Task<SmartHttpHost> StartAsync(string repositoriesRoot, long maxRequestBodyBytes = 2L << 30, int gcCheckEveryPushes = 20)
+    public static async Task<SmartHttpHost> StartAsync(
+        string repositoriesRoot, long maxRequestBodyBytes = 2L << 30, int gcCheckEveryPushes = 20, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var storageFolder = Directory.CreateTempSubdirectory("posthorn-smarthttp-").FullName;
         var storage = PosthornStorage.Open(null, storageFolder);
@@ -73,6 +77,7 @@ public sealed class SmartHttpHost : IAsyncDisposable
             ["Git:MaxRequestBodyBytes"] = maxRequestBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Git:GcCheckEveryPushes"] = gcCheckEveryPushes.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Services.AddSingleton<IAccountStore>(new EmailLookup(new Dictionary<string, string>()));
         builder.Services.AddPosthornGit(builder.Configuration);
         SmartHttpHost? host = null;
