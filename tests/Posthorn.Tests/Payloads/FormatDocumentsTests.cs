@@ -136,6 +136,10 @@ public sealed class FormatDocumentsTests : IAsyncLifetime
             feature.GetProperty("commits").EnumerateArray().Select(c => c.GetProperty("distinct").GetBoolean()));
         Assert.EndsWith("/compare/feature", feature.GetProperty("compare").GetString(), StringComparison.Ordinal);
 
+        // ${branch} and friends in a github service's URL expand per ref.
+        var facts = Core.Payloads.PayloadFacts.Of(feature.GetRawText());
+        Assert.Equal(("feature", "refs/heads/feature", featureTip, "alice", "project"), (facts["branch"], facts["ref"], facts["commit"], facts["user"], facts["repository"]));
+
         var tag = ByRef(documents, "refs/tags/v1");
         Assert.True(tag.GetProperty("created").GetBoolean());
         Assert.Equal(mainTip, tag.GetProperty("after").GetString());
