@@ -99,6 +99,8 @@ public sealed class PullRequestHost : IAsyncDisposable
 
         public Task CreateAsync(string owner, string slug, CancellationToken ct) => bare.CreateAsync(owner, slug, ct);
 
+        public Task CreateAsync(string owner, string slug, string scm, CancellationToken ct) => bare.CreateAsync(owner, slug, ct);
+
         public Task DeleteAsync(string owner, string slug, CancellationToken ct) => Task.CompletedTask;
     }
 }
