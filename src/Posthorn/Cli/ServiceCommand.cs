@@ -67,7 +67,7 @@ public static class ServiceCommand
     private static Command RemoveVerb(CliConsole console)
     {
         var fullName = new Argument<string>("owner/slug");
-        var id = new Argument<long>("id");
+        var id = IdArgument.Create("id", "service");
         var remove = new Command("remove", "Remove a POST service with its delivery log") { fullName, id };
         remove.SetAction(async (parse, ct) =>
         {

@@ -24,6 +24,9 @@ public static class PosthornWebApp
         builder.Services.AddPosthornWeb();
 
         var app = builder.Build();
+        // Options are checked here, before the host starts and logs a stack trace for a bad value;
+        // the command line turns the exception into one line (Cli/ProblemLine.cs).
+        app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
         await app.Services.MigrateStorageAsync(ct);
         app.UsePosthornWeb();
         return app;
