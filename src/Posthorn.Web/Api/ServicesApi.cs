@@ -50,6 +50,7 @@ public static class ServicesApi
         }
 
         var settings = PostServiceSettingsRules.Validate(request.Url, request.Format, request.Active, request.AllSecrets);
+        PrivateTargetRule.Enforce(settings.Url, context.RequestServices);
         var service = await store.CreateServiceAsync(admitted!.Repository.Id, settings, limits.Value.MaxPerRepository, time.GetUtcNow(), context.RequestAborted);
         return TypedResults.Created($"/api/repos/{owner}/{slug}/services/{service.Id}", ServiceView.Of(service, time.GetUtcNow()));
     }
@@ -72,6 +73,11 @@ public static class ServicesApi
         var url = request.Url ?? service!.Url;
         var settings = PostServiceSettingsRules.Validate(
             url, request.Format ?? service!.Format.ToName(), request.Active ?? service!.IsActive, request.AllSecrets ?? service!.Secrets);
+        if (settings.Url != service!.Url)
+        {
+            PrivateTargetRule.Enforce(settings.Url, context.RequestServices);
+        }
+
         await store.UpdateServiceAsync(service!.RepositoryId, id, settings, context.RequestAborted);
         return TypedResults.Ok(ServiceView.Of((await store.FindServiceAsync(service.RepositoryId, id, context.RequestAborted))!, time.GetUtcNow()));
     }

@@ -16,6 +16,8 @@ public static class CliApp
             TokenCommand.Create(console),
             RepoCommand.Create(console),
             ServiceCommand.Create(console),
+            DeliveryCommand.Create(console),
+            PushCommand.Create(console),
         };
         root.Options.Add(CliSettings.DataOption);
         root.Options.Add(CliSettings.DatabaseOption);
