@@ -100,6 +100,7 @@ internal sealed class SettlementWriter(
             if (settlement.Status == DeliveryStatus.Failed)
             {
                 DispatcherLog.DeliveryFailed(logger, claimed.Delivery.Id, settlement.Attempt.Number, settlement.Attempt.Outcome);
+                Observability.DeliveryMetrics.DeliveryFailed();
             }
 
             retrySoon |= settlement.NextAttemptAt is { } next && next - now < options.MaxIdle;

@@ -28,6 +28,7 @@ public sealed partial class PostSender(HttpClient http, IOptions<DeliveryOptions
         ArgumentNullException.ThrowIfNull(claimed);
         var (delivery, service, payload) = claimed;
         var number = delivery.AttemptCount + 1;
+        using var span = Observability.DeliveryMetrics.StartAttempt(delivery, service.Id, number);
         var started = time.GetUtcNow();
         var stopwatch = time.GetTimestamp();
         var body = PayloadBody.For(service, payload);
@@ -78,7 +79,9 @@ public sealed partial class PostSender(HttpClient http, IOptions<DeliveryOptions
             var attempt = new Attempt(
                 delivery.Id, number, settings.NodeId, started, duration, maskedUrl, requestHeaders, storedBody,
                 response is null ? null : (int)response.StatusCode, answer?.Headers, answer?.Body, error, outcome);
-            LogAttempt(logger, delivery.Id, number, maskedUrl, outcome, attempt.ResponseStatus, (long)duration.TotalMilliseconds, error);
+            LogAttempt(logger, delivery.Id, number, service.Id, maskedUrl, outcome, attempt.ResponseStatus, (long)duration.TotalMilliseconds, error);
+            Observability.DeliveryMetrics.AttemptMade(outcome, duration);
+            span?.SetTag("posthorn.outcome", Observability.DeliveryMetrics.OutcomeName(outcome)).SetTag("http.response.status_code", attempt.ResponseStatus);
             return new SentAttempt(attempt, retryAfter);
         }
     }
@@ -131,6 +134,7 @@ public sealed partial class PostSender(HttpClient http, IOptions<DeliveryOptions
             ? Encoding.UTF8.GetString(bytes)
             : Encoding.UTF8.GetString(bytes, 0, limit) + $"\n… [truncated: {total} bytes sent]";
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Delivery {DeliveryId} attempt {Number} to {Url}: {Outcome} (status {Status}, {DurationMs} ms) {Error}")]
-    private static partial void LogAttempt(ILogger logger, Guid deliveryId, int number, string url, AttemptOutcome outcome, int? status, long durationMs, string? error);
+    // One line per attempt, at Information: what an operator reads to follow a delivery (the URL is masked).
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} attempt {Number} to service {ServiceId} {Url}: {Outcome} (status {Status}, {DurationMs} ms) {Error}")]
+    private static partial void LogAttempt(ILogger logger, Guid deliveryId, int number, long serviceId, string url, AttemptOutcome outcome, int? status, long durationMs, string? error);
 }

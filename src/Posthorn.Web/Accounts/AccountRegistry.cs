@@ -28,6 +28,17 @@ public sealed class AccountRegistry(IAccountStore accounts, PasswordHashing hash
             throw new ValidationException("password", $"Passwords need at least {MinimumPasswordLength} characters.");
         }
 
+        // Looked up first so each mistake has its own sentence; the store's unique indexes still decide a race.
+        if (await accounts.FindAccountAsync(username, ct) is not null)
+        {
+            throw new ConflictException($"The username '{username}' is taken; choose another.");
+        }
+
+        if ((await accounts.FindUsernamesByEmailAsync([email.Trim()], ct)).Count > 0)
+        {
+            throw new ConflictException($"The e-mail address {email.Trim()} already belongs to another account.");
+        }
+
         return await accounts.CreateAccountAsync(username, email.Trim(), hashing.Hash(password), isSiteAdmin, time.GetUtcNow(), ct);
     }
 

@@ -26,7 +26,7 @@ public static partial class ApiExceptionMapping
                     ValidationException v => (400, "invalid_request", v.Message, v.Field),
                     NotFoundException n => (404, "not_found", n.Message, null),
                     ConflictException c => (409, "conflict", c.Message, null),
-                    BadHttpRequestException b => (b.StatusCode, "bad_request", "The request could not be read: malformed JSON, wrong content type or a body too large.", null),
+                    BadHttpRequestException b => (b.StatusCode, "bad_request", BadRequestText.Describe(b).Detail, BadRequestText.Describe(b).Field),
                     _ => (500, "internal_error", "Something went wrong on the server; the error has been logged.", (string?)null),
                 };
                 var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Posthorn.Api");
@@ -43,6 +43,10 @@ public static partial class ApiExceptionMapping
                 await context.Response.WriteAsJsonAsync(new ApiError(error, detail, field));
             },
         });
+
+    /// <summary>Minimal APIs answer a body or parameter they cannot read with an empty 400 unless told to throw; thrown, it is described above.</summary>
+    public static IServiceCollection AddApiErrors(this IServiceCollection services) =>
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 
     public static bool IsClientError(Exception? exception) =>
         exception is ValidationException or NotFoundException or ConflictException or BadHttpRequestException { StatusCode: < 500 };

@@ -59,6 +59,7 @@ public static class ServicesApi
 
         var settings = PostServiceSettingsRules.Validate(
             request.Url, request.Format, request.Active, request.AllSecrets, request.Events, request.Branches, request.StandardWebhooks ?? false, request.FormEncoded ?? false);
+        PrivateTargetRule.Enforce(settings.Url, context.RequestServices);
         var service = await store.CreateServiceAsync(admitted!.Repository.Id, settings, limits.Value.MaxPerRepository, time.GetUtcNow(), context.RequestAborted);
         return TypedResults.Created($"/api/repos/{owner}/{slug}/services/{service.Id}", ServiceView.Of(service, time.GetUtcNow()));
     }
@@ -83,6 +84,11 @@ public static class ServicesApi
             url, request.Format ?? service!.Format.ToName(), request.Active ?? service!.IsActive, request.AllSecrets ?? service!.Secrets,
             request.Events ?? service!.Events, request.Branches ?? service!.Branches,
             request.StandardWebhooks ?? service!.StandardWebhooks, request.FormEncoded ?? service!.FormEncoded);
+        if (settings.Url != service!.Url)
+        {
+            PrivateTargetRule.Enforce(settings.Url, context.RequestServices);
+        }
+
         await store.UpdateServiceAsync(service!.RepositoryId, id, settings, context.RequestAborted);
         return TypedResults.Ok(ServiceView.Of((await store.FindServiceAsync(service.RepositoryId, id, context.RequestAborted))!, time.GetUtcNow()));
     }

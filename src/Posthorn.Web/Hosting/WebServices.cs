@@ -26,6 +26,7 @@ public static class WebServices
             o.SerializerOptions.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
         });
         services.AddProblemDetails();
+        services.AddApiErrors();
         services.AddOpenApi();
         services.AddAuthentication(SelectorScheme)
             .AddPolicyScheme(SelectorScheme, "Basic for git and the API, a cookie for the pages", o => o.ForwardDefaultSelector = SelectScheme)

@@ -11,12 +11,14 @@ public static class CliApp
         var console = new CliConsole(input, output, error);
         var root = new RootCommand("Posthorn: a Git server whose pushes are POSTed to the URLs you register.")
         {
-            ServeCommand.Create(),
+            ServeCommand.Create(console),
             UserCommand.Create(console),
             TokenCommand.Create(console),
             RepoCommand.Create(console),
             ServiceCommand.Create(console),
             PullRequestCommand.Create(console),
+            DeliveryCommand.Create(console),
+            PushCommand.Create(console),
         };
         root.Options.Add(CliSettings.DataOption);
         root.Options.Add(CliSettings.DatabaseOption);
@@ -24,12 +26,12 @@ public static class CliApp
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var problem in parse.Errors)
+            foreach (var line in ParseProblems.Lines(parse))
             {
-                await error.WriteLineAsync($"posthorn: {problem.Message}");
+                await error.WriteLineAsync($"posthorn: {line}");
             }
 
-            await error.WriteLineAsync("Run 'posthorn --help' for usage.");
+            await error.WriteLineAsync($"Run '{ParseProblems.CommandPath(parse)} --help' for usage.");
             return ExitCodes.Usage;
         }
 
@@ -50,7 +52,7 @@ public static class CliApp
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // One line, no stack trace: the message is for a person at a terminal or a script's log.
-            await error.WriteLineAsync($"posthorn: {e.GetType().Name}: {e.Message}");
+            await error.WriteLineAsync($"posthorn: {ProblemLine.Describe(e)}");
             return ExitCodes.Failure;
         }
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Posthorn.Delivery;
 using Posthorn.Extensions;
 
 namespace Posthorn.Cli;
@@ -14,7 +15,16 @@ public static class CliServices
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddPosthornDomain(new ConfigurationBuilder().AddEnvironmentVariables().Build(), settings.DataDirectory, settings.Database, publicUrl: null);
+        var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        if (Environment.GetEnvironmentVariable("POSTHORN_ALLOW_PRIVATE_TARGETS") is "1" or "true")
+        {
+            configuration["Delivery:AllowPrivateTargets"] = "true";
+        }
+
+        services.AddPosthornDomain(configuration, settings.DataDirectory, settings.Database, publicUrl: null);
+        // Delivery services for `service test` (a ping sent from this process) and the operations the pages share; nothing is hosted.
+        services.AddPostDelivery(configuration);
+        services.AddSingleton<Web.PostServices.PostServiceOperations>();
         var provider = services.BuildServiceProvider();
         await provider.MigrateStorageAsync(ct);
         return provider;

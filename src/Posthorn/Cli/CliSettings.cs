@@ -24,6 +24,9 @@ public sealed record CliSettings(string DataDirectory, string? Database)
     {
         var data = parse.GetValue(DataOption) ?? Environment.GetEnvironmentVariable("POSTHORN_DATA");
         var database = parse.GetValue(DatabaseOption) ?? Environment.GetEnvironmentVariable("POSTHORN_DATABASE");
-        return new CliSettings(Path.GetFullPath(string.IsNullOrWhiteSpace(data) ? "data" : data), string.IsNullOrWhiteSpace(database) ? null : database);
+        var settings = new CliSettings(Path.GetFullPath(string.IsNullOrWhiteSpace(data) ? "data" : data), string.IsNullOrWhiteSpace(database) ? null : database);
+        StartupChecks.DataFolder(settings.DataDirectory);
+        StartupChecks.DatabaseString(settings.Database);
+        return settings;
     }
 }

@@ -44,15 +44,20 @@ public static class RepoCommand
 
     private static Command ListVerb(CliConsole console)
     {
-        var list = new Command("list", "List every repository: full name, visibility, display name");
+        var json = CliOutput.JsonOption();
+        var list = new Command("list", "List every repository: full name, visibility, display name") { json };
         list.SetAction(async (parse, ct) =>
         {
             await using var services = await CliServices.OpenAsync(CliSettings.From(parse), ct);
-            foreach (var r in await services.GetRequiredService<IRepositoryStore>().ListRepositoriesAsync(ct))
+            var repositories = await services.GetRequiredService<IRepositoryStore>().ListRepositoriesAsync(ct);
+            if (parse.GetValue(json))
             {
-                await console.Output.WriteLineAsync($"{r.FullName}\t{(r.IsPrivate ? "private" : "public")}\t{r.Name}");
+                await CliOutput.WriteJsonAsync(console.Output, repositories.Select(r => new { r.FullName, r.Owner, r.Slug, r.Name, IsPrivate = r.IsPrivate, r.Scm, r.CreatedAt }));
+                return ExitCodes.Ok;
             }
 
+            await CliOutput.WriteTableAsync(console.Output, ["REPOSITORY", "VISIBILITY", "NAME"],
+                repositories.Select(r => (IReadOnlyList<string>)[r.FullName, r.IsPrivate ? "private" : "public", r.Name]));
             return ExitCodes.Ok;
         });
         return list;

@@ -8,7 +8,7 @@ public static class ServeCommand
 {
     public const string DefaultUrls = "http://127.0.0.1:5080";
 
-    public static Command Create()
+    public static Command Create(CliConsole console)
     {
         var urls = new Option<string>("--urls") { Description = $"Where to listen (semicolon-separated). Default: {DefaultUrls}", DefaultValueFactory = _ => DefaultUrls };
         var publicUrl = new Option<string?>("--public-url") { Description = "Base URL shown in clone URLs and payloads. Default: the first --urls address" };
@@ -21,11 +21,19 @@ public static class ServeCommand
         {
             var settings = CliSettings.From(parse);
             var listen = parse.GetValue(urls)!;
+            var published = PublicUrlOf(parse.GetValue(publicUrl), listen);
+            if (parse.GetValue(publicUrl) is null && ListenAddresses.IsWildcard(ListenAddresses.Split(listen).FirstOrDefault() ?? ""))
+            {
+                await console.Error.WriteLineAsync(
+                    $"posthorn: warning: --urls listens on every address, so clone URLs and canon_url use {published}; set --public-url to the address people and receivers use.");
+            }
+
+            ListenAddresses.EnsureFree(listen);
             var options = new ServeSettings(
                 settings.DataDirectory,
                 settings.Database,
                 listen,
-                PublicUrlOf(parse.GetValue(publicUrl), listen),
+                published,
                 parse.GetValue(allowPrivate) || Environment.GetEnvironmentVariable("POSTHORN_ALLOW_PRIVATE_TARGETS") is "1" or "true");
             var app = await PosthornWebApp.BuildAsync(options, ct);
             await app.RunAsync(ct);
@@ -36,7 +44,14 @@ public static class ServeCommand
 
     private static string PublicUrlOf(string? configured, string urls)
     {
-        var candidate = configured ?? urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? DefaultUrls;
+        if (configured is not null && ListenAddresses.IsWildcard(configured))
+        {
+            throw new UsageException($"--public-url {configured} is not an address anyone can reach; give the host name people use, e.g. https://git.example.com.");
+        }
+
+        // 0.0.0.0 is never published: a clone URL or canon_url pointing at it works nowhere.
+        var first = ListenAddresses.Split(urls).FirstOrDefault() ?? DefaultUrls;
+        var candidate = configured ?? ListenAddresses.WithHost(first, System.Net.Dns.GetHostName().ToLowerInvariant());
         if (!Uri.TryCreate(candidate, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
         {
             throw new UsageException($"'{candidate}' is not an absolute http(s) URL.");

@@ -1,5 +1,6 @@
 using Posthorn.Delivery;
 using Posthorn.Git.Repositories;
+using Posthorn.Observability;
 using Posthorn.Web.Hosting;
 
 namespace Posthorn.Extensions;
@@ -13,6 +14,20 @@ public static class PosthornWebApp
         builder.WebHost.UseUrls(settings.Urls);
         // Per-request framework chatter drowns the delivery log; operators can turn it back on with Logging__LogLevel__Microsoft.AspNetCore=Information.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // "AuthenticationScheme: Basic was challenged" comes with every first git request (git asks, then sends
+        // credentials): normal, and one line per clone drowned the log. Setting
+        // Logging__LogLevel__Posthorn.Web.Auth.BasicAuthenticationHandler=Information brings it back.
+        const string challengeCategory = "Posthorn.Web.Auth.BasicAuthenticationHandler";
+        if (builder.Configuration[$"Logging:LogLevel:{challengeCategory}"] is null)
+        {
+            builder.Logging.AddFilter(challengeCategory, LogLevel.Warning);
+        }
+        // ISO 8601 UTC timestamps, so lines from several nodes and the receivers' logs line up.
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+            o.UseUtcTimestamp = true;
+        });
         builder.Configuration["Delivery:AllowPrivateTargets"] = settings.AllowPrivateTargets ? "true" : builder.Configuration["Delivery:AllowPrivateTargets"];
 
         builder.Services.AddPosthornDomain(builder.Configuration, settings.DataDirectory, settings.Database, settings.PublicUrl);
@@ -22,10 +37,16 @@ public static class PosthornWebApp
             .Validate(o => TrustedProxies.AreValid(o.KnownProxies), "Server:KnownProxies must list IP addresses, e.g. Server__KnownProxies__0=10.0.0.5.")
             .ValidateOnStart();
         builder.Services.AddPosthornWeb();
+        builder.Services.AddPosthornTelemetry(builder.Configuration);
 
         var app = builder.Build();
+        // Options are checked here, before the host starts and logs a stack trace for a bad value;
+        // the command line turns the exception into one line (Cli/ProblemLine.cs).
+        app.Services.GetService<Microsoft.Extensions.Options.IStartupValidator>()?.Validate();
         await app.Services.MigrateStorageAsync(ct);
+        app.UsePosthornTelemetry();
         app.UsePosthornWeb();
+        app.MapPosthornMetrics();
         return app;
     }
 }

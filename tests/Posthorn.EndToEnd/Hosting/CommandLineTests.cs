@@ -23,7 +23,7 @@ public sealed class CommandLineTests : IDisposable
 
         Assert.Equal(0, created.ExitCode);
         Assert.Equal(0, granted.ExitCode);
-        Assert.Equal("ann/tool\tprivate\tThe Tool", listed.Stdout.Trim());
+        Assert.Equal(["REPOSITORY  VISIBILITY  NAME", "ann/tool    private     The Tool"], listed.Stdout.TrimEnd().Split('\n'));
         Assert.True(Directory.Exists(Path.Combine(cli.DataDirectory, "repositories", "ann", "tool.git")));
     }
 
@@ -106,10 +106,10 @@ public sealed class CommandLineTests : IDisposable
         await cli.CliAsync(null, "repo", "create", "ann/tool");
 
         var added = await cli.CliAsync(null, "service", "add", "ann/tool", "http://user:pw@${branch}:18504/");
-        var listed = await cli.CliAsync(null, "service", "list", "ann/tool");
+        var listed = await cli.CliAsync(null, "service", "list", "ann/tool", "--json");
 
         Assert.Equal(2, added.ExitCode);
         Assert.StartsWith("posthorn: url: ", added.Stderr, StringComparison.Ordinal);
-        Assert.Equal("", listed.Stdout);
+        Assert.Equal("[]", listed.Stdout.Trim());
     }
 }

@@ -41,7 +41,16 @@ public sealed class TargetSafetyTests(GuardedSites sites) : IClassFixture<Guarde
     {
         var site = await sites.SiteAsync();
         var work = await Repos.CreateAsync(site, slug);
-        var hook = await Hook.AddAsync(site, slug, url.Replace("{port}", sites.Receiver.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal));
+        var target = url.Replace("{port}", sites.Receiver.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
+        // Saving it through the API is refused at once, naming the fix...
+        using (var refused = await site.ApiAsync(HttpMethod.Post, $"/api/repos/alice/{slug}/services", body: new { url = target }))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("--allow-private-targets", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // ...and one saved anyway (the command line only warns) is still refused where the connection opens.
+        var hook = await Hook.AddThroughCliAsync(site, slug, target);
 
         await Repos.CommitAsync(site, work, "a");
         await Repos.PushAsync(site, work, slug, "main");

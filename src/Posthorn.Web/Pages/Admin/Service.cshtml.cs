@@ -68,6 +68,11 @@ public sealed class ServiceModel(IPostServiceStore store, IDeliveryStore deliver
             var url = string.IsNullOrWhiteSpace(Form.Url) ? Service.Url : Form.Url;
             IReadOnlyList<string> secrets = Form.RemoveSecrets ? [] : string.IsNullOrWhiteSpace(Form.Secret) ? Service.Secrets : [Form.Secret];
             var settings = PostServiceSettingsRules.Validate(url, Form.Format, Form.Active, secrets, Form.Events, Form.BranchList, Form.StandardWebhooks, Form.FormEncoded);
+            if (settings.Url != Service.Url)
+            {
+                PrivateTargetRule.Enforce(settings.Url, HttpContext.RequestServices);
+            }
+
             await store.UpdateServiceAsync(Repository.Id, Service.Id, settings, HttpContext.RequestAborted);
             return Redirect($"{ServicesPath}/{Service.Id}");
         }

@@ -42,6 +42,7 @@ public sealed class ServicesModel(IPostServiceStore store, IOptions<PostServiceO
         {
             var settings = PostServiceSettingsRules.Validate(
                 Form.Url, Form.Format, Form.Active, string.IsNullOrWhiteSpace(Form.Secret) ? [] : [Form.Secret], Form.Events, Form.BranchList, Form.StandardWebhooks, Form.FormEncoded);
+            PrivateTargetRule.Enforce(settings.Url, HttpContext.RequestServices);
             var service = await store.CreateServiceAsync(Repository.Id, settings, limits.Value.MaxPerRepository, Now, HttpContext.RequestAborted);
             return Redirect($"{ServicesPath}/{service.Id}?created=true");
         }
