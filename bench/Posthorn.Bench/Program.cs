@@ -20,6 +20,7 @@ var scenarios = new (int Number, string Title, string Method, Func<Task<IReadOnl
     (2, "2. Delivery throughput", ThroughputScenario.Method, () => ThroughputScenario.RunAsync(work, quick)),
     (3, "3. Payload building", PayloadScenario.Method, () => PayloadScenario.RunAsync(work, quick)),
     (4, "4. Git transport", TransportScenario.Method, () => TransportScenario.RunAsync(work, quick)),
+    (5, "5. Backlog", BacklogScenario.Method, () => BacklogScenario.RunAsync(work, quick)),
 };
 
 var results = new List<(string, string, IReadOnlyList<Figure>)>();

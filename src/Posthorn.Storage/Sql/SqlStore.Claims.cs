@@ -169,11 +169,14 @@ public sealed partial class SqlStore
             FROM deliveries d JOIN post_services s ON s.id = d.service_id JOIN repositories r ON r.id = s.repository_id LEFT JOIN pushes p ON p.id = d.push_id
             WHERE d.id IN ({string.Join(", ", names)}) ORDER BY d.next_attempt_at, d.id
             """,
-            r => new ClaimedDelivery(ReadDelivery(r), ReadService(r, DeliveryColumnCount), r.NullableText(DeliveryColumnCount + ServiceColumnCount) ?? "")
+            r => new ClaimedDelivery(ReadDelivery(r), ReadService(r, DeliveryColumnCount, revealed), r.NullableText(DeliveryColumnCount + ServiceColumnCount) ?? "")
             {
                 OwnerId = r.Long(DeliveryColumnCount + ServiceColumnCount + 1),
                 LeaseUntil = leaseUntil ?? DateTimeOffset.MaxValue,
             },
             ct, parameters).ConfigureAwait(false);
     }
+
+    /// <summary>The claim path decrypts service columns through this memo (see <see cref="RevealedColumns"/>).</summary>
+    private readonly RevealedColumns revealed = new(secrets);
 }
