@@ -30,7 +30,7 @@ public sealed partial class PostSender(HttpClient http, IOptions<DeliveryOptions
         var number = delivery.AttemptCount + 1;
         var started = time.GetUtcNow();
         var stopwatch = time.GetTimestamp();
-        var body = PayloadBody.For(service.Format, payload);
+        var body = PayloadBodies.For(service.Format, payload);
         var storedBody = StoredText(body.Bytes, settings.StoredRequestBodyLimit, body.Bytes.Length);
         var target = ExpandTemplate(service.Url, payload);
         var maskedUrl = ServiceUrl.Mask(target);
