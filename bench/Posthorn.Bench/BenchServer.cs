@@ -82,8 +82,14 @@ public sealed class BenchServer : IAsyncDisposable
     /// store without moving refs on disk: the start-up reconciliation skips a repository without a
     /// folder instead of recording the difference as a recovered push (and more deliveries).
     /// </summary>
-    public void RemoveGitFolder(Repository repository) =>
-        Directory.Delete(app.Services.GetRequiredService<IRepositoryFolders>().PathOf(repository.Owner, repository.Slug), recursive: true);
+    public void RemoveGitFolder(Repository repository)
+    {
+        var folder = app.Services.GetRequiredService<IRepositoryFolders>().PathOf(repository.Owner, repository.Slug);
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true); // another node's data folder never had it
+        }
+    }
 
     public async Task<PostService> AddServiceAsync(long repositoryId, string url, PayloadFormat format) =>
         await app.Services.GetRequiredService<IPostServiceStore>().CreateServiceAsync(
