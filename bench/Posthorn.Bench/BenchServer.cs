@@ -30,8 +30,8 @@ public sealed class BenchServer : IAsyncDisposable
 
     public IServiceProvider Services => app.Services;
 
-    /// <summary>Builds the host; <paramref name="configure"/> may set configuration keys (Delivery:*, ...) before it is built.</summary>
-    public static async Task<BenchServer> StartAsync(string dataDirectory, IDictionary<string, string>? configuration = null, bool start = true)
+    /// <summary>Builds the host; <paramref name="configuration"/> may set keys (Delivery:*, ...); <paramref name="database"/> a PostgreSQL connection string (else SQLite in the folder).</summary>
+    public static async Task<BenchServer> StartAsync(string dataDirectory, IDictionary<string, string>? configuration = null, bool start = true, string? database = null)
     {
         foreach (var (key, value) in configuration ?? new Dictionary<string, string>())
         {
@@ -39,7 +39,7 @@ public sealed class BenchServer : IAsyncDisposable
         }
 
         Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
-        var settings = new ServeSettings(dataDirectory, null, "http://127.0.0.1:0", "http://127.0.0.1", AllowPrivateTargets: true);
+        var settings = new ServeSettings(dataDirectory, database, "http://127.0.0.1:0", "http://127.0.0.1", AllowPrivateTargets: true);
         var app = await PosthornWebApp.BuildAsync(settings, CancellationToken.None);
         foreach (var key in configuration?.Keys ?? [])
         {
@@ -70,8 +70,26 @@ public sealed class BenchServer : IAsyncDisposable
         return this;
     }
 
-    public async Task<Repository> CreateRepositoryAsync(string slug) =>
-        await app.Services.GetRequiredService<RepositoryCatalog>().CreateAsync("bench", slug, null, isPrivate: false, null, CancellationToken.None);
+    public async Task<Repository> CreateRepositoryAsync(string slug, string owner = "bench") =>
+        await app.Services.GetRequiredService<RepositoryCatalog>().CreateAsync(owner, slug, null, isPrivate: false, null, CancellationToken.None);
+
+    /// <summary>Another account (no token): an owner of repositories, for scenarios that spread services over owners.</summary>
+    public async Task CreateOwnerAsync(string username) =>
+        await app.Services.GetRequiredService<AccountRegistry>().CreateAsync(username, $"{username}@example.com", "bench-password-1", isSiteAdmin: false, CancellationToken.None);
+
+    /// <summary>
+    /// Removes a repository's git folder, keeping its rows. For scenarios that queue pushes through the
+    /// store without moving refs on disk: the start-up reconciliation skips a repository without a
+    /// folder instead of recording the difference as a recovered push (and more deliveries).
+    /// </summary>
+    public void RemoveGitFolder(Repository repository)
+    {
+        var folder = app.Services.GetRequiredService<IRepositoryFolders>().PathOf(repository.Owner, repository.Slug);
+        if (Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true); // another node's data folder never had it
+        }
+    }
 
     public async Task<PostService> AddServiceAsync(long repositoryId, string url, PayloadFormat format) =>
         await app.Services.GetRequiredService<IPostServiceStore>().CreateServiceAsync(

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Posthorn.Bench;
 
-// Posthorn's benchmark: four whole-system scenarios, each against a baseline measured in the same
+// Posthorn's benchmark: five whole-system scenarios, each against a baseline measured in the same
 // run (issue 6, bars in DESIGN.md). Always exits 0: it measures, tests judge behaviour.
 // Usage: dotnet run -c Release --project bench/Posthorn.Bench -- [--quick] [--only N[,N]] [--docs DIR]
 var quick = args.Contains("--quick");
@@ -16,10 +16,11 @@ Console.WriteLine($"Posthorn benchmark{(quick ? " (--quick)" : "")} on {machine}
 
 var scenarios = new (int Number, string Title, string Method, Func<Task<IReadOnlyList<Figure>>> Run)[]
 {
-    (1, "1. Push → POST latency", LatencyScenario.Method, () => LatencyScenario.RunAsync(work, quick)),
+    (1, "1. Pushes: push start → POST, capacity", LatencyScenario.Method, () => LatencyScenario.RunAsync(work, quick)),
     (2, "2. Delivery throughput", ThroughputScenario.Method, () => ThroughputScenario.RunAsync(work, quick)),
     (3, "3. Payload building", PayloadScenario.Method, () => PayloadScenario.RunAsync(work, quick)),
     (4, "4. Git transport", TransportScenario.Method, () => TransportScenario.RunAsync(work, quick)),
+    (5, "5. Backlog", BacklogScenario.Method, () => BacklogScenario.RunAsync(work, quick)),
 };
 
 var results = new List<(string, string, IReadOnlyList<Figure>)>();

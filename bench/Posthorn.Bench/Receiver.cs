@@ -11,6 +11,8 @@ namespace Posthorn.Bench;
 /// <summary>
 /// The POST receiver on loopback: reads each body whole, stamps the moment it was fully received
 /// (<see cref="Stopwatch.GetTimestamp"/>), hands it to <see cref="OnBody"/> and answers 200.
+/// POSTs to /hook/{key} are also counted per key (<see cref="OnKey"/>), so a scenario can tell its
+/// services apart.
 /// </summary>
 public sealed class Receiver : IAsyncDisposable
 {
@@ -26,6 +28,9 @@ public sealed class Receiver : IAsyncDisposable
     /// <summary>Called with the body and its arrival timestamp; must be thread-safe.</summary>
     public Action<byte[], long>? OnBody { get; set; }
 
+    /// <summary>Called with the key of a POST to /hook/{key} once its body is read; must be thread-safe.</summary>
+    public Action<string>? OnKey { get; set; }
+
     public static async Task<Receiver> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -40,6 +45,13 @@ public sealed class Receiver : IAsyncDisposable
             var at = Stopwatch.GetTimestamp();
             Interlocked.Increment(ref receiver.count);
             receiver.OnBody?.Invoke(buffer.ToArray(), at);
+            context.Response.StatusCode = StatusCodes.Status200OK;
+        });
+        app.MapPost("/hook/{key}", async (HttpContext context, string key) =>
+        {
+            await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+            Interlocked.Increment(ref receiver.count);
+            receiver.OnKey?.Invoke(key);
             context.Response.StatusCode = StatusCodes.Status200OK;
         });
         await app.StartAsync();

@@ -1,121 +1,124 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
-using Microsoft.Extensions.DependencyInjection;
-using Posthorn.Core.Deliveries;
-using Posthorn.Core.PostServices;
-using Posthorn.Core.Pushes;
 
 namespace Posthorn.Bench;
 
 /// <summary>
-/// Scenario 2: N deliveries queued in storage before the host starts, then drained by the durable
+/// Scenario 2: deliveries queued in storage before the host starts, then drained by the durable
 /// dispatcher (claim, send, record the attempt, settle), against a bare HttpClient loop posting the
-/// same bodies to the same receiver with the same concurrency.
+/// same bodies to the same receiver with the same concurrency: on SQLite, on PostgreSQL with one node
+/// and with two nodes on the same database, and at 10× and 100× the payload size.
 /// </summary>
 public static class ThroughputScenario
 {
     public const string Method =
-        "N deliveries are queued through the store (`RecordPushAsync`: pushes on one repository with 50 active bitbucket-post " +
-        "services all pointing at the loopback receiver; one delivery per service per push, payload ≈ 1.5 KB) before the real host " +
-        "starts; the clock runs from host start until the store reports nothing pending (every attempt recorded and settled). " +
-        "Concurrency: Delivery:MaxConcurrency (default 64). Baseline: a bare HttpClient (SocketsHttpHandler) loop with the same " +
-        "concurrency posting the same form-encoded bodies to the same receiver, N requests, no storage. Both are warmed up first " +
-        "in the same process (the bare loop with 2,000 requests, the durable path with a 2,000-delivery drain on a throwaway host), " +
-        "so neither figure includes JIT compilation.";
+        "N deliveries are queued through the store (`RecordPushAsync`: pushes round-robin over 10 owners' repositories, each with 5 " +
+        "active bitbucket-post services pointing at the loopback receiver; one delivery per service per push, payload ≈ 1.5 KB, " +
+        "form-encoded ≈ 2.2 KB) before the real host starts; the clock runs from host start until the receiver has every POST and the " +
+        "store reports nothing pending (every attempt recorded and settled, in the same transaction as the attempt row). Default " +
+        "delivery options (MaxConcurrency 64, MaxInFlightPerService 4, MaxInFlightPerOwner 16: ten owners are needed for one node to " +
+        "use its 64 slots at all). Baseline: a bare HttpClient (SocketsHttpHandler) loop with concurrency 64 posting the same " +
+        "form-encoded bodies to the same receiver, N requests, no storage. Both are warmed up first in the same process (the bare " +
+        "loop with 2,000 requests, the durable path with a 2,000-delivery drain on a throwaway host), so neither figure includes JIT " +
+        "compilation. PostgreSQL: a throwaway local cluster (`scripts/pg-temp`, started by `bench/run`), a fresh database per drain; " +
+        "two nodes are two hosts in the process with their own node ids, both started at once. Growth: the same drain with the " +
+        "payload padded to 10× and 100× its size (a longer commit message), N/4 deliveries; the figure is time per delivery over " +
+        "the 1× time per delivery (≤ the size ratio is linear or better).";
 
-    private const int Services = 50;
+    private const int Owners = 10;
+    private const int ServicesPerOwner = 5;
+    private const int Concurrency = 64;
 
     public static async Task<IReadOnlyList<Figure>> RunAsync(string work, bool quick)
     {
         var n = quick ? 5_000 : 20_000;
-        const int concurrency = 64;
         await using var receiver = await Receiver.StartAsync();
-        var payload = SamplePayload();
+        var payload = SamplePayload(1);
+        var figures = new List<Figure>();
 
         // Baseline first (also warms the receiver).
-        var body = Encoding.UTF8.GetBytes("payload=" + Uri.EscapeDataString(payload));
-        await BareLoopAsync(receiver.Url, body, concurrency, Math.Min(2_000, n));
-        receiver.Reset();
-        var bare = await BareLoopAsync(receiver.Url, body, concurrency, n);
+        var body = FormBody(payload);
+        await BareLoopAsync(receiver.Url, body, Math.Min(2_000, n));
+        var cpu = ProcessCpu.Read();
+        var bare = await BareLoopAsync(receiver.Url, body, n);
+        var bareCpu = (ProcessCpu.Read() - cpu).Self;
         var bareRate = n / bare.TotalSeconds;
-        Console.WriteLine($"  bare HttpClient loop: {n} POSTs in {bare.TotalSeconds:0.00} s = {bareRate:0}/s");
+        Console.WriteLine($"  bare HttpClient loop: {n} POSTs in {bare.TotalSeconds:0.00} s = {bareRate:0}/s, {bareCpu.TotalMicroseconds / n:0} µs CPU each");
 
         // The durable path gets the same warm-up: a throwaway host drains a small queue first, so the
         // measured host runs JIT-compiled code as the baseline's second loop does.
-        await DrainAsync(Path.Combine(work, "throughput-warmup"), receiver, payload, concurrency, Math.Min(2_000, n));
-        var (allReceived, drained) = await DrainAsync(Path.Combine(work, "throughput-data"), receiver, payload, concurrency, n);
-        var rate = n / drained.TotalSeconds;
-        var note = $"{n} deliveries: all POSTs received after {allReceived?.TotalSeconds ?? double.NaN:0.00} s, all settled after {drained.TotalSeconds:0.00} s " +
-            $"(receiver saw {receiver.Count}); bare loop {bare.TotalSeconds:0.00} s; concurrency {concurrency}";
-        Console.WriteLine($"  {note}");
-        return
-        [
-            new("durable deliveries/s (SQLite)", rate, "deliveries/s", bareRate, "≥ 5,000/s and ≥ 50% of the bare loop", rate >= 5_000 && rate / bareRate >= 0.5, note),
-        ];
-    }
+        await DeliveryDrain.RunAsync(Path.Combine(work, "throughput-warmup"), receiver, Shape(Math.Min(2_000, n), payload));
+        var sqlite = await DeliveryDrain.RunAsync(Path.Combine(work, "throughput-sqlite"), receiver, Shape(n, payload));
+        var rate = n / sqlite.Drained.TotalSeconds;
+        figures.Add(new("durable deliveries/s (SQLite)", rate, "deliveries/s", bareRate, "≥ 10,000/s and ≥ 50% of the bare loop",
+            rate >= 10_000 && rate / bareRate >= 0.5, Describe(n, sqlite, bare)));
 
-    /// <summary>Queues <paramref name="n"/> deliveries on a fresh host, starts it, and times the drain from start until every attempt is settled.</summary>
-    private static async Task<(TimeSpan? AllReceived, TimeSpan Drained)> DrainAsync(string data, Receiver receiver, string payload, int concurrency, int n)
-    {
-        var server = await BenchServer.StartAsync(data, new Dictionary<string, string>
+        // CPU per delivery does not depend on what else the shared machine is doing: the steadier figure.
+        figures.Add(new("CPU per durable delivery (SQLite)", sqlite.Cpu.TotalMicroseconds / n, "µs", bareCpu.TotalMicroseconds / n,
+            "reported: CPU of the whole process (host, receiver, load) per delivery, against the bare loop's per POST", true));
+
+        if (BenchPostgres.ConnectionString is { } postgres)
         {
-            ["Delivery:MaxConcurrency"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        }, start: false);
-        await using (server)
-        {
-            await server.WithUserAsync();
-            var repository = await server.CreateRepositoryAsync("throughput");
-            for (var s = 0; s < Services; s++)
+            foreach (var nodes in new[] { 1, 2 })
             {
-                await server.AddServiceAsync(repository.Id, receiver.Url, PayloadFormat.BitbucketPost);
+                var database = await BenchPostgres.FreshDatabaseAsync(postgres);
+                var result = await DeliveryDrain.RunAsync(Path.Combine(work, $"throughput-pg{nodes}"), receiver, Shape(n, payload) with { Database = database, Nodes = nodes });
+                var pgRate = n / result.Drained.TotalSeconds;
+                figures.Add(new($"durable deliveries/s (PostgreSQL, {nodes} node{(nodes == 1 ? "" : "s")})", pgRate, "deliveries/s", bareRate,
+                    "reported (no bar)", true, Describe(n, result, bare)));
             }
-
-            var pushes = server.Services.GetRequiredService<IPushStore>();
-            var queueing = Stopwatch.StartNew();
-            for (var p = 0; p < n / Services; p++)
-            {
-                var update = new RefUpdate("refs/heads/main", p.ToString("x40", System.Globalization.CultureInfo.InvariantCulture), (p + 1).ToString("x40", System.Globalization.CultureInfo.InvariantCulture));
-                await pushes.RecordPushAsync(new NewPush(repository.Id, "bench", DateTimeOffset.UtcNow, [update], 3, payload), CancellationToken.None);
-            }
-
-            Console.WriteLine($"  queued {n} deliveries in {queueing.Elapsed.TotalSeconds:0.0} s");
-            receiver.Reset();
-            var deliveries = server.Services.GetRequiredService<IDeliveryStore>();
-            var clock = Stopwatch.StartNew();
-            await server.StartHostAsync();
-            TimeSpan? allReceived = null;
-            while (clock.Elapsed < TimeSpan.FromMinutes(3))
-            {
-                if (allReceived is null && receiver.Count >= n)
-                {
-                    allReceived = clock.Elapsed;
-                }
-
-                if (receiver.Count >= n && await deliveries.NextDueAtAsync(CancellationToken.None) is null)
-                {
-                    break;
-                }
-
-                await Task.Delay(20);
-            }
-
-            return (allReceived, clock.Elapsed);
         }
+        else
+        {
+            Console.WriteLine("  PostgreSQL figures skipped: POSTHORN_BENCH_POSTGRES is not set (bench/run starts a throwaway cluster)");
+        }
+
+        // Growth: the same path with bigger payloads, each against the 1× figure measured just before.
+        var small = n / 4;
+        var perDelivery1 = await PerDeliveryAsync(work, receiver, small, 1);
+        foreach (var factor in new[] { 10, 100 })
+        {
+            var perDelivery = await PerDeliveryAsync(work, receiver, small, factor);
+            figures.Add(new($"delivery time per POST, payload {factor}× (≈ {FormBody(SamplePayload(factor)).Length / 1024.0:0} KB)", perDelivery, "ms", perDelivery1,
+                $"≤ {factor}× the 1× time (linear or better)", perDelivery / perDelivery1 <= factor, $"{small} deliveries each; 1× {perDelivery1:0.000} ms per delivery"));
+        }
+
+        return figures;
     }
 
-    private static async Task<TimeSpan> BareLoopAsync(string url, byte[] body, int concurrency, int n)
+    private static async Task<double> PerDeliveryAsync(string work, Receiver receiver, int n, int factor)
+    {
+        var result = await DeliveryDrain.RunAsync(Path.Combine(work, $"throughput-growth{factor}"), receiver, Shape(n, SamplePayload(factor)));
+        Console.WriteLine($"  payload {factor}×: {n} deliveries settled in {result.Drained.TotalSeconds:0.00} s");
+        return result.Drained.TotalMilliseconds / n;
+    }
+
+    private static DeliveryDrain.Shape Shape(int n, string payload) => new(n, Owners, ServicesPerOwner, payload, Concurrency: Concurrency);
+
+    private static string Describe(int n, DeliveryDrain.Result result, TimeSpan bare)
+    {
+        var note = $"{n} deliveries (queued in {result.Queued.TotalSeconds:0.0} s): all POSTs received after {result.AllReceived.TotalSeconds:0.00} s, " +
+            $"all settled after {result.Drained.TotalSeconds:0.00} s (receiver saw {result.Received}); bare loop {bare.TotalSeconds:0.00} s; concurrency {Concurrency}; process CPU {result.Cpu.TotalMicroseconds / n:0} µs per delivery";
+        Console.WriteLine($"  {note}");
+        return note;
+    }
+
+    private static byte[] FormBody(string payload) => Encoding.ASCII.GetBytes("payload=" + Uri.EscapeDataString(payload).Replace("%20", "+", StringComparison.Ordinal));
+
+    private static async Task<TimeSpan> BareLoopAsync(string url, byte[] body, int n)
     {
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, MaxConnectionsPerServer = int.MaxValue, AllowAutoRedirect = false, UseCookies = false });
         var next = -1;
         var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(_ => Task.Run(async () =>
+        await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(_ => Task.Run(async () =>
         {
-            while (Interlocked.Increment(ref next) < n)
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < n)
             {
                 using var content = new ByteArrayContent(body);
-                content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded") { CharSet = "utf-8" };
-                using var response = await http.PostAsync(url, content);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
+                using var response = await http.PostAsync($"{url}/{i % (Owners * ServicesPerOwner)}", content);
                 await response.Content.ReadAsByteArrayAsync();
                 response.EnsureSuccessStatusCode();
             }
@@ -123,11 +126,12 @@ public static class ThroughputScenario
         return clock.Elapsed;
     }
 
-    /// <summary>A three-commit payload shaped like the seed's.</summary>
-    private static string SamplePayload()
+    /// <summary>A three-commit payload shaped like the seed's; <paramref name="factor"/> pads the commit messages to that many times its size.</summary>
+    public static string SamplePayload(int factor)
     {
+        var padding = factor <= 1 ? "" : new string('x', ((factor - 1) * 1_500) / 3);
         var commits = string.Join(", ", Enumerable.Range(1, 3).Select(i =>
-            $$"""{"node": "abcdef{{i:000000}}", "raw_node": "abcdef{{i:000000}}0123456789abcdef0123456789abcd", "parents": ["abcdef{{i - 1:000000}}"], "author": "marcus", "raw_author": "Marcus Bertrand <marcus@somedomain.com>", "branch": "featureA", "message": "Added some featureA things (change {{i}})\n", "files": [{"file": "somefile.py", "type": "modified"}, {"file": "docs/readme.md", "type": "added"}], "timestamp": "2024-03-0{{i}} 16:10:42", "utctimestamp": "2024-03-0{{i}} 15:10:42+00:00", "revision": null, "size": -1}"""));
+            $$"""{"node": "abcdef{{i:000000}}", "raw_node": "abcdef{{i:000000}}0123456789abcdef0123456789abcd", "parents": ["abcdef{{i - 1:000000}}"], "author": "marcus", "raw_author": "Marcus Bertrand <marcus@somedomain.com>", "branch": "featureA", "message": "Added some featureA things (change {{i}}){{padding}}\n", "files": [{"file": "somefile.py", "type": "modified"}, {"file": "docs/readme.md", "type": "added"}], "timestamp": "2024-03-0{{i}} 16:10:42", "utctimestamp": "2024-03-0{{i}} 15:10:42+00:00", "revision": null, "size": -1}"""));
         return $$"""{"canon_url": "http://127.0.0.1", "commits": [{{commits}}], "repository": {"absolute_url": "/bench/throughput/", "fork": false, "is_private": false, "name": "throughput", "owner": "bench", "scm": "git", "slug": "throughput", "website": ""}, "user": "bench"}""";
     }
 }

@@ -121,7 +121,10 @@ public sealed class DeliveryDispatcher : BackgroundService
                 inFlight[delivery.Delivery.Id] = SendAsync(delivery, stopping);
             }
 
-            if (claimed.Count < wanted)
+            // A claim that took something loops at once: it came back short because services or owners
+            // reached their share, and the next claim (or a freed slot) tells more than NextDueAt,
+            // which reads every pending row. Only an empty claim asks when to look again.
+            if (claimed.Count == 0)
             {
                 await IdleAsync(claimed.Count, stopping).ConfigureAwait(false);
             }

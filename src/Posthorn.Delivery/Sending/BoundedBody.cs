@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace Posthorn.Delivery.Sending;
@@ -15,22 +16,30 @@ public static class BoundedBody
         var stream = await content.ReadAsStreamAsync(ct).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            var buffer = new byte[limit + 1]; // one extra byte tells "exactly limit" from "more"
-            var read = 0;
-            while (read < buffer.Length)
+            // Pooled: a fresh limit-sized array per attempt was zeroed and collected thousands of times a second.
+            var buffer = ArrayPool<byte>.Shared.Rent(limit + 1); // one extra byte tells "exactly limit" from "more"
+            try
             {
-                var n = await stream.ReadAsync(buffer.AsMemory(read), ct).ConfigureAwait(false);
-                if (n == 0)
+                var read = 0;
+                while (read < limit + 1)
                 {
-                    break;
+                    var n = await stream.ReadAsync(buffer.AsMemory(read, limit + 1 - read), ct).ConfigureAwait(false);
+                    if (n == 0)
+                    {
+                        break;
+                    }
+
+                    read += n;
                 }
 
-                read += n;
+                var truncated = read > limit;
+                var text = Encoding.UTF8.GetString(buffer, 0, Math.Min(read, limit));
+                return truncated ? (text + $"\n… [truncated after {limit} bytes]", true) : (text, false);
             }
-
-            var truncated = read > limit;
-            var text = Encoding.UTF8.GetString(buffer, 0, Math.Min(read, limit));
-            return truncated ? (text + $"\n… [truncated after {limit} bytes]", true) : (text, false);
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
         }
     }
 }

@@ -16,7 +16,7 @@ public sealed record PayloadBody(byte[] Bytes, string MediaType, string? CharSet
         return For(service.Format, service.FormEncoded, payloadJson);
     }
 
-    private static PayloadBody For(PayloadFormat format, bool formEncoded, string payloadJson)
+    internal static PayloadBody For(PayloadFormat format, bool formEncoded, string payloadJson)
     {
         ArgumentNullException.ThrowIfNull(payloadJson);
         return format == PayloadFormat.BitbucketPost || (format == PayloadFormat.Github && formEncoded)

@@ -31,7 +31,7 @@ public sealed partial class PostSender(HttpClient http, IOptions<DeliveryOptions
         using var span = Observability.DeliveryMetrics.StartAttempt(delivery, service.Id, number);
         var started = time.GetUtcNow();
         var stopwatch = time.GetTimestamp();
-        var body = PayloadBody.For(service, payload);
+        var body = PayloadBodies.For(service, payload);
         var storedBody = StoredText(body.Bytes, settings.StoredRequestBodyLimit, body.Bytes.Length);
         var target = ExpandTemplate(service.Url, payload);
         var maskedUrl = ServiceUrl.Mask(target);

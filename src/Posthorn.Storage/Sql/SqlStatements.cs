@@ -4,7 +4,8 @@ namespace Posthorn.Storage.Sql;
 
 /// <summary>
 /// Runs several statements that each return one result set, in one round trip where the provider
-/// batches (Npgsql's DbBatch), else one after the other (SQLite is in-process; round trips are free).
+/// batches (Npgsql's DbBatch), else one after the other (SQLite is in-process; round trips are free),
+/// each distinct statement compiled once.
 /// Every statement must return a result set (use RETURNING) so results line up with statements.
 /// </summary>
 internal static class SqlStatements
@@ -20,9 +21,43 @@ internal static class SqlStatements
 
         if (!connection.CanCreateBatch)
         {
-            foreach (var (sql, parameters) in statements)
+            // One command per distinct statement text, its parameters re-bound for each run: the
+            // statement is compiled once per call, not once per row (SQLite's prepare cost dominated
+            // a settlement batch of a few hundred moves and attempt rows).
+            var commands = new Dictionary<string, DbCommand>(StringComparer.Ordinal);
+            try
             {
-                results.Add(await SqlCommands.ListAsync(connection, transaction, sql, map, ct, parameters).ConfigureAwait(false));
+                foreach (var (sql, parameters) in statements)
+                {
+                    if (commands.TryGetValue(sql, out var command))
+                    {
+                        foreach (var (name, value) in parameters)
+                        {
+                            command.Parameters[name].Value = SqlCommands.ToStorage(value);
+                        }
+                    }
+                    else
+                    {
+                        command = SqlCommands.Create(connection, transaction, sql, parameters);
+                        commands.Add(sql, command);
+                    }
+
+                    await using var answer = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+                    var rows = new List<T>(1);
+                    while (await answer.ReadAsync(ct).ConfigureAwait(false))
+                    {
+                        rows.Add(map(answer));
+                    }
+
+                    results.Add(rows);
+                }
+            }
+            finally
+            {
+                foreach (var command in commands.Values)
+                {
+                    await command.DisposeAsync().ConfigureAwait(false);
+                }
             }
 
             return results;

@@ -163,17 +163,35 @@ public sealed partial class SqlStore
 
         var names = ids.Select((_, i) => "@id" + i);
         var parameters = ids.Select((id, i) => ("@id" + i, (object?)id)).ToArray();
+
+        // Equal payloads (one push's deliveries to many services) come back as one string instance, so
+        // what is derived from a payload once (its encoded body) serves all of them.
+        var payloads = new Dictionary<string, string>(StringComparer.Ordinal);
         return await SqlCommands.ListAsync(c, tx,
             $"""
             SELECT {DeliveryColumns}, {ServiceColumns}, COALESCE(d.payload, p.payload), r.owner_id
             FROM deliveries d JOIN post_services s ON s.id = d.service_id JOIN repositories r ON r.id = s.repository_id LEFT JOIN pushes p ON p.id = d.push_id
             WHERE d.id IN ({string.Join(", ", names)}) ORDER BY d.next_attempt_at, d.id
             """,
-            r => new ClaimedDelivery(ReadDelivery(r), ReadService(r, DeliveryColumnCount), r.NullableText(DeliveryColumnCount + ServiceColumnCount) ?? "")
+            r => new ClaimedDelivery(ReadDelivery(r), ReadService(r, DeliveryColumnCount, revealed), Shared(payloads, r.NullableText(DeliveryColumnCount + ServiceColumnCount) ?? ""))
             {
                 OwnerId = r.Long(DeliveryColumnCount + ServiceColumnCount + 1),
                 LeaseUntil = leaseUntil ?? DateTimeOffset.MaxValue,
             },
             ct, parameters).ConfigureAwait(false);
     }
+
+    private static string Shared(Dictionary<string, string> seen, string payload)
+    {
+        if (seen.TryGetValue(payload, out var first))
+        {
+            return first;
+        }
+
+        seen.Add(payload, payload);
+        return payload;
+    }
+
+    /// <summary>The claim path decrypts service columns through this memo (see <see cref="RevealedColumns"/>).</summary>
+    private readonly RevealedColumns revealed = new(secrets);
 }

@@ -15,9 +15,9 @@ public sealed partial class SqlStore
 
     private const int ServiceColumnCount = 17;
 
-    private PostService ReadService(DbDataReader r, int o = 0) =>
-        new(r.Long(o), r.Long(o + 1), secrets.RevealOr(r.Text(o + 2), SecretColumns.UnreadableUrl), (PayloadFormat)r.Int(o + 3), r.Bool(o + 4),
-            JsonSerializer.Deserialize<string[]>(secrets.RevealOr(r.Text(o + 5), "[]")) ?? [],
+    private PostService ReadService(DbDataReader r, int o = 0, RevealedColumns? memo = null) =>
+        new(r.Long(o), r.Long(o + 1), memo?.Url(r.Text(o + 2)) ?? secrets.RevealOr(r.Text(o + 2), SecretColumns.UnreadableUrl), (PayloadFormat)r.Int(o + 3), r.Bool(o + 4),
+            memo?.Secrets(r.Text(o + 5)) ?? JsonSerializer.Deserialize<string[]>(secrets.RevealOr(r.Text(o + 5), "[]")) ?? [],
             new ServiceHealth(
                 r.NullableInt(o + 7) is { } outcome ? (AttemptOutcome)outcome : null,
                 r.NullableTime(o + 8),

@@ -31,7 +31,9 @@ public sealed partial class SqlStore
     /// <summary>
     /// Two round trips per batch on PostgreSQL, whatever its size: every move, then every attempt and
     /// health update for the moves that held their lease. Health updates run in settlement order, so
-    /// each returns the count as it stood after its own attempt.
+    /// each returns the count as it stood after its own attempt; a service whose attempts in the batch
+    /// all succeeded gets one update for all of them (its count after each is 0), so a busy batch
+    /// writes its services' rows once rather than once per attempt.
     /// </summary>
     public Task<IReadOnlyList<int?>> SettleAsync(string nodeId, IReadOnlyList<Settlement> settlements, CancellationToken ct) =>
         WriteAsync<IReadOnlyList<int?>>(async (c, tx) =>
@@ -48,8 +50,10 @@ public sealed partial class SqlStore
             }).ToList();
             var moved = await SqlStatements.QueryEachAsync(c, tx, moves, r => (r.Long(0), r.Long(1)), ct).ConfigureAwait(false);
 
-            var writes = new List<(string, (string, object?)[])>();
-            var held = new List<int>();
+            // Services whose every held attempt in this batch succeeded, with the last such attempt (its
+            // outcome and start are what the service row keeps, as the per-attempt updates would leave it).
+            var lastSuccess = new Dictionary<long, int>();
+            var mixed = new HashSet<long>();
             for (var i = 0; i < settlements.Count; i++)
             {
                 if (moved[i].Count == 0)
@@ -57,22 +61,53 @@ public sealed partial class SqlStore
                     continue;
                 }
 
+                var serviceId = moved[i][0].Item2;
+                if (settlements[i].Attempt.Outcome != AttemptOutcome.Succeeded)
+                {
+                    mixed.Add(serviceId);
+                }
+                else
+                {
+                    lastSuccess[serviceId] = i;
+                }
+            }
+
+            var writes = new List<(string, (string, object?)[])>();
+            var healthWrite = new int[settlements.Count]; // index in writes of the health update that answers for settlement i, -1 if none
+            for (var i = 0; i < settlements.Count; i++)
+            {
+                healthWrite[i] = -1;
+                if (moved[i].Count == 0)
+                {
+                    continue;
+                }
+
                 var (number, serviceId) = moved[i][0];
                 var a = settlements[i].Attempt;
-                held.Add(i);
 
                 // The number comes from the row, not the caller, so it is right even after a redelivery raced the send.
                 writes.Add((InsertAttemptSql, [("@id", a.DeliveryId), ("@n", number), ("@node", a.NodeId), ("@start", a.StartedAt), ("@ms", a.Duration),
                     ("@url", a.RequestUrl), ("@reqh", a.RequestHeaders), ("@reqb", a.RequestBody), ("@rs", a.ResponseStatus),
                     ("@resh", a.ResponseHeaders), ("@resb", a.ResponseBody), ("@err", a.Error), ("@o", a.Outcome)]));
-                writes.Add((HealthSql, [("@ok", a.Outcome == AttemptOutcome.Succeeded), ("@o", a.Outcome), ("@start", a.StartedAt), ("@s", serviceId)]));
+                if (mixed.Contains(serviceId) || lastSuccess[serviceId] == i)
+                {
+                    healthWrite[i] = writes.Count;
+                    writes.Add((HealthSql, [("@ok", a.Outcome == AttemptOutcome.Succeeded), ("@o", a.Outcome), ("@start", a.StartedAt), ("@s", serviceId)]));
+                }
             }
 
             var written = await SqlStatements.QueryEachAsync(c, tx, writes, r => r.Long(0), ct).ConfigureAwait(false);
             var results = new int?[settlements.Count];
-            for (var k = 0; k < held.Count; k++)
+            for (var i = 0; i < settlements.Count; i++)
             {
-                results[held[k]] = (int)written[(2 * k) + 1][0];
+                if (healthWrite[i] >= 0)
+                {
+                    results[i] = (int)written[healthWrite[i]][0];
+                }
+                else if (moved[i].Count > 0)
+                {
+                    results[i] = 0; // a success of an all-success service: answered by its one update (a success leaves 0)
+                }
             }
 
             return results;

@@ -30,7 +30,33 @@ public sealed partial class SqlStore(DbDataSource dataSource, SqlDialect dialect
         return await work(connection).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// SQLite has one writer at a time; writers of this process queue here instead of in SQLite's busy
+    /// handler, which sleeps in steps of milliseconds when it finds the lock taken (the dispatcher's
+    /// claims and settlements collided that way hundreds of times a second). Other processes on the
+    /// same file (the CLI) still meet busy_timeout. PostgreSQL writers run side by side.
+    /// </summary>
+    private readonly SemaphoreSlim? writeGate = dialect is Sqlite.SqliteDialect ? new SemaphoreSlim(1, 1) : null;
+
     private async Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
+    {
+        if (writeGate is null)
+        {
+            return await WriteNowAsync(work, ct).ConfigureAwait(false);
+        }
+
+        await writeGate.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            return await WriteNowAsync(work, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            writeGate.Release();
+        }
+    }
+
+    private async Task<T> WriteNowAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var transaction = await dialect.BeginWriteAsync(connection, ct).ConfigureAwait(false);

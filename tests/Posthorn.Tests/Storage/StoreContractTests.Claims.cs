@@ -169,4 +169,20 @@ public abstract partial class StoreContractTests
 
         Assert.Null(await Deliveries.NextDueAtAsync(Ct));
     }
+
+    [Fact]
+    public async Task ClaimDue_DeliveriesOfOnePush_CarryOnePayloadInstance()
+    {
+        var repository = await RepositoryAsync();
+        await ServiceAsync(repository.Id, url: "https://ci.example.com/one");
+        await ServiceAsync(repository.Id, url: "https://ci.example.com/two");
+        await Storage.Pushes.RecordPushAsync(PushOf(repository.Id, T0), Ct);
+
+        var claimed = await Deliveries.ClaimDueAsync("node-a", T0, Lease, 10, Ct);
+
+        // One instance lets the sender encode a push's body once for all its services.
+        Assert.Equal(2, claimed.Count);
+        Assert.Same(claimed[0].Payload, claimed[1].Payload);
+        Assert.Equal(["https://ci.example.com/one", "https://ci.example.com/two"], claimed.Select(c => c.Service.Url).Order());
+    }
 }

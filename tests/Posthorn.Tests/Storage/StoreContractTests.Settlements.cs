@@ -68,4 +68,66 @@ public abstract partial class StoreContractTests
         var health = (await Storage.PostServices.FindServiceAsync(repository.Id, service.Id, Ct))!.Health;
         Assert.Equal((0, AttemptOutcome.Succeeded, T0.AddSeconds(1)), (health.ConsecutiveFailures, health.LastOutcome, health.LastAttemptAt));
     }
+
+    [Fact]
+    public async Task Settle_BatchOfSuccessesOfOneService_AnswersZeroForEach_AndKeepsTheLastAttemptOnTheService()
+    {
+        var repository = await RepositoryAsync();
+        var service = await ServiceAsync(repository.Id);
+        var ids = new List<Guid>();
+        for (var i = 0; i < 4; i++)
+        {
+            ids.AddRange((await Storage.Pushes.RecordPushAsync(PushOf(repository.Id, T0), Ct)).DeliveryIds);
+        }
+
+        await Deliveries.ClaimDueAsync("node-a", T0, Lease, 10, Ct);
+        await Deliveries.SettleAsync("node-a", [Settled(ids[0], AttemptOutcome.RetryableFailure, DeliveryStatus.Pending, T0.AddMinutes(1))], Ct);
+
+        // The batch's successes share one service row update; the row ends as the last attempt in the batch left it.
+        var results = await Deliveries.SettleAsync("node-a",
+        [
+            Settled(ids[1], AttemptOutcome.Succeeded, DeliveryStatus.Succeeded, null, at: T0.AddSeconds(3)),
+            Settled(ids[2], AttemptOutcome.Succeeded, DeliveryStatus.Succeeded, null, at: T0.AddSeconds(1)),
+            Settled(ids[3], AttemptOutcome.Succeeded, DeliveryStatus.Succeeded, null, at: T0.AddSeconds(2)),
+        ], Ct);
+
+        Assert.Equal([0, 0, 0], results);
+        var health = (await Storage.PostServices.FindServiceAsync(repository.Id, service.Id, Ct))!.Health;
+        Assert.Equal((0, AttemptOutcome.Succeeded, T0.AddSeconds(2)), (health.ConsecutiveFailures, health.LastOutcome, health.LastAttemptAt));
+        foreach (var id in ids.Skip(1))
+        {
+            var detail = (await Deliveries.FindDeliveryAsync(service.Id, id, Ct))!;
+            Assert.Equal((DeliveryStatus.Succeeded, 1), (detail.Delivery.Status, detail.Attempts.Count));
+        }
+    }
+
+    [Fact]
+    public async Task Settle_BatchMixingServices_CountsEachServiceInOrder()
+    {
+        var repository = await RepositoryAsync();
+        var failing = await ServiceAsync(repository.Id, url: "https://ci.example.com/failing");
+        var working = await ServiceAsync(repository.Id, url: "https://ci.example.com/working");
+        var byService = new Dictionary<long, List<Guid>> { [failing.Id] = [], [working.Id] = [] };
+        for (var i = 0; i < 2; i++)
+        {
+            foreach (var id in (await Storage.Pushes.RecordPushAsync(PushOf(repository.Id, T0), Ct)).DeliveryIds)
+            {
+                var claimedService = (await Deliveries.FindDeliveryAsync(failing.Id, id, Ct)) is null ? working.Id : failing.Id;
+                byService[claimedService].Add(id);
+            }
+        }
+
+        await Deliveries.ClaimDueAsync("node-a", T0, Lease, 10, Ct);
+        var results = await Deliveries.SettleAsync("node-a",
+        [
+            Settled(byService[failing.Id][0], AttemptOutcome.RetryableFailure, DeliveryStatus.Pending, T0.AddMinutes(1)),
+            Settled(byService[working.Id][0], AttemptOutcome.Succeeded, DeliveryStatus.Succeeded, null),
+            Settled(byService[failing.Id][1], AttemptOutcome.RetryableFailure, DeliveryStatus.Pending, T0.AddMinutes(1)),
+            Settled(byService[working.Id][1], AttemptOutcome.Succeeded, DeliveryStatus.Succeeded, null),
+        ], Ct);
+
+        Assert.Equal([1, 0, 2, 0], results);
+        Assert.Equal(2, (await Storage.PostServices.FindServiceAsync(repository.Id, failing.Id, Ct))!.Health.ConsecutiveFailures);
+        Assert.Equal(0, (await Storage.PostServices.FindServiceAsync(repository.Id, working.Id, Ct))!.Health.ConsecutiveFailures);
+    }
 }
