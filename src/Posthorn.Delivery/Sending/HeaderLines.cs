@@ -44,6 +44,13 @@ public static class HeaderLines
             return string.Join(' ', value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(s => s.Split(',')[0] + ",***"));
         }
 
+        // GitHub's and Bitbucket Cloud's "sha256=<hex>" / "sha1=<hex>": the algorithm stays, the HMAC goes.
+        if (name.StartsWith("X-Hub-Signature", StringComparison.OrdinalIgnoreCase))
+        {
+            var equals = value.IndexOf('=', StringComparison.Ordinal);
+            return equals < 0 ? "***" : value[..(equals + 1)] + "***";
+        }
+
         return value;
     }
 }

@@ -5,7 +5,15 @@ using Posthorn.Web.PostServices;
 
 namespace Posthorn.Web.Api;
 
-public sealed record ServiceRequest(string? Url, string? Format, bool? Active, string? Secret, IReadOnlyList<string>? Secrets)
+/// <summary>
+/// A service as the API accepts it. <see cref="Events"/>: "push" (the default), "pullrequest:created",
+/// "pullrequest:updated", "pullrequest:fulfilled", "pullrequest:rejected"; <see cref="Branches"/>: globs,
+/// empty for every branch; <see cref="StandardWebhooks"/>: Standard Webhooks headers also with github or
+/// bitbucket-cloud; <see cref="FormEncoded"/>: github only, GitHub's form variant. On update, what is left out is kept.
+/// </summary>
+public sealed record ServiceRequest(
+    string? Url, string? Format, bool? Active, string? Secret, IReadOnlyList<string>? Secrets,
+    IReadOnlyList<string>? Events = null, IReadOnlyList<string>? Branches = null, bool? StandardWebhooks = null, bool? FormEncoded = null)
 {
     public IReadOnlyList<string>? AllSecrets => Secret is null ? Secrets : [Secret, .. Secrets ?? []];
 }
@@ -49,7 +57,8 @@ public static class ServicesApi
             return denied;
         }
 
-        var settings = PostServiceSettingsRules.Validate(request.Url, request.Format, request.Active, request.AllSecrets);
+        var settings = PostServiceSettingsRules.Validate(
+            request.Url, request.Format, request.Active, request.AllSecrets, request.Events, request.Branches, request.StandardWebhooks ?? false, request.FormEncoded ?? false);
         var service = await store.CreateServiceAsync(admitted!.Repository.Id, settings, limits.Value.MaxPerRepository, time.GetUtcNow(), context.RequestAborted);
         return TypedResults.Created($"/api/repos/{owner}/{slug}/services/{service.Id}", ServiceView.Of(service, time.GetUtcNow()));
     }
@@ -71,7 +80,9 @@ public static class ServicesApi
         // A PUT that leaves secrets out keeps them: clients never see secrets, so they cannot send them back.
         var url = request.Url ?? service!.Url;
         var settings = PostServiceSettingsRules.Validate(
-            url, request.Format ?? service!.Format.ToName(), request.Active ?? service!.IsActive, request.AllSecrets ?? service!.Secrets);
+            url, request.Format ?? service!.Format.ToName(), request.Active ?? service!.IsActive, request.AllSecrets ?? service!.Secrets,
+            request.Events ?? service!.Events, request.Branches ?? service!.Branches,
+            request.StandardWebhooks ?? service!.StandardWebhooks, request.FormEncoded ?? service!.FormEncoded);
         await store.UpdateServiceAsync(service!.RepositoryId, id, settings, context.RequestAborted);
         return TypedResults.Ok(ServiceView.Of((await store.FindServiceAsync(service.RepositoryId, id, context.RequestAborted))!, time.GetUtcNow()));
     }

@@ -29,14 +29,15 @@ public sealed record HealthView(
     DateTimeOffset? DisabledAt, string? DisabledReason, string State);
 
 public sealed record ServiceView(
-    long Id, string Url, string Format, bool Active, int SecretCount, HealthView Health, DateTimeOffset CreatedAt)
+    long Id, string Url, string Format, bool Active, int SecretCount, HealthView Health, DateTimeOffset CreatedAt,
+    IReadOnlyList<string> Events, IReadOnlyList<string> Branches, bool StandardWebhooks, bool FormEncoded)
 {
     public static ServiceView Of(PostService s, DateTimeOffset now) => new(
         s.Id, ServiceUrl.Mask(s.Url), s.Format.ToName(), s.IsActive, s.Secrets.Count,
         new HealthView(
             s.Health.LastOutcome is { } o ? OutcomeName(o) : null, s.Health.LastAttemptAt, s.Health.ConsecutiveFailures,
             s.Health.PausedUntil, s.Health.DisabledAt, s.Health.DisabledReason, StateOf(s, now)),
-        s.CreatedAt);
+        s.CreatedAt, s.Events, s.Branches, s.StandardWebhooks, s.FormEncoded);
 
     public static string StateOf(PostService s, DateTimeOffset now) =>
         !s.IsActive ? "inactive" : s.Health.IsDisabled ? "disabled" : s.Health.IsPausedAt(now) ? "paused" : s.Health.ConsecutiveFailures > 0 ? "failing" : "healthy";

@@ -8,6 +8,26 @@ public static class PostServiceSettingsRules
 {
     public const int MaxSecrets = 5;
 
+    /// <summary>
+    /// The settings with events, branch filters and signature options too. Null events mean push
+    /// only, null branches every branch; <paramref name="formEncoded"/> applies to format github only
+    /// and is dropped for the others.
+    /// </summary>
+    /// <exception cref="ValidationException">Invalid URL, format, secret, event or branch pattern.</exception>
+    public static PostServiceSettings Validate(
+        string? url, string? format, bool? active, IReadOnlyList<string>? secrets,
+        IEnumerable<string>? events, IEnumerable<string>? branches, bool standardWebhooks, bool formEncoded)
+    {
+        var settings = Validate(url, format, active, secrets);
+        return settings with
+        {
+            Events = ServiceEvents.Normalize(events),
+            Branches = BranchFilter.Normalize(branches),
+            StandardWebhooks = standardWebhooks,
+            FormEncoded = formEncoded && settings.Format == PayloadFormat.Github,
+        };
+    }
+
     /// <exception cref="ValidationException">Invalid URL, format or secret.</exception>
     public static PostServiceSettings Validate(string? url, string? format, bool? active, IReadOnlyList<string>? secrets)
     {
@@ -19,7 +39,7 @@ public static class PostServiceSettingsRules
 
         if (!PayloadFormats.TryParse(format, out var parsed))
         {
-            throw new ValidationException("format", $"Unknown format '{format}': use 'bitbucket-post' (form-encoded payload=, the default) or 'json'.");
+            throw new ValidationException("format", $"Unknown format '{format}': use {PayloadFormats.Choices} (bitbucket-post, form-encoded payload=, is the default).");
         }
 
         var cleaned = (secrets ?? []).Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s.Trim()).ToList();

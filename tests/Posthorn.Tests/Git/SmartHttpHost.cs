@@ -53,6 +53,7 @@ public sealed class SmartHttpHost : IAsyncDisposable
 
     public IPushStore Pushes => storage.Pushes;
 
+    /// <summary>The whole store (services, deliveries), for tests of what a push queues.</summary>
     public StorageHandle Storage => storage;
 
     public IServiceProvider Services => app.Services;
@@ -65,7 +66,8 @@ public sealed class SmartHttpHost : IAsyncDisposable
 
     /// <param name="configure">Adds services beside the git hosting (e.g. pull requests), given the opened storage.</param>
     public static async Task<SmartHttpHost> StartAsync(
-        string repositoriesRoot, long maxRequestBodyBytes = 2L << 30, int gcCheckEveryPushes = 20, Action<IServiceCollection, StorageHandle>? configure = null)
+        string repositoriesRoot, long maxRequestBodyBytes = 2L << 30, int gcCheckEveryPushes = 20, IReadOnlyDictionary<string, string?>? settings = null,
+        Action<IServiceCollection, StorageHandle>? configure = null)
     {
         var storageFolder = Directory.CreateTempSubdirectory("posthorn-smarthttp-").FullName;
         var storage = PosthornStorage.Open(null, storageFolder);
@@ -79,6 +81,7 @@ public sealed class SmartHttpHost : IAsyncDisposable
             ["Git:MaxRequestBodyBytes"] = maxRequestBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Git:GcCheckEveryPushes"] = gcCheckEveryPushes.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Services.AddSingleton<IAccountStore>(new EmailLookup(new Dictionary<string, string>()));
         builder.Services.AddPosthornGit(builder.Configuration);
         SmartHttpHost? host = null;

@@ -67,7 +67,7 @@ public sealed class ServiceModel(IPostServiceStore store, IDeliveryStore deliver
             // Blank fields keep what is stored: the page never sends the real URL or secrets to the browser.
             var url = string.IsNullOrWhiteSpace(Form.Url) ? Service.Url : Form.Url;
             IReadOnlyList<string> secrets = Form.RemoveSecrets ? [] : string.IsNullOrWhiteSpace(Form.Secret) ? Service.Secrets : [Form.Secret];
-            var settings = PostServiceSettingsRules.Validate(url, Form.Format, Form.Active, secrets);
+            var settings = PostServiceSettingsRules.Validate(url, Form.Format, Form.Active, secrets, Form.Events, Form.BranchList, Form.StandardWebhooks, Form.FormEncoded);
             await store.UpdateServiceAsync(Repository.Id, Service.Id, settings, HttpContext.RequestAborted);
             return Redirect($"{ServicesPath}/{Service.Id}");
         }

@@ -40,7 +40,8 @@ public sealed class ServicesModel(IPostServiceStore store, IOptions<PostServiceO
 
         try
         {
-            var settings = PostServiceSettingsRules.Validate(Form.Url, Form.Format, Form.Active, string.IsNullOrWhiteSpace(Form.Secret) ? [] : [Form.Secret]);
+            var settings = PostServiceSettingsRules.Validate(
+                Form.Url, Form.Format, Form.Active, string.IsNullOrWhiteSpace(Form.Secret) ? [] : [Form.Secret], Form.Events, Form.BranchList, Form.StandardWebhooks, Form.FormEncoded);
             var service = await store.CreateServiceAsync(Repository.Id, settings, limits.Value.MaxPerRepository, Now, HttpContext.RequestAborted);
             return Redirect($"{ServicesPath}/{service.Id}?created=true");
         }

@@ -26,6 +26,27 @@ public static class NodeVerifier
         return (process.ExitCode, await error);
     }
 
+    /// <summary>Runs tests/verifiers/verify-github.mjs: the npm "@octokit/webhooks-methods" verify() on X-Hub-Signature-256.</summary>
+    public static async Task<(int ExitCode, string Error)> VerifyGithubAsync(string signature, byte[] body, string secret)
+    {
+        var directory = FindVerifiers();
+        Assert.True(Directory.Exists(Path.Combine(directory, "node_modules", "@octokit", "webhooks-methods")), $"run `npm ci` in {directory} first");
+        var start = new ProcessStartInfo("node", "verify-github.mjs")
+        {
+            WorkingDirectory = directory,
+            RedirectStandardInput = true,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        using var process = Process.Start(start)!;
+        await process.StandardInput.WriteAsync(JsonSerializer.Serialize(new { signature, body = Convert.ToBase64String(body), secret }));
+        process.StandardInput.Close();
+        var error = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        await process.WaitForExitAsync(cts.Token);
+        return (process.ExitCode, await error);
+    }
+
     private static string FindVerifiers()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
