@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using Posthorn.EndToEnd.Browser;
 using Posthorn.EndToEnd.Support;
 
@@ -49,18 +48,5 @@ public sealed class PullRequestSite : IAsyncLifetime
         await Site.Git.RunAsync(work, "checkout", "-q", "-b", "feature");
         await Site.Git.CommitFileAsync(work, "feature.txt", "one\ntwo\nthree\n", "Add the feature");
         await Site.Git.RunAsync(work, "push", Site.Url(slug), "feature");
-    }
-
-    /// <summary>
-    /// Subscribes every service of the repository to every pull-request event, straight in the database:
-    /// the API and form for choosing events are another change; the stored column is what deliveries read.
-    /// </summary>
-    public async Task SubscribeAllEventsAsync()
-    {
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(Site.Server.DataDirectory, "posthorn.db")};Default Timeout=30");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = """UPDATE post_services SET events = '["push","pullrequest:created","pullrequest:updated","pullrequest:fulfilled","pullrequest:rejected"]'""";
-        await command.ExecuteNonQueryAsync();
     }
 }

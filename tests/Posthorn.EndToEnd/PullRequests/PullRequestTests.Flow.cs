@@ -17,8 +17,8 @@ public sealed partial class PullRequestTests
         var site = fixture.Site;
         var receiver = fixture.Browser.Receiver;
         await fixture.CreateRepositoryAsync("reviewed");
-        await site.ApiJsonAsync(HttpMethod.Post, "/api/repos/alice/reviewed/services", "alice", new { url = receiver.Url + "/reviewed" });
-        await fixture.SubscribeAllEventsAsync();
+        await site.ApiJsonAsync(HttpMethod.Post, "/api/repos/alice/reviewed/services", "alice",
+            new { url = receiver.Url + "/reviewed", events = new[] { "push", "pullrequest:created", "pullrequest:fulfilled" } });
         await fixture.PushMainAndFeatureAsync("reviewed");
 
         var carol = await fixture.Browser.PageAsync("carol");
