@@ -19,6 +19,7 @@ public static class PageAssets
             {
                 ".css" => "text/css; charset=utf-8",
                 ".js" => "text/javascript; charset=utf-8",
+                ".svg" => "image/svg+xml",
                 _ => null,
             };
             var stream = contentType is null ? null : typeof(PageAssets).Assembly.GetManifestResourceStream(Prefix + file);

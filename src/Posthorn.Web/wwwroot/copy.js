@@ -1,4 +1,4 @@
-// Copy buttons: <button data-copy="input-id">. Clipboard API where the page is a secure context,
+// Copy buttons: <button data-copy="element-id"> copies an input's value or a <pre>'s text. Clipboard API where the page is a secure context,
 // select-and-execCommand otherwise (plain http on a LAN address is not a secure context).
 document.addEventListener("click", async (event) => {
   const button = event.target.closest("button[data-copy]");
@@ -6,9 +6,10 @@ document.addEventListener("click", async (event) => {
   const field = document.getElementById(button.dataset.copy);
   if (!field) return;
   try {
-    await navigator.clipboard.writeText(field.value);
+    await navigator.clipboard.writeText("value" in field ? field.value : field.textContent);
   } catch {
-    field.select();
+    if ("select" in field) field.select();
+    else window.getSelection().selectAllChildren(field);
     document.execCommand("copy");
   }
   const label = button.textContent;

@@ -24,7 +24,22 @@ public sealed class TokensModel(IAccountStore accounts, AccountRegistry registry
 
     public IReadOnlyList<AccessToken> Tokens { get; private set; } = [];
 
-    public async Task<IActionResult> OnGetAsync() => await LoadAsync() ? Page() : Challenge();
+    /// <summary>
+    /// The new token and what the last POST did, carried over its redirect (Post/Redirect/Get: a
+    /// reload makes no second token). TempData is an encrypted cookie read once, so the token is shown once.
+    /// </summary>
+    [TempData]
+    public string? FlashSecret { get; set; }
+
+    [TempData]
+    public string? Flash { get; set; }
+
+    public async Task<IActionResult> OnGetAsync()
+    {
+        NewSecret = FlashSecret;
+        Message = Flash;
+        return await LoadAsync() ? Page() : Challenge();
+    }
 
     public async Task<IActionResult> OnPostCreateAsync()
     {
@@ -37,9 +52,9 @@ public sealed class TokensModel(IAccountStore accounts, AccountRegistry registry
         try
         {
             var (token, secret) = await registry.CreateTokenAsync(account, Name ?? "", HttpContext.RequestAborted);
-            NewSecret = secret;
-            Message = $"Token '{token.Name}' created. Copy it now: it will not be shown again.";
-            Name = null;
+            FlashSecret = secret;
+            Flash = $"Token '{token.Name}' created. Copy it now: it will not be shown again.";
+            return RedirectToPage();
         }
         catch (ValidationException e)
         {
@@ -59,9 +74,8 @@ public sealed class TokensModel(IAccountStore accounts, AccountRegistry registry
         }
 
         var revoked = await accounts.RevokeTokenAsync(account.Id, id, HttpContext.RequestAborted);
-        Message = revoked ? "Token revoked." : "That token no longer exists.";
-        await LoadAsync();
-        return Page();
+        Flash = revoked ? "Token revoked." : "That token no longer exists.";
+        return RedirectToPage();
     }
 
     private async Task<bool> LoadAsync()

@@ -16,9 +16,14 @@ public sealed class DeliveryPageModel(IPostServiceStore store, IDeliveryStore de
 
     public string? Message { get; private set; }
 
+    /// <summary>The service's state now: a pending delivery of a paused or disabled service is held, not "due".</summary>
+    public string State => Api.ServiceView.StateOf(Service, Now);
+
+    public DateTimeOffset At => Now;
+
     public async Task<IActionResult> OnGetAsync(string owner, string slug, long id, Guid delivery, bool redelivered = false)
     {
-        Message = redelivered ? "Queued for redelivery with the same delivery id; refresh to see the new attempt." : null;
+        Message = redelivered ? "Queued for redelivery with the same delivery id; this page refreshes until the new attempt is recorded." : null;
         return await FindAsync(owner, slug, id, delivery) ?? Page();
     }
 

@@ -26,10 +26,26 @@ public sealed class ServiceModel(IPostServiceStore store, IDeliveryStore deliver
 
     public IReadOnlyList<Posthorn.Core.Deliveries.Delivery> Deliveries { get; private set; } = [];
 
-    /// <summary>The ping just sent by the Test button, shown inline.</summary>
+    /// <summary>The ping just sent by the Test button, shown inline after the redirect.</summary>
     public DeliveryDetail? TestResult { get; private set; }
 
     public string? Message { get; private set; }
+
+    /// <summary>What the last POST did, carried over its redirect (Post/Redirect/Get: a reload sends nothing again).</summary>
+    [TempData]
+    public string? Flash { get; set; }
+
+    /// <summary>The ping delivery the Test button made, carried over its redirect.</summary>
+    [TempData]
+    public Guid? TestDelivery { get; set; }
+
+    /// <summary>Deliveries waiting to be sent, up to <see cref="QueuedCountLimit"/>.</summary>
+    public int Queued { get; private set; }
+
+    public const int QueuedCountLimit = 1000;
+
+    /// <summary>Why the last attempt failed (from the newest delivery), while the service is failing.</summary>
+    public string? LastFailure { get; private set; }
 
     /// <summary>The status filter of the deliveries list (?status=pending|succeeded|failed); null lists all.</summary>
     [BindProperty(SupportsGet = true, Name = "status")]
@@ -51,7 +67,12 @@ public sealed class ServiceModel(IPostServiceStore store, IDeliveryStore deliver
         }
 
         Form = ServiceForm.For(Service);
-        Message = created ? "POST service saved. Every push to this repository will now be sent to it." : null;
+        Message = Flash ?? (created ? "POST service saved. Every push to this repository will now be sent to it." : null);
+        if (TestDelivery is { } ping)
+        {
+            TestResult = await deliveries.FindDeliveryAsync(Service.Id, ping, HttpContext.RequestAborted);
+        }
+
         return await LoadPageAsync();
     }
 
@@ -92,9 +113,9 @@ public sealed class ServiceModel(IPostServiceStore store, IDeliveryStore deliver
         }
 
         var account = await HttpContext.GetAccountAsync();
-        TestResult = await operations.TestAsync(Service, account!.Username, HttpContext.RequestAborted);
-
-        return await ReloadAsync();
+        var result = await operations.TestAsync(Service, account!.Username, HttpContext.RequestAborted);
+        TestDelivery = result.Delivery.Id;
+        return Redirect(ListPath());
     }
 
     public async Task<IActionResult> OnPostEnableAsync(string owner, string slug, long id)
@@ -105,8 +126,8 @@ public sealed class ServiceModel(IPostServiceStore store, IDeliveryStore deliver
         }
 
         await operations.ReEnableAsync(Service, HttpContext.RequestAborted);
-        Message = "Service re-enabled; queued deliveries will be sent again.";
-        return await ReloadAsync();
+        Flash = "Service re-enabled: one queued delivery is sent first, the rest once it succeeds.";
+        return Redirect(ListPath());
     }
 
     public async Task<IActionResult> OnPostRedeliverFailedAsync(string owner, string slug, long id)
@@ -125,10 +146,10 @@ public sealed class ServiceModel(IPostServiceStore store, IDeliveryStore deliver
         // The field is labelled UTC; the browser sends it without a zone.
         var sinceUtc = new DateTimeOffset(DateTime.SpecifyKind(since, DateTimeKind.Utc));
         var count = await operations.RedeliverFailedSinceAsync(Service, sinceUtc, HttpContext.RequestAborted);
-        Message = count == 0
+        Flash = count == 0
             ? $"No failed deliveries since {Display.Time(sinceUtc)}."
             : $"{count} failed {(count == 1 ? "delivery" : "deliveries")} queued again, with their original delivery ids.";
-        return await ReloadAsync();
+        return Redirect(ListPath());
     }
 
     public async Task<IActionResult> OnPostDeleteAsync(string owner, string slug, long id)
@@ -172,6 +193,13 @@ public sealed class ServiceModel(IPostServiceStore store, IDeliveryStore deliver
     {
         State = Api.ServiceView.StateOf(Service, Now);
         Deliveries = await deliveries.ListDeliveriesAsync(Service.Id, Filter, DeliveryCount, Before, HttpContext.RequestAborted);
+        Queued = (await deliveries.ListDeliveriesAsync(Service.Id, DeliveryStatus.Pending, QueuedCountLimit, null, HttpContext.RequestAborted)).Count;
+        if (Service.Health.ConsecutiveFailures > 0)
+        {
+            var newest = await deliveries.ListDeliveriesAsync(Service.Id, null, 1, null, HttpContext.RequestAborted);
+            LastFailure = newest.Count == 0 ? null : newest[0].LastError ?? (newest[0].LastResponseStatus is { } code ? $"HTTP {code}" : null);
+        }
+
         return Page();
     }
 

@@ -50,7 +50,8 @@ public abstract class RepositoryPageModel : PageModel
         var repository = access.Repository!;
         Repository = repository;
         var now = Now;
-        Troubled = [.. (await services.GetRequiredService<IPostServiceStore>().ListServicesAsync(repository.Id, HttpContext.RequestAborted))
+        // The trouble banner is for the people who can act on it: readers of a public repository never see it.
+        Troubled = !IsAdmin ? [] : [.. (await services.GetRequiredService<IPostServiceStore>().ListServicesAsync(repository.Id, HttpContext.RequestAborted))
             .Select(s => (s, ServiceView.StateOf(s, now)))
             .Where(t => t.Item2 is "failing" or "paused" or "disabled")];
         return null;
