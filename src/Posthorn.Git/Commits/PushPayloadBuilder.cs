@@ -9,10 +9,8 @@ namespace Posthorn.Git.Commits;
 /// <summary>
 /// Builds the push payload from the repository, right after receive-pack applied the push.
 /// A commit is new when no tip from before the push reaches it. Branches are processed in the
-/// attribution order; each new commit is listed once, under the first branch that makes it reachable.
-/// The order is the attribution rule (docs/post-service.md): the repository's default branch, then
-/// branches that existed before the push (an update beats a creation), then the rest, each group by
-/// name, so pushing master and a new feature built on it lists master's commits under master. Tag pushes and deletions list no commits of their own (a tag's commits either were
+/// attribution order (<see cref="Attribution"/>); each new commit is listed once, under the first
+/// branch that makes it reachable. Tag pushes and deletions list no commits of their own (a tag's commits either were
 /// already reachable or are listed under a branch); they appear in <c>ref_changes</c> only.
 /// When more than MaxCommits are new, the newest are listed, earlier branches first; the document is
 /// then cut to MaxBytes (oldest commits first). Memory is bounded by the caps, not by the push: git
@@ -30,8 +28,9 @@ public sealed partial class PushPayloadBuilder(GitRunner runner, IAccountStore a
         var fastForwards = new HashSet<string>(StringComparer.Ordinal);
         var total = 0;
         var budget = limits.MaxCommits;
-        var defaultBranch = DefaultBranch.Read(request.GitDirectory);
-        foreach (var update in DefaultBranch.AttributionOrder(request.RefUpdates, defaultBranch))
+        var head = Refs.DefaultBranch.Read(request.GitDirectory);
+        var defaultBranch = head is not null && head.StartsWith("refs/heads/", StringComparison.Ordinal) ? head["refs/heads/".Length..] : null;
+        foreach (var update in Attribution.Order(request.RefUpdates, defaultBranch))
         {
             var listing = budget > 0
                 ? await log.ListAsync(update.NewId, update.OldId, excluded, new CommitCaps(budget, limits.MaxFilesPerCommit, limits.MaxMessageBytes, limits.MaxBytes), ct).ConfigureAwait(false)
