@@ -8,7 +8,7 @@ public static class BacklogScenario
 {
     public const string Method =
         "100,000 deliveries (quick: 10,000) are queued through the store for 1,000 services (quick: 100): 10 owners, one repository " +
-        "each with 100 services (quick: 10), pushes round-robin over the repositories, the throughput scenario's payload. Then one " +
+        "each with 100 services (quick: 10), the owners pushing side by side, the throughput scenario's payload. Then one " +
         "node drains them with the default options. Memory: peak resident set of the benchmark process (host, receiver and load " +
         "generator), sampled every 10 ms during the drain; baseline: the resident set just before the host starts. Fairness: when " +
         "a quarter, half and three quarters of the POSTs have arrived, every service should have had about that fraction of its own " +

@@ -13,7 +13,7 @@ namespace Posthorn.Bench;
 /// the store (<c>RecordPushAsync</c>: one delivery per active service per push) before any host starts;
 /// then <see cref="Shape.Nodes"/> real hosts on the same database start together, and the clock runs
 /// until the receiver has every POST and the store reports nothing pending (every attempt recorded
-/// and settled). Services are spread over owners, one repository each, every URL a distinct
+/// and settled). Services are spread over owners, one repository each (the owners' pushes queued side by side), every URL a distinct
 /// /hook/{service} on the loopback receiver so arrivals can be told apart.
 /// </summary>
 public static class DeliveryDrain
@@ -64,18 +64,19 @@ public static class DeliveryDrain
                 repositories.Add(repository.Id);
             }
 
-            // Pushes go round-robin over the repositories, as independent owners' pushes would arrive.
+            // The owners push side by side, as independent owners would (each repository's pushes in order);
+            // on PostgreSQL their commits then share the server's flushes instead of waiting for one each.
             var pushes = first.Services.GetRequiredService<IPushStore>();
             var queueing = Stopwatch.StartNew();
             var perRepository = shape.Deliveries / services;
-            for (var p = 0; p < perRepository; p++)
+            await Task.WhenAll(repositories.Select(repository => Task.Run(async () =>
             {
-                var update = new RefUpdate("refs/heads/main", p.ToString("x40", CultureInfo.InvariantCulture), (p + 1).ToString("x40", CultureInfo.InvariantCulture));
-                foreach (var repository in repositories)
+                for (var p = 0; p < perRepository; p++)
                 {
+                    var update = new RefUpdate("refs/heads/main", p.ToString("x40", CultureInfo.InvariantCulture), (p + 1).ToString("x40", CultureInfo.InvariantCulture));
                     await pushes.RecordPushAsync(new NewPush(repository, "bench", DateTimeOffset.UtcNow, [update], 3, shape.Payload), CancellationToken.None);
                 }
-            }
+            })));
 
             var queued = queueing.Elapsed;
             var total = perRepository * services;

@@ -13,7 +13,7 @@ namespace Posthorn.Bench;
 public static class ThroughputScenario
 {
     public const string Method =
-        "N deliveries are queued through the store (`RecordPushAsync`: pushes round-robin over 10 owners' repositories, each with 5 " +
+        "N deliveries are queued through the store (`RecordPushAsync`: pushes side by side over 10 owners' repositories, each with 5 " +
         "active bitbucket-post services pointing at the loopback receiver; one delivery per service per push, payload ≈ 1.5 KB, " +
         "form-encoded ≈ 2.2 KB) before the real host starts; the clock runs from host start until the receiver has every POST and the " +
         "store reports nothing pending (every attempt recorded and settled, in the same transaction as the attempt row). Default " +

@@ -74,6 +74,7 @@ public sealed partial class SqlStore
 
             var writes = new List<(string, (string, object?)[])>();
             var healthWrite = new int[settlements.Count]; // index in writes of the health update that answers for settlement i, -1 if none
+            var health = new List<(long ServiceId, int Index)>();
             for (var i = 0; i < settlements.Count; i++)
             {
                 healthWrite[i] = -1;
@@ -91,9 +92,18 @@ public sealed partial class SqlStore
                     ("@resh", a.ResponseHeaders), ("@resb", a.ResponseBody), ("@err", a.Error), ("@o", a.Outcome)]));
                 if (mixed.Contains(serviceId) || lastSuccess[serviceId] == i)
                 {
-                    healthWrite[i] = writes.Count;
-                    writes.Add((HealthSql, [("@ok", a.Outcome == AttemptOutcome.Succeeded), ("@o", a.Outcome), ("@start", a.StartedAt), ("@s", serviceId)]));
+                    health.Add((serviceId, i));
                 }
+            }
+
+            // Service rows are locked in id order (each service's own updates still in settlement order):
+            // two nodes settling batches that share services then never wait on each other in a cycle
+            // (PostgreSQL reported deadlocks between two nodes' settlements otherwise).
+            foreach (var (serviceId, i) in health.OrderBy(h => h.ServiceId).ThenBy(h => h.Index))
+            {
+                var a = settlements[i].Attempt;
+                healthWrite[i] = writes.Count;
+                writes.Add((HealthSql, [("@ok", a.Outcome == AttemptOutcome.Succeeded), ("@o", a.Outcome), ("@start", a.StartedAt), ("@s", serviceId)]));
             }
 
             var written = await SqlStatements.QueryEachAsync(c, tx, writes, r => r.Long(0), ct).ConfigureAwait(false);
