@@ -27,7 +27,9 @@ public sealed class MetricsEndpointTests
         var url = new UriBuilder(host.Http.BaseAddress!) { UserName = "ann", Password = token, Path = "/ann/tool.git" }.Uri.ToString();
 
         git.Git(work, $"push {url} HEAD:refs/heads/main");
-        var text = await PollAsync(host, t => Value(t, "posthorn_deliveries_total", "outcome=\"succeeded\"") >= 1 && Value(t, "posthorn_services", "state=\"healthy\"") == 1);
+        // The gauges are sampled from the database on an interval: wait for a sample taken after the delivery settled.
+        var text = await PollAsync(host, t => Value(t, "posthorn_deliveries_total", "outcome=\"succeeded\"") >= 1
+            && Value(t, "posthorn_services", "state=\"healthy\"") == 1 && Value(t, "posthorn_deliveries_pending", null) == 0);
 
         Assert.Equal(1, Value(text, "posthorn_pushes_total", null));
         Assert.Equal(1, Value(text, "posthorn_delivery_attempt_duration_seconds_count", "outcome=\"succeeded\""));
