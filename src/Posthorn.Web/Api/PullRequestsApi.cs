@@ -86,8 +86,18 @@ public static class PullRequestsApi
             : TypedResults.Ok(PullRequestView.Of(pullRequest, repository.Owner, repository.Slug, canon.Value));
     }
 
-    private static async Task<IResult> MergeAsync(HttpContext context, string owner, string slug, long id, MergeRequest? request, PullRequestWorkflow workflow, CanonUrl canon)
+    private static async Task<IResult> MergeAsync(HttpContext context, string owner, string slug, long id, PullRequestWorkflow workflow, CanonUrl canon)
     {
+        MergeRequest? request;
+        try
+        {
+            request = await OptionalBodyAsync(context);
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            return ApiResults.BadRequest($"The body is not valid JSON: {e.Message.Split(" Path:", 2)[0]}");
+        }
+
         if (!PullRequestNames.TryParseStrategy(request?.Strategy, out var strategy))
         {
             return ApiResults.BadRequest("strategy must be merge_commit, squash or fast_forward.", "strategy");
@@ -109,6 +119,25 @@ public static class PullRequestsApi
         {
             return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "unavailable", e.Message);
         }
+    }
+
+    /// <summary>
+    /// The merge body is optional ("merge with the default strategy"); the framework's body binding
+    /// answered a bodiless POST with an empty 400, so an absent or empty body is read as no request here.
+    /// </summary>
+    private static async Task<MergeRequest?> OptionalBodyAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.TransferEncoding.Any()))
+        {
+            return null;
+        }
+
+        using var reader = new StreamReader(request.Body);
+        var text = await reader.ReadToEndAsync(context.RequestAborted);
+        return string.IsNullOrWhiteSpace(text)
+            ? null
+            : System.Text.Json.JsonSerializer.Deserialize<MergeRequest>(text, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web));
     }
 
     private static async Task<IResult> DeclineAsync(HttpContext context, string owner, string slug, long id, PullRequestWorkflow workflow, CanonUrl canon)
