@@ -20,7 +20,7 @@ public static class RepositoryLinks
     public static string Api(string canonUrl, Repository repository) => $"{PayloadJson.CanonUrl(canonUrl)}/api/repos/{repository.Owner}/{repository.Slug}";
 
     /// <summary>Where a pull request's page is.</summary>
-    public static string PullRequest(string canonUrl, Repository repository, long id) => $"{Html(canonUrl, repository)}/pullrequests/{id}";
+    public static string PullRequest(string canonUrl, Repository repository, long id) => $"{Html(canonUrl, repository)}/pull-requests/{id}";
 
     /// <summary>A stable UUID for a Posthorn object: <paramref name="kind"/> ("repository", "service", "user") and its id or name.</summary>
     public static Guid StableUuid(string kind, string key)
