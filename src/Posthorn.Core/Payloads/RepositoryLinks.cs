@@ -15,7 +15,9 @@ public static class RepositoryLinks
 
     public static string Html(string canonUrl, Repository repository) => $"{PayloadJson.CanonUrl(canonUrl)}/{repository.Owner}/{repository.Slug}";
 
-    public static string Clone(string canonUrl, Repository repository) => Html(canonUrl, repository) + ".git";
+    /// <summary>git clones {owner}/{slug}.git; Mercurial talks to the repository's own URL (as the clone URL on its page).</summary>
+    public static string Clone(string canonUrl, Repository repository) =>
+        repository.Scm == Scms.Mercurial ? Html(canonUrl, repository) : Html(canonUrl, repository) + ".git";
 
     public static string Api(string canonUrl, Repository repository) => $"{PayloadJson.CanonUrl(canonUrl)}/api/repos/{repository.Owner}/{repository.Slug}";
 
