@@ -85,6 +85,8 @@ public sealed class PullRequestIntegrationTests
         using var anonymous = new HttpClient { BaseAddress = host.Http.BaseAddress };
         var overview = await anonymous.GetStringAsync("/ann/hgtool");
         Assert.DoesNotContain("/ann/hgtool/pull-requests", overview, StringComparison.Ordinal);
+        // The empty repository's instructions use the public URL, without git's ".git".
+        Assert.Contains("hg clone http://127.0.0.1/ann/hgtool\n", overview, StringComparison.Ordinal);
         using var list = await anonymous.GetAsync("/ann/hgtool/pull-requests");
         Assert.Equal(HttpStatusCode.Conflict, list.StatusCode);
         Assert.Contains("Mercurial", await list.Content.ReadAsStringAsync(), StringComparison.Ordinal);
