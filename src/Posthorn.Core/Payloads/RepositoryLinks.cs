@@ -15,12 +15,14 @@ public static class RepositoryLinks
 
     public static string Html(string canonUrl, Repository repository) => $"{PayloadJson.CanonUrl(canonUrl)}/{repository.Owner}/{repository.Slug}";
 
-    public static string Clone(string canonUrl, Repository repository) => Html(canonUrl, repository) + ".git";
+    /// <summary>git clones {owner}/{slug}.git; Mercurial talks to the repository's own URL (as the clone URL on its page).</summary>
+    public static string Clone(string canonUrl, Repository repository) =>
+        repository.Scm == Scms.Mercurial ? Html(canonUrl, repository) : Html(canonUrl, repository) + ".git";
 
     public static string Api(string canonUrl, Repository repository) => $"{PayloadJson.CanonUrl(canonUrl)}/api/repos/{repository.Owner}/{repository.Slug}";
 
     /// <summary>Where a pull request's page is.</summary>
-    public static string PullRequest(string canonUrl, Repository repository, long id) => $"{Html(canonUrl, repository)}/pullrequests/{id}";
+    public static string PullRequest(string canonUrl, Repository repository, long id) => $"{Html(canonUrl, repository)}/pull-requests/{id}";
 
     /// <summary>A stable UUID for a Posthorn object: <paramref name="kind"/> ("repository", "service", "user") and its id or name.</summary>
     public static Guid StableUuid(string kind, string key)

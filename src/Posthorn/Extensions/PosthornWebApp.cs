@@ -10,7 +10,13 @@ public static class PosthornWebApp
 {
     public static async Task<WebApplication> BuildAsync(ServeSettings settings, CancellationToken ct)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        // The application is this assembly whoever hosts it: MVC finds the pages (Posthorn.Web) through its
+        // application parts, so under a test host (another entry assembly) every page would otherwise be a 404.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = AppContext.BaseDirectory,
+            ApplicationName = typeof(PosthornWebApp).Assembly.GetName().Name,
+        });
         builder.WebHost.UseUrls(settings.Urls);
         // Per-request framework chatter drowns the delivery log; operators can turn it back on with Logging__LogLevel__Microsoft.AspNetCore=Information.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);

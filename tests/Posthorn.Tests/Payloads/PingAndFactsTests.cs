@@ -27,6 +27,18 @@ public sealed class PingAndFactsTests
         Assert.Equal("bob", ping.GetProperty("sender").GetProperty("login").GetString());
     }
 
+    /// <summary>The GitHub document's clone_url is the one that clones: no ".git" for a Mercurial repository, as on its page.</summary>
+    [Fact]
+    public void GithubCloneUrl_GitRepositoryEndsInDotGit_MercurialIsTheRepositoryUrl()
+    {
+        string CloneUrl(Repository repository) =>
+            JsonDocument.Parse(PingPayload.For(Service(PayloadFormat.Github), repository, "bob", "https://git.example.com")).RootElement
+                .GetProperty("repository").GetProperty("clone_url").GetString()!;
+
+        Assert.Equal("https://git.example.com/alice/project.git", CloneUrl(Repo));
+        Assert.Equal("https://git.example.com/alice/project", CloneUrl(Repo with { Scm = Scms.Mercurial }));
+    }
+
     [Fact]
     public void OriginalPing_Unchanged_BitbucketCloudPing_HasActorAndRepository()
     {

@@ -86,7 +86,7 @@ public abstract partial class StoreContractTests
         Assert.Equal("alice", pr.GetProperty("closed_by").GetString());
         Assert.Equal("2025-01-01T12:00:00.000+00:00", pr.GetProperty("created_on").GetString());
         Assert.Equal("2025-01-01T12:05:00.000+00:00", pr.GetProperty("updated_on").GetString());
-        Assert.Equal($"https://git.example.com/{repository.Owner}/{repository.Slug}/pullrequests/7", pr.GetProperty("links").GetProperty("html").GetString());
+        Assert.Equal($"https://git.example.com/{repository.Owner}/{repository.Slug}/pull-requests/7", pr.GetProperty("links").GetProperty("html").GetString());
         Assert.Equal(claimed.Single(c => c.Service.Id == merged.Id).Payload, claimed.Single(c => c.Service.Id == mergedJson.Id).Payload);
 
         using var bitbucketCloud = JsonDocument.Parse(claimed.Single(c => c.Service.Id == cloud.Id).Payload);

@@ -58,6 +58,11 @@ public static class GithubPullRequestWriter
                 w.WriteNull("merged_by");
             }
 
+            if (pullRequestEvent.Commits is { } commits)
+            {
+                w.WriteNumber("commits", commits);
+            }
+
             WriteEnd(w, "head", repository.Owner, pr.SourceBranch, pr.SourceCommit);
             WriteEnd(w, "base", repository.Owner, pr.DestinationBranch, pr.DestinationCommit);
             w.WriteEndObject();

@@ -103,6 +103,8 @@ public sealed class PullRequestWorkflowTests : IAsyncLifetime
         Assert.Equal([new RefUpdate("refs/heads/main", destination, tip)], push.RefUpdates);
         Assert.Equal(tip, (await pr.Host.Pushes.GetRecordedRefsAsync((await pr.RepositoryAsync()).Id, CancellationToken.None))["refs/heads/main"]);
         Assert.Equal([(PullRequestEventKind.Created, 1L, "alice"), (PullRequestEventKind.Fulfilled, 1L, "bob")], pr.Announcer.Summary);
+        // The source's one commit, counted against the destination as recorded: still 1 once merged.
+        Assert.Equal([1, 1], pr.Announcer.Events.Select(e => e.Commits));
         Assert.Equal(merged, await pr.FindAsync(1));
     }
 

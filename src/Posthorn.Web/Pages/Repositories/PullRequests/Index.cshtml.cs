@@ -19,7 +19,7 @@ public sealed class IndexModel(IPullRequestStore store) : RepositoryPageModel
 
     public async Task<IActionResult> OnGetAsync(string owner, string slug)
     {
-        if (await AdmitAsync(owner, slug, Permission.Read) is { } denied)
+        if ((await AdmitAsync(owner, slug, Permission.Read) ?? GitOnly.Refusal(Repository)) is { } denied)
         {
             return denied;
         }

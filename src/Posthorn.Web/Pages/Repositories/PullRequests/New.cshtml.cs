@@ -23,11 +23,11 @@ public sealed class NewModel(PullRequestWorkflow workflow) : RepositoryPageModel
 
     public Dictionary<string, string> Errors { get; } = new(StringComparer.Ordinal);
 
-    public async Task<IActionResult> OnGetAsync(string owner, string slug) => await AdmitAsync(owner, slug, Permission.Write) ?? Page();
+    public async Task<IActionResult> OnGetAsync(string owner, string slug) => await AdmitAsync(owner, slug, Permission.Write) ?? GitOnly.Refusal(Repository) ?? Page();
 
     public async Task<IActionResult> OnPostAsync(string owner, string slug)
     {
-        if (await AdmitAsync(owner, slug, Permission.Write) is { } denied)
+        if ((await AdmitAsync(owner, slug, Permission.Write) ?? GitOnly.Refusal(Repository)) is { } denied)
         {
             return denied;
         }
