@@ -32,14 +32,8 @@ public sealed partial class HgPushHandler(
 {
     public async Task HandleAsync(HttpContext context, ReceiveTarget target)
     {
-        IAsyncDisposable held;
-        try
+        if (await receiveLock.AcquireOrRefuseAsync(context, target.GitDirectory).ConfigureAwait(false) is not { } held)
         {
-            held = await receiveLock.AcquireAsync(target.GitDirectory, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is TimeoutException or IOException)
-        {
-            await GitHttpErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "The repository is busy with another push; try again.").ConfigureAwait(false);
             return;
         }
 
@@ -63,7 +57,7 @@ public sealed partial class HgPushHandler(
         catch (Exception e)
         {
             LogReconcileFailed(logger, e, directory);
-            await GitHttpErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Earlier changes to this repository could not be recorded yet; try again later.").ConfigureAwait(false);
+            await ReceiveLockAdmission.RefuseUnreconciledAsync(context).ConfigureAwait(false);
             return;
         }
 
