@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Posthorn.Core.Payloads;
 using Posthorn.Core.Pushes;
 using Posthorn.Git.Hooks;
 using Posthorn.Git.Processes;
@@ -20,15 +21,16 @@ namespace Posthorn.Git.Mercurial;
 /// difference (<see cref="PushIntake.JournalAsync"/>); if this process is gone or fails, the hook
 /// fails and hg rolls the whole transaction back, so no changeset lands unjournaled;</item>
 /// <item>the refs are read again, committed, and their difference recorded as the push before the
-/// client hears hgweb's answer. A transaction rolled back after the hook leaves no difference:
+/// client hears hgweb's answer (one Python process reads the refs together with the changesets and
+/// ancestry the payload needs; <see cref="HgReadAhead"/> hands them to <see cref="HgPayloadBuilder"/>). A transaction rolled back after the hook leaves no difference:
 /// nothing is announced. A push that landed but could not be recorded stays journaled and is
 /// announced by reconciliation (before the next push or on the next pass).</item>
 /// </list>
 /// Thread-safe; register as a singleton.
 /// </summary>
 public sealed partial class HgPushHandler(
-    HgWebGateway gateway, GitRunner runner, ReceiveLock receiveLock, PushIntake intake, HgRefReader refs, HookListener hookListener,
-    IOptions<MercurialOptions> options, ILogger<HgPushHandler> logger)
+    HgWebGateway gateway, GitRunner runner, ReceiveLock receiveLock, PushIntake intake, HookListener hookListener,
+    IOptions<MercurialOptions> options, IOptions<PayloadOptions> payloadOptions, ILogger<HgPushHandler> logger)
 {
     public async Task HandleAsync(HttpContext context, ReceiveTarget target)
     {
@@ -80,12 +82,13 @@ public sealed partial class HgPushHandler(
         }
 
         // Whatever hgweb did, what it committed must be recorded.
-        var after = await refs.ReadAsync(directory, CancellationToken.None).ConfigureAwait(false);
-        var updates = RefDiff.Between(before, after);
+        var facts = await new HgChangesetLog(runner, options.Value).ReadAfterAsync(directory, before, payloadOptions.Value.MaxCommits, CancellationToken.None).ConfigureAwait(false);
+        var updates = RefDiff.Between(before, facts.Refs);
         if (updates.Count > 0)
         {
             try
             {
+                using var readAhead = HgReadAhead.Offer(facts);
                 await intake.RecordAsync(new RefsMoved(target.Repository, directory, target.Pusher, updates, before.Values.ToHashSet(StringComparer.Ordinal)), CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception e)
