@@ -15,7 +15,9 @@ namespace Posthorn.Git.Mercurial;
 /// with the same guarantee as git's receive-pack:
 /// <list type="number">
 /// <item>an abandoned transaction of a killed hg is rolled back; refs that moved behind Posthorn's
-/// back are recorded first, as a recovered push (<see cref="PushIntake.ReconcileAsync"/>);</item>
+/// back are recorded first, as a recovered push (<see cref="PushIntake.ReconcileAsync"/>), unless
+/// the repository's files are unchanged since this process last recorded its refs
+/// (<see cref="HgRecordedRefs"/>: then those are the refs on disk, and reading them is skipped);</item>
 /// <item>hgweb runs with a hook session: in pretxnclose, inside the transaction and before anything
 /// is visible, the hook sends the refs the transaction would leave and this process journals their
 /// difference (<see cref="PushIntake.JournalAsync"/>); if this process is gone or fails, the hook
@@ -29,7 +31,7 @@ namespace Posthorn.Git.Mercurial;
 /// Thread-safe; register as a singleton.
 /// </summary>
 public sealed partial class HgPushHandler(
-    HgWebGateway gateway, GitRunner runner, ReceiveLock receiveLock, PushIntake intake, HookListener hookListener,
+    HgWebGateway gateway, GitRunner runner, ReceiveLock receiveLock, PushIntake intake, HookListener hookListener, HgRecordedRefs recordedRefs,
     IOptions<MercurialOptions> options, IOptions<PayloadOptions> payloadOptions, ILogger<HgPushHandler> logger)
 {
     public async Task HandleAsync(HttpContext context, ReceiveTarget target)
@@ -54,7 +56,8 @@ public sealed partial class HgPushHandler(
         try
         {
             await HgAbandonedTransaction.RecoverIfAnyAsync(runner, options.Value, directory, CancellationToken.None).ConfigureAwait(false);
-            (before, _) = await intake.ReconcileAsync(target.Repository, directory, CancellationToken.None).ConfigureAwait(false);
+            before = recordedRefs.Unchanged(directory)
+                ?? (await intake.ReconcileAsync(target.Repository, directory, CancellationToken.None).ConfigureAwait(false)).Refs;
         }
         catch (Exception e)
         {
@@ -81,15 +84,23 @@ public sealed partial class HgPushHandler(
             }
         }
 
-        // Whatever hgweb did, what it committed must be recorded.
+        // Whatever hgweb did, what it committed must be recorded. The fingerprint is taken before the
+        // read, so whatever changes after it makes the next push reconcile.
+        recordedRefs.Forget(directory);
+        var fingerprint = HgRecordedRefs.Fingerprint(directory);
         var facts = await new HgChangesetLog(runner, options.Value).ReadAfterAsync(directory, before, payloadOptions.Value.MaxCommits, CancellationToken.None).ConfigureAwait(false);
         var updates = RefDiff.Between(before, facts.Refs);
-        if (updates.Count > 0)
+        if (updates.Count == 0)
+        {
+            recordedRefs.Remember(directory, fingerprint, facts.Refs);
+        }
+        else
         {
             try
             {
                 using var readAhead = HgReadAhead.Offer(facts);
                 await intake.RecordAsync(new RefsMoved(target.Repository, directory, target.Pusher, updates, before.Values.ToHashSet(StringComparer.Ordinal)), CancellationToken.None).ConfigureAwait(false);
+                recordedRefs.Remember(directory, fingerprint, facts.Refs);
             }
             catch (Exception e)
             {

@@ -181,6 +181,37 @@ public sealed class HgPushTests : IAsyncLifetime
         Assert.Equal("pushed over http", Assert.Single(last.RootElement.GetProperty("commits").EnumerateArray()).GetProperty("message").GetString());
     }
 
+    [Fact]
+    public async Task BookmarkMovedOnDiskAfterAPosthornPush_IsRecoveredBeforeTheNextPush_ThoughOnlyTheBookmarksFileChanged()
+    {
+        // The push before fingerprints the repository; a bookmark leaves the changelog alone, so only
+        // the bookmarks file tells the next push that the refs it remembers are stale.
+        var repository = await host.CreateRepositoryAsync("alice", "marks");
+        var work = await CloneAsync("marks");
+        sandbox.Write(work, "a.txt", "a\n");
+        await sandbox.HgAsync(work, "commit", "-A", "-m", "root");
+        await sandbox.HgAsync(work, "push", host.Url("alice", "marks"));
+        sandbox.Write(work, "a.txt", "b\n");
+        await sandbox.HgAsync(work, "commit", "-m", "second");
+        await sandbox.HgAsync(work, "push", host.Url("alice", "marks"));
+        await sandbox.HgAsync(host.DirectoryOf("alice", "marks"), "bookmark", "-r", "0", "ondisk");
+        sandbox.Write(work, "a.txt", "c\n");
+        await sandbox.HgAsync(work, "commit", "-m", "third");
+
+        await sandbox.HgAsync(work, "push", host.Url("alice", "marks"));
+
+        var pushes = await host.PushesAsync(repository);
+        Assert.Equal(4, pushes.Count);
+        Assert.True(pushes[2].Recovered);
+        using var recovered = JsonDocument.Parse((await host.Storage.Pushes.GetPayloadAsync(pushes[2].Id, CancellationToken.None))!);
+        var change = Assert.Single(recovered.RootElement.GetProperty("ref_changes").EnumerateArray());
+        Assert.Equal(("bookmark", "ondisk", "created"), (change.GetProperty("type").GetString(), change.GetProperty("name").GetString(), change.GetProperty("action").GetString()));
+        Assert.False(pushes[3].Recovered);
+        using var last = JsonDocument.Parse((await host.Storage.Pushes.GetPayloadAsync(pushes[3].Id, CancellationToken.None))!);
+        Assert.Equal("third", Assert.Single(last.RootElement.GetProperty("commits").EnumerateArray()).GetProperty("message").GetString());
+        Assert.DoesNotContain(last.RootElement.GetProperty("ref_changes").EnumerateArray(), c => c.GetProperty("type").GetString() == "bookmark");
+    }
+
     private const string PushIntakeUnknown = Posthorn.Core.Pushes.PushIntake.UnknownPusher;
 
     private static IEnumerable<string> Split(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries);
