@@ -21,13 +21,13 @@ public sealed class HgPayloadBuilder(GitRunner runner, IAccountStore accounts, I
     public async Task<BuiltPayload> BuildAsync(PayloadRequest request, CancellationToken ct)
     {
         var limits = payloadOptions.Value;
-        var log = new HgChangesetLog(runner, options.Value);
-        var (changesets, total) = await log.ListAsync(request.GitDirectory, request.TipsBeforePush, limits.MaxCommits, ct).ConfigureAwait(false);
+        var moves = request.RefUpdates.Where(u => !u.IsCreate && !u.IsDelete).Select(u => (u.OldId, u.NewId));
+        var facts = HgReadAhead.For(request)
+            ?? await new HgChangesetLog(runner, options.Value).ReadAsync(request.GitDirectory, request.TipsBeforePush, moves, limits.MaxCommits, ct).ConfigureAwait(false);
+        var (changesets, total, forward) = (facts.Newest, facts.Total, facts.Forward);
         var emails = changesets.Select(c => c.Email).Where(e => e.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var found = emails.Count == 0 ? new Dictionary<string, string>() : await accounts.FindUsernamesByEmailAsync(emails, ct).ConfigureAwait(false);
         var usernames = new Dictionary<string, string>(found, StringComparer.OrdinalIgnoreCase);
-        var moves = request.RefUpdates.Where(u => !u.IsCreate && !u.IsDelete).Select(u => (u.OldId, u.NewId));
-        var forward = await log.AncestorsAsync(request.GitDirectory, moves, ct).ConfigureAwait(false);
         var payload = new PushPayload(
             request.Repository,
             request.CanonUrl,

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Posthorn.Core.Payloads;
 using Posthorn.Core.Pushes;
 using Posthorn.Git.Hooks;
 using Posthorn.Git.Processes;
@@ -14,32 +15,29 @@ namespace Posthorn.Git.Mercurial;
 /// with the same guarantee as git's receive-pack:
 /// <list type="number">
 /// <item>an abandoned transaction of a killed hg is rolled back; refs that moved behind Posthorn's
-/// back are recorded first, as a recovered push (<see cref="PushIntake.ReconcileAsync"/>);</item>
+/// back are recorded first, as a recovered push (<see cref="PushIntake.ReconcileAsync"/>), unless
+/// the repository's files are unchanged since this process last recorded its refs
+/// (<see cref="HgRecordedRefs"/>: then those are the refs on disk, and reading them is skipped);</item>
 /// <item>hgweb runs with a hook session: in pretxnclose, inside the transaction and before anything
 /// is visible, the hook sends the refs the transaction would leave and this process journals their
 /// difference (<see cref="PushIntake.JournalAsync"/>); if this process is gone or fails, the hook
 /// fails and hg rolls the whole transaction back, so no changeset lands unjournaled;</item>
 /// <item>the refs are read again, committed, and their difference recorded as the push before the
-/// client hears hgweb's answer. A transaction rolled back after the hook leaves no difference:
+/// client hears hgweb's answer (one Python process reads the refs together with the changesets and
+/// ancestry the payload needs; <see cref="HgReadAhead"/> hands them to <see cref="HgPayloadBuilder"/>). A transaction rolled back after the hook leaves no difference:
 /// nothing is announced. A push that landed but could not be recorded stays journaled and is
 /// announced by reconciliation (before the next push or on the next pass).</item>
 /// </list>
 /// Thread-safe; register as a singleton.
 /// </summary>
 public sealed partial class HgPushHandler(
-    HgWebGateway gateway, GitRunner runner, ReceiveLock receiveLock, PushIntake intake, HgRefReader refs, HookListener hookListener,
-    IOptions<MercurialOptions> options, ILogger<HgPushHandler> logger)
+    HgWebGateway gateway, GitRunner runner, ReceiveLock receiveLock, PushIntake intake, HookListener hookListener, HgRecordedRefs recordedRefs,
+    IOptions<MercurialOptions> options, IOptions<PayloadOptions> payloadOptions, ILogger<HgPushHandler> logger)
 {
     public async Task HandleAsync(HttpContext context, ReceiveTarget target)
     {
-        IAsyncDisposable held;
-        try
+        if (await receiveLock.AcquireOrRefuseAsync(context, target.GitDirectory).ConfigureAwait(false) is not { } held)
         {
-            held = await receiveLock.AcquireAsync(target.GitDirectory, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is TimeoutException or IOException)
-        {
-            await GitHttpErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "The repository is busy with another push; try again.").ConfigureAwait(false);
             return;
         }
 
@@ -58,12 +56,13 @@ public sealed partial class HgPushHandler(
         try
         {
             await HgAbandonedTransaction.RecoverIfAnyAsync(runner, options.Value, directory, CancellationToken.None).ConfigureAwait(false);
-            (before, _) = await intake.ReconcileAsync(target.Repository, directory, CancellationToken.None).ConfigureAwait(false);
+            before = recordedRefs.Unchanged(directory)
+                ?? (await intake.ReconcileAsync(target.Repository, directory, CancellationToken.None).ConfigureAwait(false)).Refs;
         }
         catch (Exception e)
         {
             LogReconcileFailed(logger, e, directory);
-            await GitHttpErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Earlier changes to this repository could not be recorded yet; try again later.").ConfigureAwait(false);
+            await ReceiveLockAdmission.RefuseUnreconciledAsync(context).ConfigureAwait(false);
             return;
         }
 
@@ -85,14 +84,23 @@ public sealed partial class HgPushHandler(
             }
         }
 
-        // Whatever hgweb did, what it committed must be recorded.
-        var after = await refs.ReadAsync(directory, CancellationToken.None).ConfigureAwait(false);
-        var updates = RefDiff.Between(before, after);
-        if (updates.Count > 0)
+        // Whatever hgweb did, what it committed must be recorded. The fingerprint is taken before the
+        // read, so whatever changes after it makes the next push reconcile.
+        recordedRefs.Forget(directory);
+        var fingerprint = HgRecordedRefs.Fingerprint(directory);
+        var facts = await new HgChangesetLog(runner, options.Value).ReadAfterAsync(directory, before, payloadOptions.Value.MaxCommits, CancellationToken.None).ConfigureAwait(false);
+        var updates = RefDiff.Between(before, facts.Refs);
+        if (updates.Count == 0)
+        {
+            recordedRefs.Remember(directory, fingerprint, facts.Refs);
+        }
+        else
         {
             try
             {
+                using var readAhead = HgReadAhead.Offer(facts);
                 await intake.RecordAsync(new RefsMoved(target.Repository, directory, target.Pusher, updates, before.Values.ToHashSet(StringComparer.Ordinal)), CancellationToken.None).ConfigureAwait(false);
+                recordedRefs.Remember(directory, fingerprint, facts.Refs);
             }
             catch (Exception e)
             {

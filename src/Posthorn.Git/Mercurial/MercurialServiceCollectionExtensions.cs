@@ -18,6 +18,7 @@ public static class MercurialServiceCollectionExtensions
             .Validate(o => { o.Validate(); return true; }).ValidateOnStart();
         services.AddSingleton<HgRepositories>();
         services.AddSingleton<HgRefReader>();
+        services.AddSingleton<HgRecordedRefs>();
         services.AddSingleton<HgPayloadBuilder>();
         services.AddSingleton<HgWebGateway>();
         services.AddSingleton<HgPushHandler>();

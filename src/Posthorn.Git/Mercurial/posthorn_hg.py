@@ -3,8 +3,11 @@
 #   refs        print "0*40 NODE REF" per ref: refs/heads/BRANCH (the branch's tipmost head, closed or
 #               not), refs/bookmarks/NAME, refs/tags/NAME (never the pseudo-tag tip)
 #   existing    print those of the given nodes the repository holds
-#   changesets  print one JSON line per changeset newer than all the given nodes, oldest first
-#   ancestors   for OLD NEW pairs, print each OLD that is an ancestor of its NEW
+#   push        everything a recorded push needs, in one process: reads stdin lines
+#               "tip NODE" (a node the refs pointed at before), "move OLD NEW" (a ref move) and
+#               "before NODE REF" (a ref before: a tip, and a move to wherever REF is now); prints one
+#               JSON line {"refs": {REF: NODE}, "forward": [OLD of each move that is an ancestor of
+#               its NEW]}, then one JSON line per changeset newer than all the tips, oldest first
 # Byte strings throughout: Mercurial's names and paths are bytes.
 import json
 import os
@@ -74,6 +77,27 @@ def ancestors(repo, pairs):
             yield old
 
 
+def push(repo, lines, out):
+    found = refs(repo)
+    tips, moves = [], []
+    for line in lines:
+        parts = line.rstrip(b'\n').split(b' ', 2)
+        if parts[0] == b'tip' and len(parts) == 2:
+            tips.append(parts[1])
+        elif parts[0] == b'move' and len(parts) == 3:
+            moves += parts[1:]
+        elif parts[0] == b'before' and len(parts) == 3:
+            tips.append(parts[1])
+            now = found.get(parts[2])
+            if now is not None and now != parts[1]:
+                moves += [parts[1], now]
+    out.write(json.dumps({
+        'refs': {text(name): text(node) for name, node in found.items()},
+        'forward': sorted(set(text(n) for n in ancestors(repo, moves))),
+    }, ensure_ascii=False).encode('utf-8') + b'\n')
+    changesets(repo, tips, out)
+
+
 def hook(ui, repo, **kwargs):
     """pretxnclose: before the transaction commits, the server that ran hgweb journals the refs
     it is about to show; if that server is gone or refuses, the transaction is rolled back."""
@@ -123,10 +147,8 @@ def main():
         out.write(ref_lines(repo))
     elif mode == 'existing':
         out.write(b''.join(n + b'\n' for n in known(repo, args)))
-    elif mode == 'changesets':
-        changesets(repo, args, out)
-    elif mode == 'ancestors':
-        out.write(b''.join(n + b'\n' for n in ancestors(repo, args)))
+    elif mode == 'push':
+        push(repo, sys.stdin.buffer.readlines(), out)
     else:
         raise SystemExit('unknown mode')
 

@@ -46,14 +46,8 @@ public sealed partial class ReceivePackHandler(
             return;
         }
 
-        IAsyncDisposable held;
-        try
+        if (await receiveLock.AcquireOrRefuseAsync(context, target.GitDirectory).ConfigureAwait(false) is not { } held)
         {
-            held = await receiveLock.AcquireAsync(target.GitDirectory, context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is TimeoutException or IOException)
-        {
-            await GitHttpErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "The repository is busy with another push; try again.").ConfigureAwait(false);
             return;
         }
 
@@ -78,7 +72,7 @@ public sealed partial class ReceivePackHandler(
         catch (Exception e)
         {
             LogReconcileFailed(logger, e, gitDirectory);
-            await GitHttpErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Earlier changes to this repository could not be recorded yet; try again later.").ConfigureAwait(false);
+            await ReceiveLockAdmission.RefuseUnreconciledAsync(context).ConfigureAwait(false);
             return;
         }
 

@@ -61,6 +61,19 @@ public sealed class MercurialPermissionTests(MercurialSite fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task ApiCreate_WithScmHg_MakesAMercurialRepository_AndRefusesAnUnknownScm()
+    {
+        var created = await Site.ApiJsonAsync(HttpMethod.Post, "/api/repos", body: new { slug = "viaapi", scm = "hg" });
+        Assert.Equal("hg", created.GetProperty("scm").GetString());
+        Assert.Equal(Site.Server.BaseUrl + "/alice/viaapi", created.GetProperty("clone_url").GetString());
+        // An empty repository: hg names its null revision.
+        Assert.Equal("000000000000", (await fixture.Hg.RunAsync(Site.Folder.Path, "identify", HgCli.Url(Site, "viaapi"))).Trim());
+
+        using var refused = await Site.ApiAsync(HttpMethod.Post, "/api/repos", body: new { slug = "badscm", scm = "svn" });
+        Assert.Equal(400, (int)refused.StatusCode);
+    }
+
+    [Fact]
     public async Task GitCannotReachAMercurialRepository()
     {
         var result = await Site.Git.TryRunAsync(Site.Folder.Path, "ls-remote", Site.Url("open"));

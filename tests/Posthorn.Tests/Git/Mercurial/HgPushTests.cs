@@ -137,11 +137,7 @@ public sealed class HgPushTests : IAsyncLifetime
     [Fact]
     public async Task TransactionRolledBackAfterTheJournal_AnnouncesNothing_AndLeavesNothing()
     {
-        var repository = await host.CreateRepositoryAsync("alice", "rollback");
-        var work = await CloneAsync("rollback");
-        sandbox.Write(work, "a.txt", "a\n");
-        await sandbox.HgAsync(work, "commit", "-A", "-m", "root");
-        await sandbox.HgAsync(work, "push", host.Url("alice", "rollback"));
+        var (repository, work) = await RootPushedAsync("rollback");
 
         // A hook of the repository's own, run after Posthorn's (lower priority), rejects the transaction.
         File.AppendAllText(Path.Combine(host.DirectoryOf("alice", "rollback"), ".hg", "hgrc"), "[hooks]\npretxnclose.zreject = false\npriority.pretxnclose.zreject = -10\n");
@@ -157,11 +153,7 @@ public sealed class HgPushTests : IAsyncLifetime
     [Fact]
     public async Task ChangesetsAddedOnDiskBehindPosthornsBack_AreRecordedAsRecoveredBeforeTheNextPush()
     {
-        var repository = await host.CreateRepositoryAsync("alice", "disk");
-        var work = await CloneAsync("disk");
-        sandbox.Write(work, "a.txt", "a\n");
-        await sandbox.HgAsync(work, "commit", "-A", "-m", "root");
-        await sandbox.HgAsync(work, "push", host.Url("alice", "disk"));
+        var (repository, work) = await RootPushedAsync("disk");
         sandbox.Write(work, "a.txt", "behind\n");
         await sandbox.HgAsync(work, "commit", "-m", "pushed on the disk");
         await sandbox.HgAsync(work, "push", host.DirectoryOf("alice", "disk"));
@@ -181,9 +173,47 @@ public sealed class HgPushTests : IAsyncLifetime
         Assert.Equal("pushed over http", Assert.Single(last.RootElement.GetProperty("commits").EnumerateArray()).GetProperty("message").GetString());
     }
 
+    [Fact]
+    public async Task BookmarkMovedOnDiskAfterAPosthornPush_IsRecoveredBeforeTheNextPush_ThoughOnlyTheBookmarksFileChanged()
+    {
+        // The push before fingerprints the repository; a bookmark leaves the changelog alone, so only
+        // the bookmarks file tells the next push that the refs it remembers are stale.
+        var (repository, work) = await RootPushedAsync("marks");
+        sandbox.Write(work, "a.txt", "b\n");
+        await sandbox.HgAsync(work, "commit", "-m", "second");
+        await sandbox.HgAsync(work, "push", host.Url("alice", "marks"));
+        await sandbox.HgAsync(host.DirectoryOf("alice", "marks"), "bookmark", "-r", "0", "ondisk");
+        sandbox.Write(work, "a.txt", "c\n");
+        await sandbox.HgAsync(work, "commit", "-m", "third");
+
+        await sandbox.HgAsync(work, "push", host.Url("alice", "marks"));
+
+        var pushes = await host.PushesAsync(repository);
+        Assert.Equal(4, pushes.Count);
+        Assert.True(pushes[2].Recovered);
+        using var recovered = JsonDocument.Parse((await host.Storage.Pushes.GetPayloadAsync(pushes[2].Id, CancellationToken.None))!);
+        var change = Assert.Single(recovered.RootElement.GetProperty("ref_changes").EnumerateArray());
+        Assert.Equal(("bookmark", "ondisk", "created"), (change.GetProperty("type").GetString(), change.GetProperty("name").GetString(), change.GetProperty("action").GetString()));
+        Assert.False(pushes[3].Recovered);
+        using var last = JsonDocument.Parse((await host.Storage.Pushes.GetPayloadAsync(pushes[3].Id, CancellationToken.None))!);
+        Assert.Equal("third", Assert.Single(last.RootElement.GetProperty("commits").EnumerateArray()).GetProperty("message").GetString());
+        Assert.DoesNotContain(last.RootElement.GetProperty("ref_changes").EnumerateArray(), c => c.GetProperty("type").GetString() == "bookmark");
+    }
+
     private const string PushIntakeUnknown = Posthorn.Core.Pushes.PushIntake.UnknownPusher;
 
     private static IEnumerable<string> Split(string list) => list.Split(',', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>A new repository with one changeset (a.txt, "root") pushed over HTTP, and the clone it came from.</summary>
+    private async Task<(Posthorn.Core.Repositories.Repository Repository, string Work)> RootPushedAsync(string slug)
+    {
+        var repository = await host.CreateRepositoryAsync("alice", slug);
+        var work = await CloneAsync(slug);
+        sandbox.Write(work, "a.txt", "a\n");
+        await sandbox.HgAsync(work, "commit", "-A", "-m", "root");
+        await sandbox.HgAsync(work, "push", host.Url("alice", slug));
+        return (repository, work);
+    }
 
     private async Task<string> CloneAsync(string slug)
     {
