@@ -145,8 +145,11 @@ public sealed partial class GitSmartHttp(
         await receivePack.HandleAsync(context, target).ConfigureAwait(false);
     }
 
-    /// <summary>A process slot for this request, or null once the client has been told the server is busy.</summary>
-    private async Task<GitProcessSlot?> AdmitAsync(HttpContext context)
+    /// <summary>
+    /// A process slot for this request, or null once the client has been told the server is busy.
+    /// Mercurial's hgweb processes take their slots here too: one cap for every process a request starts.
+    /// </summary>
+    public async Task<GitProcessSlot?> AdmitAsync(HttpContext context)
     {
         SlowBodyLimit.Apply(context, options.Value);
         GitProcessAdmission admission;

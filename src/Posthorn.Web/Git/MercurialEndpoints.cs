@@ -30,6 +30,12 @@ public static class MercurialEndpoints
             }
 
             var services = context.RequestServices;
+            using var slot = await services.GetRequiredService<GitSmartHttp>().AdmitAsync(context);
+            if (slot is null)
+            {
+                return;
+            }
+
             if (writes)
             {
                 await services.GetRequiredService<HgPushHandler>().HandleAsync(context, new ReceiveTarget(admitted.Repository, admitted.GitDirectory, admitted.Pusher));
