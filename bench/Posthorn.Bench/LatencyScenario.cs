@@ -166,9 +166,15 @@ public static partial class LatencyScenario
             new("push start→POST received p50 (20 pushes/s)", p50, "ms", backendP50, "≤ 1.2× push start→answer through git http-backend", p50 <= 1.2 * backendP50 && missing == 0, note),
             new("push start→POST received p99 (20 pushes/s)", Percentiles.Of(fromStart, 99), "ms", Percentiles.Of(backendDurations, 99), "reported (no bar)", true),
             new("push accepted→POST received p99", p99, "ms", Percentiles.Of(bare, 99), "≤ 50 ms", p99 <= 50 && missing == 0),
-            new("push capacity (pushes/s, back to back)", most.Average(), "pushes/s", mostBackend.Average(), "≥ 0.8× git http-backend", most.Average() >= 0.8 * mostBackend.Average(), capacityNote),
+            new("push capacity (pushes/s, back to back)", Ran(most), "pushes/s", Ran(mostBackend), "≥ 0.8× git http-backend", Ran(most) >= 0.8 * Ran(mostBackend), capacityNote),
         ];
     }
+
+    /// <summary>
+    /// The mean rate of the phases that pushed at all: a phase that found its repositories' prepared
+    /// commits used up by a faster earlier phase pushes nothing, and averaging its 0 in halved the baseline.
+    /// </summary>
+    private static double Ran(List<double> rates) => rates.Where(r => r > 0).DefaultIfEmpty(0).Average();
 
     [GeneratedRegex("\"raw_node\"\\s*:\\s*\"([0-9a-f]{40})\"")]
     private static partial Regex RawNode();
