@@ -28,16 +28,7 @@ public static class PullRequestPayloadWriter
             w.WriteString("author", pr.Author);
             WriteEnd(w, "source", pr.SourceBranch, pr.SourceCommit);
             WriteEnd(w, "destination", pr.DestinationBranch, pr.DestinationCommit);
-            if (pr.MergeCommit is { } merge)
-            {
-                w.WriteStartObject("merge_commit");
-                w.WriteString("hash", merge);
-                w.WriteEndObject();
-            }
-            else
-            {
-                w.WriteNull("merge_commit");
-            }
+            WriteMergeCommit(w, pr.MergeCommit);
 
             WriteNullable(w, "closed_by", pr.ClosedBy);
             w.WriteString("created_on", Time(pr.CreatedAt));
@@ -55,6 +46,21 @@ public static class PullRequestPayloadWriter
 
     /// <summary>ISO 8601 in UTC ("2026-11-29T10:00:00.000+00:00").</summary>
     public static string Time(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'+00:00'", CultureInfo.InvariantCulture);
+
+    /// <summary><c>"merge_commit": {"hash"}</c>, or null while unmerged: the same in the original and Bitbucket Cloud shapes.</summary>
+    public static void WriteMergeCommit(Utf8JsonWriter w, string? mergeCommit)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        if (mergeCommit is null)
+        {
+            w.WriteNull("merge_commit");
+            return;
+        }
+
+        w.WriteStartObject("merge_commit");
+        w.WriteString("hash", mergeCommit);
+        w.WriteEndObject();
+    }
 
     private static void WriteEnd(Utf8JsonWriter w, string name, string branch, string commit)
     {

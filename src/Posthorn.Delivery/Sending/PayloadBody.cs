@@ -9,13 +9,7 @@ public sealed record PayloadBody(byte[] Bytes, string MediaType, string? CharSet
     /// <summary>The body in the format's default way: bitbucket-post form-encoded, every other format JSON.</summary>
     public static PayloadBody For(PayloadFormat format, string payloadJson) => For(format, formEncoded: false, payloadJson);
 
-    /// <summary>The body as <paramref name="service"/> sends it (github may ask for GitHub's form variant).</summary>
-    public static PayloadBody For(PostService service, string payloadJson)
-    {
-        ArgumentNullException.ThrowIfNull(service);
-        return For(service.Format, service.FormEncoded, payloadJson);
-    }
-
+    /// <summary>The body in <paramref name="format"/>, or GitHub's form variant when <paramref name="formEncoded"/>; sent through <see cref="PayloadBodies"/>.</summary>
     internal static PayloadBody For(PayloadFormat format, bool formEncoded, string payloadJson)
     {
         ArgumentNullException.ThrowIfNull(payloadJson);

@@ -25,16 +25,7 @@ public static class BitbucketCloudPullRequestWriter
             BitbucketCloudJson.WriteUser(w, "author", pr.Author);
             WriteEnd(w, "source", pr.SourceBranch, pr.SourceCommit);
             WriteEnd(w, "destination", pr.DestinationBranch, pr.DestinationCommit);
-            if (pr.MergeCommit is { } merge)
-            {
-                w.WriteStartObject("merge_commit");
-                w.WriteString("hash", merge);
-                w.WriteEndObject();
-            }
-            else
-            {
-                w.WriteNull("merge_commit");
-            }
+            PullRequestPayloadWriter.WriteMergeCommit(w, pr.MergeCommit);
 
             if (pr.ClosedBy is { } closedBy)
             {
