@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using Posthorn.Bench;
 
-// Posthorn's benchmark: five whole-system scenarios, each against a baseline measured in the same
-// run (issue 6, bars in DESIGN.md). Always exits 0: it measures, tests judge behaviour.
+// Posthorn's benchmark: six whole-system scenarios, each against a baseline measured in the same
+// run (the bars are in docs/benchmarks.md). Always exits 0: it measures, tests judge behaviour.
 // Usage: dotnet run -c Release --project bench/Posthorn.Bench -- [--quick] [--only N[,N]] [--docs DIR]
 var quick = args.Contains("--quick");
 var only = ArgAfter("--only")?.Split(',').Select(int.Parse).ToHashSet();
@@ -21,6 +21,7 @@ var scenarios = new (int Number, string Title, string Method, Func<Task<IReadOnl
     (3, "3. Payload building", PayloadScenario.Method, () => PayloadScenario.RunAsync(work, quick)),
     (4, "4. Git transport", TransportScenario.Method, () => TransportScenario.RunAsync(work, quick)),
     (5, "5. Backlog", BacklogScenario.Method, () => BacklogScenario.RunAsync(work, quick)),
+    (6, "6. Mercurial pushes", MercurialScenario.Method, () => MercurialScenario.RunAsync(work, quick)),
 };
 
 var results = new List<(string, string, IReadOnlyList<Figure>)>();
