@@ -10,8 +10,8 @@ namespace Posthorn.Git.Refs;
 /// Loose refs are read before packed-refs, as git does, so a concurrent pack-refs cannot hide a ref.
 /// Whenever anything is unexpected (another ref storage or object format, an include in the config,
 /// a linked worktree, a symlink or odd file under refs/, a name or line git might read differently, a
-/// dangling or looping symbolic ref, an object not certainly present) the answer is null and the
-/// caller asks git. A process costs milliseconds; this costs a directory walk and a few small reads.
+/// dangling or looping symbolic ref, an object not certainly present, more refs than it pays to
+/// check) the answer is null and the caller asks git. A process costs milliseconds; this costs a directory walk and a few small reads.
 /// </summary>
 public static class FilesBackendRefs
 {
@@ -22,6 +22,10 @@ public static class FilesBackendRefs
     private const int MaxLooseRefBytes = 4096;
 
     private const string PackedHeader = "# pack-refs with: ";
+
+    // Each ref costs a stat, and a binary search in the pack indexes once its object is packed; past
+    // a few hundred refs one for-each-ref process is the cheaper way.
+    private const int MaxRefs = 256;
 
     /// <summary>Every ref (name → object id), or null when git should answer instead.</summary>
     public static IReadOnlyDictionary<string, string>? TryRead(string gitDirectory)
@@ -70,6 +74,11 @@ public static class FilesBackendRefs
             }
 
             refs[name] = id;
+        }
+
+        if (refs.Count > MaxRefs)
+        {
+            return null;
         }
 
         using var objects = new ObjectPresence(gitDirectory);
