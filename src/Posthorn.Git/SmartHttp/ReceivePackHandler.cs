@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Posthorn.Core.Payloads;
 using Posthorn.Core.Pushes;
 using Posthorn.Git.Hooks;
 using Posthorn.Git.Processes;
@@ -121,7 +122,8 @@ public sealed partial class ReceivePackHandler(
         var after = await refs.ReadAsync(gitDirectory, CancellationToken.None).ConfigureAwait(false);
         var updates = RefDiff.Between(before, after);
         var moved = new RefsMoved(target.Repository, gitDirectory, target.Pusher, updates, tipsBefore);
-        if (updates.Count > 0 && !await RecordAsync(moved, ahead.For(updates)).ConfigureAwait(false))
+        var built = ahead.For(updates);
+        if (updates.Count > 0 && !await RecordAsync(moved, built).ConfigureAwait(false))
         {
             await GitHttpErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "The push could not be recorded and has been undone; try again later.").ConfigureAwait(false);
             return;
@@ -154,7 +156,7 @@ public sealed partial class ReceivePackHandler(
     }
 
     /// <returns>false when the push could not be recorded and its ref updates were reverted.</returns>
-    private async Task<bool> RecordAsync(RefsMoved moved, Task<Core.Payloads.BuiltPayload>? built)
+    private async Task<bool> RecordAsync(RefsMoved moved, Task<BuiltPayload>? built)
     {
         try
         {
