@@ -19,6 +19,10 @@ public static partial class LatencyScenario
     private const int Repositories = 10;
     private const double Rate = 20.0;
 
+    // Prepared commits per repository cover this many pushes/s in every capacity phase of either server:
+    // a phase that runs out of commits stops early, and one that finds none left measures nothing.
+    private const int CapacityCeiling = 200;
+
     public const string Method =
         "The real Posthorn host in the benchmark process (SQLite, Kestrel on 127.0.0.1), one JSON POST service per repository " +
         "pointing at a Kestrel receiver on loopback; the baseline is stock `git http-backend` run per request by a minimal Kestrel " +
@@ -31,7 +35,9 @@ public static partial class LatencyScenario
         "receive-pack, diffs refs, builds the payload with git and records the push and its delivery before it answers; the POST " +
         "goes out after. Accepted → received: client has read Posthorn's answer → receiver has read the POST (baseline: round " +
         "trip of a bare HttpClient POST of the same body). Capacity: every repository pushes back to back (10 pushes in flight), " +
-        "four alternating phases of 8 s; accepted pushes per second from the first start to the last answer, per server.";
+        "four alternating phases of 8 s (each repository has prepared commits for 200 pushes/s in every phase of both servers); " +
+        "accepted pushes per second from the first start to the last answer, per server. CPU per push (the process's own and its " +
+        "reaped git children's, from /proc/self/stat) is measured over the latency phases of each server.";
 
     public static async Task<IReadOnlyList<Figure>> RunAsync(string work, bool quick)
     {
@@ -39,7 +45,7 @@ public static partial class LatencyScenario
         var capacitySeconds = quick ? 3 : 8;
         const int warmup = 20;
         var latencyPushes = (int)(Rate * seconds);
-        var perRepository = ((warmup + latencyPushes) / Repositories) + (quick ? 20 : 60);
+        var perRepository = ((warmup + latencyPushes) / Repositories) + 10 + (2 * capacitySeconds * CapacityCeiling / Repositories);
 
         await using var receiver = await Receiver.StartAsync();
         await using var server = await (await BenchServer.StartAsync(Path.Combine(work, "latency-data"))).WithUserAsync();
@@ -96,11 +102,15 @@ public static partial class LatencyScenario
         var cpuBefore = ProcessCpu.Read();
         var accepted = await posthorn.RunAsync(Rate, latencyPushes / 2, TimeSpan.Zero);
         var cpu = ProcessCpu.Read() - cpuBefore;
+        cpuBefore = ProcessCpu.Read();
         var baselinePushes = await backend.RunAsync(Rate, latencyPushes / 2, TimeSpan.Zero);
+        var backendCpu = ProcessCpu.Read() - cpuBefore;
         cpuBefore = ProcessCpu.Read();
         var second = await posthorn.RunAsync(Rate, latencyPushes / 2, TimeSpan.Zero);
-        cpu = new ProcessCpu(cpu.Self + (ProcessCpu.Read() - cpuBefore).Self, cpu.Children + (ProcessCpu.Read() - cpuBefore).Children);
+        cpu = Sum(cpu, ProcessCpu.Read() - cpuBefore);
+        cpuBefore = ProcessCpu.Read();
         var baselineSecond = await backend.RunAsync(Rate, latencyPushes / 2, TimeSpan.Zero);
+        backendCpu = Sum(backendCpu, ProcessCpu.Read() - cpuBefore);
         var achieved = (PushStream.Rate(accepted) + PushStream.Rate(second)) / 2;
         var achievedBackend = (PushStream.Rate(baselinePushes) + PushStream.Rate(baselineSecond)) / 2;
         accepted.AddRange(second);
@@ -148,11 +158,14 @@ public static partial class LatencyScenario
         }
 
         var pushesSent = accepted.Count + posthorn.Failures;
+        var backendSent = Math.Max(1, baselinePushes.Count + backend.Failures);
         var note = $"{accepted.Count} pushes to Posthorn and {baselinePushes.Count} to http-backend measured, {posthorn.Failures} + {backend.Failures} failed, " +
             $"{missing} POSTs missing, {early} POSTs arrived before the push response was read; Posthorn push request p50 " +
             $"{Percentiles.Of(pushDurations, 50):0.#} ms, http-backend {Percentiles.Of(backendDurations, 50):0.#} ms; accepted → received p50 " +
             $"{Percentiles.Of(latencies, 50):0.#} ms; CPU per Posthorn push: {cpu.Self.TotalMilliseconds / Math.Max(1, pushesSent):0.#} ms in this process " +
-            $"(server, receiver, client and the CGI host idle), {cpu.Children.TotalMilliseconds / Math.Max(1, pushesSent):0.#} ms in git processes";
+            $"(server, receiver, client and the CGI host idle), {cpu.Children.TotalMilliseconds / Math.Max(1, pushesSent):0.#} ms in git processes; " +
+            $"per http-backend push: {backendCpu.Self.TotalMilliseconds / backendSent:0.#} ms in this process (CGI host and client), " +
+            $"{backendCpu.Children.TotalMilliseconds / backendSent:0.#} ms in git processes";
         Console.WriteLine($"  {note}");
         var capacityNote = $"Posthorn {string.Join(" / ", most.Select(m => m.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)))} pushes/s, " +
             $"http-backend {string.Join(" / ", mostBackend.Select(m => m.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)))} pushes/s over {capacitySeconds} s phases";
@@ -169,6 +182,8 @@ public static partial class LatencyScenario
             new("push capacity (pushes/s, back to back)", Ran(most), "pushes/s", Ran(mostBackend), "≥ 0.8× git http-backend", Ran(most) >= 0.8 * Ran(mostBackend), capacityNote),
         ];
     }
+
+    private static ProcessCpu Sum(ProcessCpu a, ProcessCpu b) => new(a.Self + b.Self, a.Children + b.Children);
 
     /// <summary>
     /// The mean rate of the phases that pushed at all: a phase that found its repositories' prepared

@@ -37,15 +37,24 @@ public sealed class PushIntake(
     public Task JournalAsync(Repository repository, string pusher, IReadOnlyList<RefUpdate> updates, CancellationToken ct) =>
         pushes.RecordRefIntentsAsync(repository.Id, pusher, updates, time.GetUtcNow(), ct);
 
-    public async Task<RecordedPush?> RecordAsync(RefsMoved moved, CancellationToken ct)
+    /// <summary>
+    /// Builds the payload of <paramref name="moved"/> without recording anything: a caller that knows
+    /// the moves before they are made (journaled, objects in place) can build it while git finishes,
+    /// and hand it to <see cref="RecordAsync"/> if exactly those moves were made.
+    /// </summary>
+    public Task<BuiltPayload> BuildPayloadAsync(RefsMoved moved, CancellationToken ct) =>
+        PayloadsOf(moved.Repository).BuildAsync(
+            new PayloadRequest(moved.Repository, moved.Directory, moved.Pusher, moved.Updates, moved.TipsBefore, canonUrl.Value, moved.Recovered), ct);
+
+    /// <param name="built">A payload built ahead by <see cref="BuildPayloadAsync"/> for these very moves; built again if it failed.</param>
+    public async Task<RecordedPush?> RecordAsync(RefsMoved moved, CancellationToken ct, Task<BuiltPayload>? built = null)
     {
         if (moved.Updates.Count == 0)
         {
             return null;
         }
 
-        var payload = await PayloadsOf(moved.Repository).BuildAsync(
-            new PayloadRequest(moved.Repository, moved.Directory, moved.Pusher, moved.Updates, moved.TipsBefore, canonUrl.Value, moved.Recovered), ct);
+        var payload = built is null ? await BuildPayloadAsync(moved, ct) : await BuiltOrAgainAsync(built, moved, ct);
         var recorded = await pushes.RecordPushAsync(
             new NewPush(moved.Repository.Id, moved.Pusher, time.GetUtcNow(), moved.Updates, payload.CommitCount, payload.Json, moved.Recovered)
             {
@@ -58,6 +67,19 @@ public sealed class PushIntake(
 
         await TellObserversAsync(moved, recorded).ConfigureAwait(false);
         return recorded;
+    }
+
+    private async Task<BuiltPayload> BuiltOrAgainAsync(Task<BuiltPayload> built, RefsMoved moved, CancellationToken ct)
+    {
+        try
+        {
+            return await built;
+        }
+        catch (Exception) when (!ct.IsCancellationRequested)
+        {
+            // Built ahead, it may have met the repository mid-change; now the moves are made, so try once more.
+            return await BuildPayloadAsync(moved, ct);
+        }
     }
 
     private async Task TellObserversAsync(RefsMoved moved, RecordedPush recorded)

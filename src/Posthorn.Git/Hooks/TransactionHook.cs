@@ -17,23 +17,38 @@ public sealed class TransactionHook
     public const string PortVariable = "POSTHORN_HOOK_PORT";
     public const string TicketVariable = "POSTHORN_HOOK_TICKET";
 
-    // bash for /dev/tcp (Debian's bash has network redirections); read -t bounds a server that stalls.
+    // git runs the hook twice per push ("prepared", then "committed" or "aborted"): sh (dash) answers
+    // the second without starting bash. Only "prepared" execs bash, for /dev/tcp (Debian's bash has
+    // network redirections); read -t bounds a server that stalls. git's lines are copied with bash's
+    // own read for a small push (no cat process); past 64 lines cat takes the rest (bash reads a pipe
+    // a byte at a time, so nothing is read twice or lost).
     internal const string Script = """
-        #!/bin/bash
+        #!/bin/sh
         # Installed by Posthorn (rewritten whenever it differs): during a push Posthorn serves, ref
         # moves must be journaled by the server before git makes them. Do not edit.
         [ "$1" = prepared ] || exit 0
         [ -n "${POSTHORN_HOOK_PORT:-}" ] || exit 0
+        exec /bin/bash -c '
         if ! exec 3<>"/dev/tcp/127.0.0.1/$POSTHORN_HOOK_PORT"; then
             echo "posthorn: the server that received this push is gone; no ref was changed" >&2
             exit 1
         fi
-        { printf '%s\n' "$POSTHORN_HOOK_TICKET"; cat; printf '.\n'; } >&3
+        {
+            printf "%s\n" "$POSTHORN_HOOK_TICKET"
+            lines=0
+            while IFS= read -r line; do
+                printf "%s\n" "$line"
+                lines=$((lines + 1))
+                [ "$lines" -lt 64 ] || { cat; break; }
+            done
+            printf ".\n"
+        } >&3
         answer=
         IFS= read -r -t 120 answer <&3
         [ "$answer" = ok ] && exit 0
         echo "posthorn: ${answer:-the server did not confirm the push}; no ref was changed" >&2
         exit 1
+        '
 
         """;
 

@@ -4,7 +4,9 @@ using Posthorn.Git.Processes;
 namespace Posthorn.Git.Refs;
 
 /// <summary>
-/// A git repository's refs, read with for-each-ref. Comparing them before and after receive-pack
+/// A git repository's refs, as for-each-ref reports them: read in-process from the files backend
+/// (<see cref="FilesBackendRefs"/>, the same answer without a process), or with for-each-ref itself
+/// whenever that reader is not certain. Comparing them before and after receive-pack
 /// (and with the recorded refs) is how Posthorn learns what moved: only updates git really applied
 /// show up, and nothing depends on parsing the pack or the report-status text. Pull-request refs
 /// (refs/pull/{id}/head) are left out: Posthorn moves them itself to follow a source branch, they are
@@ -15,7 +17,11 @@ public sealed class GitRefReader(GitRunner runner) : IRefReader
     /// <summary>The namespace of the refs Posthorn keeps for pull requests.</summary>
     public const string PullRequestRefs = "refs/pull/";
 
-    public async Task<IReadOnlyDictionary<string, string>> ReadAsync(string directory, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<string, string>> ReadAsync(string directory, CancellationToken ct) =>
+        WithoutPullRequestRefs(FilesBackendRefs.TryRead(directory) ?? await ReadWithGitAsync(runner, directory, ct).ConfigureAwait(false));
+
+    /// <summary>All refs as <c>git for-each-ref</c> prints them (pull-request refs included).</summary>
+    public static async Task<IReadOnlyDictionary<string, string>> ReadWithGitAsync(GitRunner runner, string directory, CancellationToken ct)
     {
         // Ref names cannot contain spaces or newlines (git-check-ref-format), so "id name" lines are unambiguous.
         var text = await runner.ReadTextAsync(
@@ -25,15 +31,14 @@ public sealed class GitRefReader(GitRunner runner) : IRefReader
         foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var space = line.IndexOf(' ', StringComparison.Ordinal);
-            var name = line[(space + 1)..];
-            if (!name.StartsWith(PullRequestRefs, StringComparison.Ordinal))
-            {
-                refs[name] = line[..space];
-            }
+            refs[line[(space + 1)..]] = line[..space];
         }
 
         return refs;
     }
+
+    private static Dictionary<string, string> WithoutPullRequestRefs(IReadOnlyDictionary<string, string> all) =>
+        all.Where(r => !r.Key.StartsWith(PullRequestRefs, StringComparison.Ordinal)).ToDictionary(StringComparer.Ordinal);
 
     public async Task<IReadOnlyCollection<string>> ExistingAsync(string directory, IReadOnlyCollection<string> objectIds, CancellationToken ct)
     {

@@ -16,6 +16,14 @@ internal sealed class PktLineCheckingStream(Stream inner) : ReadOnlyForwardingSt
     private int payloadLeft;
     private bool checkedFirstSection;
     private bool sawAnyByte;
+    private int packets;
+    private int firstSectionPackets = -1;
+
+    /// <summary>
+    /// How many data pkt-lines the first section held (receive-pack: one per ref command), once its
+    /// flush-pkt has been read; -1 before. Safe to read from another thread.
+    /// </summary>
+    public int FirstSectionPackets => Volatile.Read(ref firstSectionPackets);
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -63,6 +71,7 @@ internal sealed class PktLineCheckingStream(Stream inner) : ReadOnlyForwardingSt
             if (length == 0)
             {
                 checkedFirstSection = true;
+                Volatile.Write(ref firstSectionPackets, packets);
             }
             else if (length is 3 or > MaxPacketLength)
             {
@@ -71,6 +80,7 @@ internal sealed class PktLineCheckingStream(Stream inner) : ReadOnlyForwardingSt
             else if (length >= 4)
             {
                 payloadLeft = length - 4;
+                packets++;
             }
         }
     }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Posthorn.Core.Payloads;
 using Posthorn.Core.Pushes;
 using Posthorn.Git.Hooks;
 using Posthorn.Git.Processes;
@@ -18,7 +19,9 @@ namespace Posthorn.Git.SmartHttp;
 /// moves to this process, which journals them (<see cref="PushIntake.JournalAsync"/>); if this process
 /// is gone, the hook cannot reach it and git moves nothing;</item>
 /// <item>read the refs again and record the difference as the push (payload, deliveries, recorded refs
-/// in one transaction) before the client hears "ok"; if recording fails the refs are put back.</item>
+/// in one transaction) before the client hears "ok"; if recording fails the refs are put back. The
+/// payload is usually built already, from the journaled moves while git committed them
+/// (<see cref="PayloadAhead"/>), and used only when the refs on disk moved exactly that way.</item>
 /// </list>
 /// git's stdout (report-status and progress, small) is held back until the push is recorded.
 /// Thread-safe; register as a singleton.
@@ -79,7 +82,14 @@ public sealed partial class ReceivePackHandler(
         var report = new MemoryStream();
         GitResult? result = null;
         Func<HttpContext, Task>? failure = null;
-        using (var session = hookListener.Open((updates, ct) => intake.JournalAsync(target.Repository, target.Pusher, updates, ct)))
+        var tipsBefore = before.Values.ToHashSet(StringComparer.Ordinal);
+        var ahead = new PayloadAhead(
+            intake, new RefsMoved(target.Repository, gitDirectory, target.Pusher, [], tipsBefore), before, () => body is PktLineCheckingStream { FirstSectionPackets: 1 });
+        using (var session = hookListener.Open(async (updates, ct) =>
+        {
+            await intake.JournalAsync(target.Repository, target.Pusher, updates, ct).ConfigureAwait(false);
+            ahead.Prepared(updates);
+        }))
         {
             try
             {
@@ -111,8 +121,9 @@ public sealed partial class ReceivePackHandler(
         // Diff even when receive-pack failed: whatever it did apply must be recorded or undone.
         var after = await refs.ReadAsync(gitDirectory, CancellationToken.None).ConfigureAwait(false);
         var updates = RefDiff.Between(before, after);
-        var moved = new RefsMoved(target.Repository, gitDirectory, target.Pusher, updates, before.Values.ToHashSet(StringComparer.Ordinal));
-        if (updates.Count > 0 && !await RecordAsync(moved).ConfigureAwait(false))
+        var moved = new RefsMoved(target.Repository, gitDirectory, target.Pusher, updates, tipsBefore);
+        var built = ahead.For(updates);
+        if (updates.Count > 0 && !await RecordAsync(moved, built).ConfigureAwait(false))
         {
             await GitHttpErrors.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "The push could not be recorded and has been undone; try again later.").ConfigureAwait(false);
             return;
@@ -145,11 +156,11 @@ public sealed partial class ReceivePackHandler(
     }
 
     /// <returns>false when the push could not be recorded and its ref updates were reverted.</returns>
-    private async Task<bool> RecordAsync(RefsMoved moved)
+    private async Task<bool> RecordAsync(RefsMoved moved, Task<BuiltPayload>? built)
     {
         try
         {
-            await intake.RecordAsync(moved, CancellationToken.None).ConfigureAwait(false);
+            await intake.RecordAsync(moved, CancellationToken.None, built).ConfigureAwait(false);
             return true;
         }
         catch (Exception e)

@@ -58,6 +58,31 @@ public sealed class TransactionHookTests : IDisposable
         Assert.Equal(second, sandbox.RevParse(bare, "refs/heads/main"));
     }
 
+    [Theory]
+    [InlineData(63)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(500)]
+    public void ManyRefsInOneTransaction_EveryMoveReachesTheServerOnce(int count)
+    {
+        // The hook copies git's first 64 lines itself and hands the rest to cat: no line lost or doubled at the seam.
+        var journaled = new ConcurrentQueue<RefUpdate>();
+        using var session = listener.Open((updates, _) =>
+        {
+            foreach (var update in updates)
+            {
+                journaled.Enqueue(update);
+            }
+
+            return Task.CompletedTask;
+        });
+        var commands = string.Concat(Enumerable.Range(0, count).Select(i => $"create refs/tags/t{i:D4} {second}\n"));
+
+        sandbox.Git(bare, "update-ref --stdin", stdin: commands, environment: Env(session));
+
+        Assert.Equal(Enumerable.Range(0, count).Select(i => new RefUpdate($"refs/tags/t{i:D4}", RefUpdate.ZeroId, second)).ToList(), journaled.OrderBy(u => u.RefName, StringComparer.Ordinal).ToList());
+    }
+
     [Fact]
     public void RefMove_JournalingFails_GitAbortsAndTheRefStays()
     {
