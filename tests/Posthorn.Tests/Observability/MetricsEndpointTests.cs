@@ -10,6 +10,7 @@ namespace Posthorn.Tests.Observability;
 /// GET /metrics after a real push over loopback git to the whole app, delivered to a real loopback
 /// receiver: every metric the operations guide documents is there, with the values the push made.
 /// </summary>
+[Collection(ProcessWideMetrics.Name)]
 public sealed class MetricsEndpointTests
 {
     static MetricsEndpointTests() => Environment.SetEnvironmentVariable("Metrics__SampleInterval", "00:00:01");

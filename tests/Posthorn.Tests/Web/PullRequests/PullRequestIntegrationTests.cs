@@ -11,6 +11,7 @@ namespace Posthorn.Tests.Web.PullRequests;
 /// Where pull requests meet the other features, on the whole app in-process with real git over loopback:
 /// the links the documents state open the real page, and a Mercurial repository is refused clearly.
 /// </summary>
+[Collection(ProcessWideMetrics.Name)]
 public sealed class PullRequestIntegrationTests
 {
     /// <summary>
