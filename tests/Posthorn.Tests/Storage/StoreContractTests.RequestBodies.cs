@@ -11,13 +11,7 @@ public abstract partial class StoreContractTests
     [Fact]
     public async Task Settle_StoresEachDistinctRequestBodyOnce_AcrossBatches_AndEveryAttemptReadsItsExactBody()
     {
-        var repository = await RepositoryAsync();
-        var service = await ServiceAsync(repository.Id);
-        var ids = new List<Guid>();
-        for (var i = 0; i < 4; i++)
-        {
-            ids.AddRange((await Storage.Pushes.RecordPushAsync(PushOf(repository.Id, T0), Ct)).DeliveryIds);
-        }
+        var (service, ids) = await QueuedForOneServiceAsync(4);
 
         await Deliveries.ClaimDueAsync("node-a", T0, Lease, 10, Ct);
         await Deliveries.SettleAsync("node-a",
@@ -62,13 +56,7 @@ public abstract partial class StoreContractTests
     [Fact]
     public async Task Prune_DeletesRequestBodiesNoAttemptPointsAt_AndKeepsThoseStillShared()
     {
-        var repository = await RepositoryAsync();
-        var service = await ServiceAsync(repository.Id);
-        var ids = new List<Guid>();
-        for (var i = 0; i < 3; i++)
-        {
-            ids.AddRange((await Storage.Pushes.RecordPushAsync(PushOf(repository.Id, T0), Ct)).DeliveryIds);
-        }
+        var (service, ids) = await QueuedForOneServiceAsync(3);
 
         await Deliveries.ClaimDueAsync("node-a", T0, Lease, 10, Ct);
         await Deliveries.SettleAsync("node-a",
@@ -84,6 +72,20 @@ public abstract partial class StoreContractTests
         Assert.Equal([FormBody], (await Deliveries.FindDeliveryAsync(service.Id, ids[2], Ct))!.Attempts.Select(a => a.RequestBody));
         Assert.Equal(1, await Deliveries.PruneAsync(T0.AddDays(3), Ct));
         Assert.Equal(0L, Convert.ToInt64(await Fixture.RawScalarAsync("SELECT COUNT(*) FROM request_bodies"), CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>One service, <paramref name="pushes"/> pushes queued for it, all due at T0.</summary>
+    private async Task<(Posthorn.Core.PostServices.PostService Service, List<Guid> Ids)> QueuedForOneServiceAsync(int pushes)
+    {
+        var repository = await RepositoryAsync();
+        var service = await ServiceAsync(repository.Id);
+        var ids = new List<Guid>();
+        for (var i = 0; i < pushes; i++)
+        {
+            ids.AddRange((await Storage.Pushes.RecordPushAsync(PushOf(repository.Id, T0), Ct)).DeliveryIds);
+        }
+
+        return (service, ids);
     }
 
     private static Settlement WithBody(Settlement settlement, string body) => settlement with { Attempt = settlement.Attempt with { RequestBody = body } };
