@@ -119,11 +119,19 @@ public sealed partial class SqlStore
         return await SqlCommands.ListAsync(c, tx,
             $"""
             UPDATE deliveries SET lease_owner = @node, lease_until = @until
-            WHERE id IN ({string.Join(", ", ids.Select((_, i) => "@id" + i))}) AND status = 0 AND (lease_until IS NULL OR lease_until <= @now)
+            WHERE id IN ({string.Join(", ", ids.Select((_, i) => "@id" + i))}) AND {NotAnIndexKey("status")} = 0 AND (lease_until IS NULL OR lease_until <= @now)
             RETURNING id
             """,
             r => r.Text(0), ct, [("@node", nodeId), ("@until", now + lease), ("@now", now), .. ids.Select((id, i) => ("@id" + i, (object?)id))]).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// <paramref name="column"/> as a filter SQLite's planner cannot use as an index key (unary +; a
+    /// no-op on PostgreSQL). With ten or more ids in an IN list, SQLite chose ix_deliveries_due
+    /// (status = 0) over the primary key and read every pending row to lease a batch: each claim cost
+    /// grew with the backlog (~200 µs per leased delivery with 12,000 pending).
+    /// </summary>
+    private static string NotAnIndexKey(string column) => "+" + column;
 
     public Task ReleaseAsync(string nodeId, IReadOnlyList<Guid> deliveryIds, CancellationToken ct)
     {
@@ -134,7 +142,7 @@ public sealed partial class SqlStore
         }
 
         return WriteAsync((c, tx) => SqlCommands.ExecuteAsync(c, tx,
-            $"UPDATE deliveries SET lease_owner = NULL, lease_until = NULL WHERE id IN ({string.Join(", ", deliveryIds.Select((_, i) => "@id" + i))}) AND status = 0 AND lease_owner = @node",
+            $"UPDATE deliveries SET lease_owner = NULL, lease_until = NULL WHERE id IN ({string.Join(", ", deliveryIds.Select((_, i) => "@id" + i))}) AND {NotAnIndexKey("status")} = 0 AND lease_owner = @node",
             ct, [("@node", nodeId), .. deliveryIds.Select((id, i) => ("@id" + i, (object?)id))]), ct);
     }
 
