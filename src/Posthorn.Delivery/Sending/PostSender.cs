@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,6 +23,11 @@ public sealed partial class PostSender(HttpClient http, IOptions<DeliveryOptions
 
     private readonly DeliveryOptions settings = options.Value;
 
+    // The stored text of a body, once per body (bodies are shared per payload and format, see
+    // PayloadBodies): decoding ~2 KB again for every attempt was pure garbage, and equal strings let
+    // the store find a batch's shared bodies cheaply.
+    private readonly ConditionalWeakTable<byte[], string> storedBodies = [];
+
     /// <summary>Sends <paramref name="claimed"/> as attempt number Delivery.AttemptCount + 1.</summary>
     public async Task<SentAttempt> SendAsync(ClaimedDelivery claimed, CancellationToken ct)
     {
@@ -32,7 +38,7 @@ public sealed partial class PostSender(HttpClient http, IOptions<DeliveryOptions
         var started = time.GetUtcNow();
         var stopwatch = time.GetTimestamp();
         var body = PayloadBodies.For(service, payload);
-        var storedBody = StoredText(body.Bytes, settings.StoredRequestBodyLimit, body.Bytes.Length);
+        var storedBody = StoredBody(body.Bytes);
         var target = ExpandTemplate(service.Url, payload);
         var maskedUrl = ServiceUrl.Mask(target);
         var requestHeaders = string.Empty;
@@ -127,6 +133,17 @@ public sealed partial class PostSender(HttpClient http, IOptions<DeliveryOptions
         {
             return UrlTemplate.Expand(url, new Dictionary<string, string>());
         }
+    }
+
+    private string StoredBody(byte[] bytes)
+    {
+        if (!storedBodies.TryGetValue(bytes, out var stored))
+        {
+            stored = StoredText(bytes, settings.StoredRequestBodyLimit, bytes.Length);
+            storedBodies.TryAdd(bytes, stored);
+        }
+
+        return stored;
     }
 
     private static string StoredText(byte[] bytes, int limit, int total) =>

@@ -17,6 +17,11 @@ public sealed partial class SqlStore
         new(r.Guid(0), r.Long(1), r.Long(2), r.NullableLong(3), r.Text(4), (DeliveryStatus)r.Int(5), r.Int(6), r.Int(7),
             r.Time(8), r.Time(9), r.NullableTime(10), r.NullableInt(11), r.NullableText(12));
 
+    // Attempts stored since request bodies moved to their own table point at theirs; older ones keep it inline.
+    private const string AttemptReadColumns =
+        "a.delivery_id, a.number, a.node_id, a.started_at, a.duration_ms, a.request_url, a.request_headers, COALESCE(b.body, a.request_body), " +
+        "a.response_status, a.response_headers, a.response_body, a.error, a.outcome";
+
     private static Attempt ReadAttempt(DbDataReader r) =>
         new(r.Guid(0), r.Int(1), r.Text(2), r.Time(3), TimeSpan.FromMilliseconds(r.Long(4)), r.Text(5), r.Text(6), r.Text(7),
             r.NullableInt(8), r.NullableText(9), r.NullableText(10), r.NullableText(11), (AttemptOutcome)r.Int(12));
@@ -78,7 +83,7 @@ public sealed partial class SqlStore
                 return null;
             }
 
-            var attempts = await SqlCommands.ListAsync(c, null, $"SELECT {AttemptColumns} FROM attempts WHERE delivery_id = @id ORDER BY number",
+            var attempts = await SqlCommands.ListAsync(c, null, $"SELECT {AttemptReadColumns} FROM attempts a LEFT JOIN request_bodies b ON b.id = a.request_body_id WHERE a.delivery_id = @id ORDER BY a.number",
                 ReadAttempt, ct, ("@id", deliveryId)).ConfigureAwait(false);
             return new DeliveryDetail(delivery, attempts);
         }, ct);
@@ -94,6 +99,15 @@ public sealed partial class SqlStore
             return value is null ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
         }, ct);
 
+    /// <summary>Deletes finished deliveries (their attempts by cascade), then the request bodies no attempt points at any more.</summary>
     public Task<int> PruneAsync(DateTimeOffset olderThan, CancellationToken ct) =>
-        WriteAsync((c, tx) => SqlCommands.ExecuteAsync(c, tx, "DELETE FROM deliveries WHERE status <> 0 AND completed_at < @t", ct, ("@t", olderThan)), ct);
+        WriteAsync(async (c, tx) =>
+        {
+            var pruned = await SqlCommands.ExecuteAsync(c, tx, "DELETE FROM deliveries WHERE status <> 0 AND completed_at < @t", ct, ("@t", olderThan)).ConfigureAwait(false);
+
+            // Also collects bodies left when services or repositories were deleted (their attempts went by cascade).
+            await SqlCommands.ExecuteAsync(c, tx,
+                "DELETE FROM request_bodies WHERE NOT EXISTS (SELECT 1 FROM attempts a WHERE a.request_body_id = request_bodies.id)", ct).ConfigureAwait(false);
+            return pruned;
+        }, ct);
 }

@@ -15,8 +15,14 @@ public sealed partial class SqlStore
         RETURNING attempt_count, service_id
         """;
 
+    // The request body is stored once (request_bodies, by digest); the attempt row keeps '' inline.
     private const string InsertAttemptSql =
-        $"INSERT INTO attempts ({AttemptColumns}) VALUES (@id, @n, @node, @start, @ms, @url, @reqh, @reqb, @rs, @resh, @resb, @err, @o) RETURNING number, 0";
+        $"INSERT INTO attempts ({AttemptColumns}, request_body_id) VALUES (@id, @n, @node, @start, @ms, @url, @reqh, '', @rs, @resh, @resb, @err, @o, @bid) RETURNING number, 0";
+
+    // DO UPDATE (not DO NOTHING) so the row is returned, and on PostgreSQL locked, when it exists:
+    // a prune running at the same time cannot delete it before this batch's attempts point at it.
+    private const string StoreBodySql =
+        "INSERT INTO request_bodies (digest, body) VALUES (@d, @b) ON CONFLICT (digest) DO UPDATE SET digest = excluded.digest RETURNING id, 0";
 
     // A success clears the pause with the count: the receiver works again (a probe, or a send that was
     // in flight when the pause began), so the service is neither shown nor treated as paused.
@@ -29,8 +35,8 @@ public sealed partial class SqlStore
         """;
 
     /// <summary>
-    /// Two round trips per batch on PostgreSQL, whatever its size: every move, then every attempt and
-    /// health update for the moves that held their lease. Health updates run in settlement order, so
+    /// Two round trips per batch on PostgreSQL, whatever its size: every move and the batch's distinct
+    /// request bodies, then every attempt and health update for the moves that held their lease. Health updates run in settlement order, so
     /// each returns the count as it stood after its own attempt; a service whose attempts in the batch
     /// all succeeded gets one update for all of them (its count after each is 0), so a busy batch
     /// writes its services' rows once rather than once per attempt.
@@ -48,7 +54,18 @@ public sealed partial class SqlStore
                     ("@rs", a.ResponseStatus), ("@err", a.Error), ("@id", a.DeliveryId), ("@node", nodeId),
                 });
             }).ToList();
+
+            // One row per distinct body (one push's deliveries in one format share it), in digest order
+            // so two nodes' batches lock shared rows in the same order. A body stored for a move that
+            // lost its lease is left for the pruner.
+            var bodies = RequestBodies.Of(settlements.Select(s => s.Attempt.RequestBody));
+            moves.AddRange(bodies.Select(b => (StoreBodySql, new (string, object?)[] { ("@d", b.Digest), ("@b", b.Body) })));
             var moved = await SqlStatements.QueryEachAsync(c, tx, moves, r => (r.Long(0), r.Long(1)), ct).ConfigureAwait(false);
+            var bodyIds = new Dictionary<string, long>(StringComparer.Ordinal);
+            for (var b = 0; b < bodies.Count; b++)
+            {
+                bodyIds[bodies[b].Body] = moved[settlements.Count + b][0].Item1;
+            }
 
             // Services whose every held attempt in this batch succeeded, with the last such attempt (its
             // outcome and start are what the service row keeps, as the per-attempt updates would leave it).
@@ -88,7 +105,7 @@ public sealed partial class SqlStore
 
                 // The number comes from the row, not the caller, so it is right even after a redelivery raced the send.
                 writes.Add((InsertAttemptSql, [("@id", a.DeliveryId), ("@n", number), ("@node", a.NodeId), ("@start", a.StartedAt), ("@ms", a.Duration),
-                    ("@url", a.RequestUrl), ("@reqh", a.RequestHeaders), ("@reqb", a.RequestBody), ("@rs", a.ResponseStatus),
+                    ("@url", a.RequestUrl), ("@reqh", a.RequestHeaders), ("@bid", bodyIds[a.RequestBody]), ("@rs", a.ResponseStatus),
                     ("@resh", a.ResponseHeaders), ("@resb", a.ResponseBody), ("@err", a.Error), ("@o", a.Outcome)]));
                 if (mixed.Contains(serviceId) || lastSuccess[serviceId] == i)
                 {

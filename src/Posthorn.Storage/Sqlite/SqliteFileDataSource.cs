@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using Posthorn.Storage.Secrets;
 
@@ -16,6 +17,10 @@ public sealed class SqliteFileDataSource : DbDataSource
 {
     // busy_timeout first: switching a new file to WAL needs the lock another process may hold.
     private const string Pragmas = "PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+
+    // Native handles whose PRAGMAs have run: they stick to the handle, which the pool hands out again,
+    // so a reopened pooled connection skips them (four statements compiled per write transaction).
+    private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> setUp = [];
 
     public SqliteFileDataSource(string path)
     {
@@ -38,22 +43,44 @@ public sealed class SqliteFileDataSource : DbDataSource
 
     protected override DbConnection OpenDbConnection()
     {
-        var connection = CreateDbConnection();
+        var connection = (SqliteConnection)CreateDbConnection();
         connection.Open();
+        if (IsSetUp(connection))
+        {
+            return connection;
+        }
+
         using var command = connection.CreateCommand();
         command.CommandText = Pragmas;
         command.ExecuteNonQuery();
+        MarkSetUp(connection);
         return connection;
     }
 
     protected override async ValueTask<DbConnection> OpenDbConnectionAsync(CancellationToken cancellationToken)
     {
-        var connection = CreateDbConnection();
+        var connection = (SqliteConnection)CreateDbConnection();
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (IsSetUp(connection))
+        {
+            return connection;
+        }
+
         await using var command = connection.CreateCommand();
         command.CommandText = Pragmas;
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        MarkSetUp(connection);
         return connection;
+    }
+
+    private bool IsSetUp(SqliteConnection connection) => connection.Handle is { } handle && setUp.TryGetValue(handle, out _);
+
+    private void MarkSetUp(SqliteConnection connection)
+    {
+        if (connection.Handle is { } handle)
+        {
+            setUp.AddOrUpdate(handle, this);
+        }
     }
 
     // Pooled connections would keep the file open (and its WAL) after the handle is gone.

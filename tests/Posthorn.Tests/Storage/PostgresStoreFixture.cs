@@ -31,7 +31,7 @@ public sealed class PostgresStoreFixture : IStoreFixture, IAsyncLifetime
     {
         await using var connection = new NpgsqlConnection(mainConnectionString);
         await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("DELETE FROM accounts", connection);
+        await using var command = new NpgsqlCommand("DELETE FROM accounts; DELETE FROM request_bodies", connection);
         await command.ExecuteNonQueryAsync();
     }
 

@@ -29,11 +29,11 @@ public sealed class SqliteStoreFixture : IStoreFixture, IAsyncLifetime
 
     public async Task ResetAsync()
     {
-        // Everything hangs off accounts through ON DELETE CASCADE.
+        // Everything hangs off accounts through ON DELETE CASCADE, but request bodies (shared by attempts).
         await using var connection = new SqliteConnection($"Data Source={Path.Combine(MainDirectory, PosthornStorage.SqliteFileName)};Foreign Keys=True;Default Timeout=30");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM accounts";
+        command.CommandText = "DELETE FROM accounts; DELETE FROM request_bodies";
         await command.ExecuteNonQueryAsync();
     }
 
