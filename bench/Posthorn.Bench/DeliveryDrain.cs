@@ -11,9 +11,10 @@ namespace Posthorn.Bench;
 /// <summary>
 /// One measured drain of the durable queue: <see cref="Shape.Deliveries"/> deliveries are queued through
 /// the store (<c>RecordPushAsync</c>: one delivery per active service per push) before any host starts;
-/// then <see cref="Shape.Nodes"/> real hosts on the same database start together, and the clock runs
-/// until the receiver has every POST and the store reports nothing pending (every attempt recorded
-/// and settled). Services are spread over owners, one repository each (the owners' pushes queued side by side), every URL a distinct
+/// then <see cref="Shape.Nodes"/> real hosts on the same database start together. The clock (and the
+/// CPU count) runs from the first POST received, so the hosts' start-up is not in the figure, until the
+/// receiver has every POST and the store reports nothing pending (every attempt recorded and settled);
+/// <see cref="Result.Measured"/> is the number of deliveries inside that window. Services are spread over owners, one repository each (the owners' pushes queued side by side), every URL a distinct
 /// /hook/{service} on the loopback receiver so arrivals can be told apart.
 /// </summary>
 public static class DeliveryDrain
@@ -21,7 +22,7 @@ public static class DeliveryDrain
     public sealed record Shape(int Deliveries, int Owners, int ServicesPerOwner, string Payload, string? Database = null, int Nodes = 1, int Concurrency = 64);
 
     /// <summary>What a drain measured. WorstFairShare: at each quarter of the arrivals, the least a service had of its own deliveries, over the overall fraction.</summary>
-    public sealed record Result(TimeSpan AllReceived, TimeSpan Drained, long Received, double PeakRssMb, double RssBeforeMb, double WorstFairShare, TimeSpan Queued, TimeSpan Cpu);
+    public sealed record Result(TimeSpan AllReceived, TimeSpan Drained, long Received, double PeakRssMb, double RssBeforeMb, double WorstFairShare, TimeSpan Queued, TimeSpan Cpu, long Measured);
 
     public static async Task<Result> RunAsync(string data, Receiver receiver, Shape shape)
     {
@@ -87,9 +88,16 @@ public static class DeliveryDrain
             var rssBefore = Rss();
             var peak = rssBefore;
             var deliveries = first.Services.GetRequiredService<IDeliveryStore>();
+            var starting = Stopwatch.StartNew();
+            await Task.WhenAll(nodes.Select(n => n.StartHostAsync()));
+            while (receiver.Count == 0 && starting.Elapsed < TimeSpan.FromMinutes(1))
+            {
+                await Task.Delay(1);
+            }
+
             var cpu = ProcessCpu.Read();
             var clock = Stopwatch.StartNew();
-            await Task.WhenAll(nodes.Select(n => n.StartHostAsync()));
+            var atStart = receiver.Count;
             TimeSpan? allReceived = null;
             var nextQuarter = 1;
             while (clock.Elapsed < TimeSpan.FromMinutes(3))
@@ -135,7 +143,7 @@ public static class DeliveryDrain
                 }
             }
 
-            return new Result(allReceived ?? TimeSpan.MaxValue, drained, receiver.Count, peak, rssBefore, worst, queued, used);
+            return new Result(allReceived ?? TimeSpan.MaxValue, drained, receiver.Count, peak, rssBefore, worst, queued, used, total - atStart);
         }
         finally
         {
