@@ -63,7 +63,7 @@ public sealed class CrashDuringReceiveTests
         await Processes.WaitUntilGoneAsync(TimeSpan.FromSeconds(60), "receive-pack", bare);
 
         Assert.Equal(first, (await site.Git.RunAsync(bare, "rev-parse", "refs/heads/main")).Trim());
-        Assert.Contains("orphaned by the earlier server", site.Server.Log(), StringComparison.Ordinal);
+        Assert.Contains("orphaned by the earlier server", await site.Server.LogContainingAsync("orphaned by the earlier server"), StringComparison.Ordinal);
     }
 
     /// <summary>

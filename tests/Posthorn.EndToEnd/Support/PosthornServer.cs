@@ -113,6 +113,21 @@ public sealed class PosthornServer : IAsyncDisposable
 
     public string Log() => File.Exists(LogPath) ? File.ReadAllText(LogPath) : "";
 
+    /// <summary>
+    /// The log once it contains <paramref name="text"/>, or as it is after a generous deadline: the
+    /// server's console logger writes on its own thread, so a line can trail the event it reports.
+    /// </summary>
+    public async Task<string> LogContainingAsync(string text)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!Log().Contains(text, StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        return Log();
+    }
+
     public static AuthenticationHeaderValue Basic(string user, string secret) =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{secret}")));
 
