@@ -16,7 +16,9 @@ internal sealed class NulTokenReader(Stream stream)
 
     private static readonly Encoding Utf8 = new UTF8Encoding(false, throwOnInvalidBytes: false);
 
-    private readonly byte[] buffer = new byte[64 * 1024];
+    // The read size, not a cap: a token longer than the buffer spans reads. 16 KB (not 64) because one
+    // reader is made per push's git log, and the buffer was most of what that allocated.
+    private readonly byte[] buffer = new byte[16 * 1024];
     private readonly ArrayBufferWriter<byte> token = new(256);
     private int start;
     private int end;

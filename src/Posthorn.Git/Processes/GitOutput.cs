@@ -23,9 +23,14 @@ public static class GitOutput
     }
 
     /// <summary>A stdin writer that sends <paramref name="lines"/>, one per line, without building one big string.</summary>
+    /// <remarks>
+    /// A small buffer: a 64 Ki-char one put a 128 KB char[] and a 192 KB byte[] on the large object heap
+    /// for every call (one per push, for the payload's git log), and those allocations drove gen-2
+    /// collections. A pipe takes 4 KB writes as well as larger ones.
+    /// </remarks>
     public static Func<Stream, CancellationToken, Task> Lines(IEnumerable<string> lines) => async (stdin, ct) =>
     {
-        await using var writer = new StreamWriter(stdin, new UTF8Encoding(false), 64 * 1024, leaveOpen: true) { NewLine = "\n" };
+        await using var writer = new StreamWriter(stdin, new UTF8Encoding(false), 4096, leaveOpen: true) { NewLine = "\n" };
         foreach (var line in lines)
         {
             await writer.WriteLineAsync(line.AsMemory(), ct).ConfigureAwait(false);

@@ -104,8 +104,9 @@ public sealed class BasicAuthenticationHandler(
         return AuthenticateResult.Fail(reason);
     }
 
-    private static AuthenticateResult Success(Core.Accounts.Account account)
+    private AuthenticateResult Success(Core.Accounts.Account account)
     {
+        CurrentAccount.Authenticated(Context, account);
         var identity = new ClaimsIdentity(AccountClaims.For(account), SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
