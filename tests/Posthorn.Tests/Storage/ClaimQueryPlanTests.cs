@@ -1,0 +1,83 @@
+using Microsoft.Data.Sqlite;
+using Posthorn.Storage;
+using Posthorn.Storage.Sql;
+
+namespace Posthorn.Tests.Storage;
+
+/// <summary>
+/// SQLite's plan for the claim's lease and release statements, on the real migrated schema: they must
+/// find their deliveries by primary key. With ten or more ids SQLite's planner preferred the pending
+/// index (status = 0) and read every pending delivery on every claim, a cost that grew with the
+/// backlog and that no behaviour test can see.
+/// </summary>
+public sealed class ClaimQueryPlanTests : IAsyncLifetime
+{
+    private readonly string root = Directory.CreateTempSubdirectory("posthorn-plan-").FullName;
+    private StorageHandle storage = null!;
+
+    public async Task InitializeAsync()
+    {
+        storage = PosthornStorage.Open(null, root);
+        await storage.MigrateAsync(CancellationToken.None);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await storage.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(root, recursive: true);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(10)]
+    [InlineData(64)]
+    public async Task Lease_SeeksItsDeliveriesByPrimaryKey_NotThroughThePendingIndex(int ids)
+    {
+        var plan = await PlanAsync(SqlStore.LeaseStatement(ids), ids, "@node", "@until", "@now");
+
+        Assert.Contains(plan, line => line.Contains("deliveries", StringComparison.Ordinal) && line.Contains("(id=?)", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, line => line.Contains("ix_deliveries_due", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Release_SeeksItsDeliveriesByPrimaryKey_NotThroughThePendingIndex()
+    {
+        var plan = await PlanAsync(SqlStore.ReleaseStatement(40), 40, "@node");
+
+        Assert.Contains(plan, line => line.Contains("deliveries", StringComparison.Ordinal) && line.Contains("(id=?)", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, line => line.Contains("ix_deliveries_due", StringComparison.Ordinal));
+    }
+
+    /// <summary>The check above can fail: the same statement with a plain status filter goes through the pending index.</summary>
+    [Fact]
+    public async Task PlainStatusFilter_WithManyIds_TakesThePendingIndex()
+    {
+        var plain = SqlStore.LeaseStatement(40).Replace("+status", "status", StringComparison.Ordinal);
+
+        var plan = await PlanAsync(plain, 40, "@node", "@until", "@now");
+
+        Assert.Contains(plan, line => line.Contains("ix_deliveries_due", StringComparison.Ordinal));
+    }
+
+    private async Task<List<string>> PlanAsync(string statement, int ids, params string[] parameters)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(root, PosthornStorage.SqliteFileName)}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + statement;
+        foreach (var name in parameters.Concat(Enumerable.Range(0, ids).Select(i => "@id" + i)))
+        {
+            command.Parameters.AddWithValue(name, 0);
+        }
+
+        var plan = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            plan.Add(reader.GetString(3));
+        }
+
+        return plan;
+    }
+}
