@@ -117,7 +117,7 @@ public sealed partial class SqlStore
         }
 
         return await SqlCommands.ListAsync(c, tx, LeaseStatement(ids.Count),
-            r => r.Text(0), ct, [("@node", nodeId), ("@until", now + lease), ("@now", now), .. ids.Select((id, i) => ("@id" + i, (object?)id))]).ConfigureAwait(false);
+            r => r.Text(0), ct, [("@node", nodeId), ("@until", now + lease), ("@now", now), .. InParameters(ids)]).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -140,7 +140,12 @@ public sealed partial class SqlStore
     internal static string ReleaseStatement(int count) =>
         $"UPDATE deliveries SET lease_owner = NULL, lease_until = NULL WHERE id IN ({IdList(count)}) AND {NotAnIndexKey("status")} = 0 AND lease_owner = @node";
 
-    private static string IdList(int count) => string.Join(", ", Enumerable.Range(0, count).Select(i => "@id" + i));
+    /// <summary>"@id0, @id1, …" for an IN list of <paramref name="count"/> values (see <see cref="InParameters"/>).</summary>
+    private static string IdList(int count, string prefix = "@id") => string.Join(", ", Enumerable.Range(0, count).Select(i => prefix + i));
+
+    /// <summary>The values of an IN list written by <see cref="IdList"/> with the same prefix.</summary>
+    private static IEnumerable<(string, object?)> InParameters<T>(IEnumerable<T> values, string prefix = "@id") =>
+        values.Select((value, i) => (prefix + i, (object?)value));
 
     public Task ReleaseAsync(string nodeId, IReadOnlyList<Guid> deliveryIds, CancellationToken ct)
     {
@@ -151,7 +156,7 @@ public sealed partial class SqlStore
         }
 
         return WriteAsync((c, tx) => SqlCommands.ExecuteAsync(c, tx, ReleaseStatement(deliveryIds.Count),
-            ct, [("@node", nodeId), .. deliveryIds.Select((id, i) => ("@id" + i, (object?)id))]), ct);
+            ct, [("@node", nodeId), .. InParameters(deliveryIds)]), ct);
     }
 
     public Task<ClaimedDelivery?> ClaimAsync(Guid deliveryId, string nodeId, DateTimeOffset now, TimeSpan lease, CancellationToken ct) =>
@@ -177,17 +182,15 @@ public sealed partial class SqlStore
             return [];
         }
 
-        var names = ids.Select((_, i) => "@id" + i);
-        var parameters = ids.Select((id, i) => ("@id" + i, (object?)id)).ToArray();
         var rows = await SqlCommands.ListAsync(c, tx,
             $"""
             SELECT {DeliveryColumns}, {ServiceColumns}, d.payload, r.owner_id
             FROM deliveries d JOIN post_services s ON s.id = d.service_id JOIN repositories r ON r.id = s.repository_id
-            WHERE d.id IN ({string.Join(", ", names)}) ORDER BY d.next_attempt_at, d.id
+            WHERE d.id IN ({IdList(ids.Count)}) ORDER BY d.next_attempt_at, d.id
             """,
             r => (Delivery: ReadDelivery(r), Service: ReadService(r, DeliveryColumnCount, revealed),
                 Payload: r.NullableText(DeliveryColumnCount + ServiceColumnCount), OwnerId: r.Long(DeliveryColumnCount + ServiceColumnCount + 1)),
-            ct, parameters).ConfigureAwait(false);
+            ct, [.. InParameters(ids)]).ConfigureAwait(false);
 
         // A push's payload is read once for all its deliveries in the claim (one push to many services),
         // so they share one string instance, and what is derived from it once (its encoded body) serves all.
@@ -195,8 +198,8 @@ public sealed partial class SqlStore
         var payloads = pushIds.Count == 0
             ? []
             : (await SqlCommands.ListAsync(c, tx,
-                $"SELECT id, payload FROM pushes WHERE id IN ({string.Join(", ", pushIds.Select((_, i) => "@p" + i))})",
-                r => (Id: r.Long(0), Payload: r.Text(1)), ct, [.. pushIds.Select((id, i) => ("@p" + i, (object?)id))]).ConfigureAwait(false))
+                $"SELECT id, payload FROM pushes WHERE id IN ({IdList(pushIds.Count, "@p")})",
+                r => (Id: r.Long(0), Payload: r.Text(1)), ct, [.. InParameters(pushIds, "@p")]).ConfigureAwait(false))
                 .ToDictionary(p => p.Id, p => p.Payload);
         return rows.ConvertAll(row => new ClaimedDelivery(row.Delivery, row.Service,
             row.Payload ?? (row.Delivery.PushId is { } push ? payloads.GetValueOrDefault(push, "") : ""))
