@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.RegularExpressions;
 using Posthorn.Core.PostServices;
 
 namespace Posthorn.Bench;
@@ -14,7 +12,7 @@ namespace Posthorn.Bench;
 /// each server sustains with every repository pushing back to back. Pushes are receive-pack requests
 /// with pre-built packs (one new commit each) round-robin over several repositories.
 /// </summary>
-public static partial class LatencyScenario
+public static class LatencyScenario
 {
     private const int Repositories = 10;
     private const double Rate = 20.0;
@@ -52,16 +50,12 @@ public static partial class LatencyScenario
         var cgiRoot = Path.Combine(work, "latency-cgi");
         await using var cgi = await CgiGitHost.StartAsync(cgiRoot);
 
-        var arrivals = new ConcurrentDictionary<string, long>();
+        var arrivals = new CommitArrivals();
         byte[]? sampleBody = null;
         receiver.OnBody = (body, at) =>
         {
             sampleBody ??= body;
-            var match = RawNode().Match(Encoding.UTF8.GetString(body));
-            if (match.Success)
-            {
-                arrivals.TryAdd(match.Groups[1].Value, at);
-            }
+            arrivals.Add(body, at);
         };
 
         // Per repository: a chain of commits, the first pushed with stock git to both servers, then one pack per commit.
@@ -204,7 +198,4 @@ public static partial class LatencyScenario
     /// commits used up by a faster earlier phase pushes nothing, and averaging its 0 in halved the baseline.
     /// </summary>
     private static double Ran(List<double> rates) => rates.Where(r => r > 0).DefaultIfEmpty(0).Average();
-
-    [GeneratedRegex("\"raw_node\"\\s*:\\s*\"([0-9a-f]{40})\"")]
-    private static partial Regex RawNode();
 }

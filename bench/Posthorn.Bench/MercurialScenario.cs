@@ -1,9 +1,6 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Posthorn.Core.PostServices;
 using Posthorn.Core.Repositories;
@@ -16,7 +13,7 @@ namespace Posthorn.Bench;
 /// time to a Posthorn Mercurial repository with a JSON POST service, alternating with the same kind of
 /// push to Mercurial's own server (`hg serve`, no POST service) on its own repository.
 /// </summary>
-public static partial class MercurialScenario
+public static class MercurialScenario
 {
     public const string Method =
         "The real Posthorn host in the benchmark process (SQLite, Kestrel on 127.0.0.1) with one Mercurial repository and one JSON " +
@@ -52,14 +49,8 @@ public static partial class MercurialScenario
         var repository = await server.Services.GetRequiredService<RepositoryCatalog>()
             .CreateAsync("bench", "hgbench", null, isPrivate: false, null, CancellationToken.None, scm: Scms.Mercurial);
         await server.AddServiceAsync(repository.Id, receiver.Url, PayloadFormat.Json);
-        var arrivals = new ConcurrentDictionary<string, long>();
-        receiver.OnBody = (body, at) =>
-        {
-            foreach (Match match in RawNode().Matches(Encoding.UTF8.GetString(body)))
-            {
-                arrivals.TryAdd(match.Groups[1].Value, at);
-            }
-        };
+        var arrivals = new CommitArrivals();
+        receiver.OnBody = arrivals.Add;
 
         var baselineRepository = Path.Combine(work, "hg-serve");
         await Shell.RunAsync("hg", ["init", baselineRepository], work, env);
@@ -137,7 +128,7 @@ public static partial class MercurialScenario
     }
 
     /// <summary>The POST naming <paramref name="node"/> normally lands before the push returns; wait a generous while for stragglers.</summary>
-    private static async Task<long?> ArrivalAsync(ConcurrentDictionary<string, long> arrivals, string node)
+    private static async Task<long?> ArrivalAsync(CommitArrivals arrivals, string node)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(30))
@@ -218,7 +209,4 @@ public static partial class MercurialScenario
             process.Dispose();
         }
     }
-
-    [GeneratedRegex("\"raw_node\"\\s*:\\s*\"([0-9a-f]{40})\"")]
-    private static partial Regex RawNode();
 }
