@@ -46,7 +46,11 @@ public static class LatencyScenario
         var perRepository = ((warmup + latencyPushes) / Repositories) + 10 + (2 * capacitySeconds * CapacityCeiling / Repositories);
 
         await using var receiver = await Receiver.StartAsync();
-        await using var server = await (await BenchServer.StartAsync(Path.Combine(work, "latency-data"))).WithUserAsync();
+        // Every simulated pusher shares 127.0.0.1, as clients behind a reverse proxy share its address: the per-client
+        // cap on git processes (8 by default) would hold 2 of the 10 repositories' pushes in line, so it is raised to the
+        // global cap, as the options advise behind a proxy. The global cap (32) still applies.
+        var perClient = new Dictionary<string, string> { ["Git:MaxProcessesPerClient"] = "32" };
+        await using var server = await (await BenchServer.StartAsync(Path.Combine(work, "latency-data"), perClient)).WithUserAsync();
         var cgiRoot = Path.Combine(work, "latency-cgi");
         await using var cgi = await CgiGitHost.StartAsync(cgiRoot);
 

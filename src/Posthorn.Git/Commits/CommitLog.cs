@@ -6,9 +6,11 @@ namespace Posthorn.Git.Commits;
 /// <summary>
 /// Lists and counts the commits reachable from one tip but from none of a set of excluded tips,
 /// streaming git's output. Exclusions go through <c>--stdin</c> ("^id" lines): a repository can
-/// have thousands of refs, more than a command line holds.
+/// have thousands of refs, more than a command line holds. A straight line of new commits is read
+/// in-process (<see cref="InProcessLog"/>) when that gives exactly git's answer; <paramref name="inProcess"/>
+/// false always asks git (the tests compare the two).
 /// </summary>
-internal sealed class CommitLog(GitRunner runner, string gitDirectory)
+internal sealed class CommitLog(GitRunner runner, string gitDirectory, bool inProcess = true)
 {
     // Each record starts with \x01 so it can never be mistaken for a name-status entry; %B is the
     // raw message exactly as `git cat-file commit` stores it, trailing newline included. %at and
@@ -34,6 +36,11 @@ internal sealed class CommitLog(GitRunner runner, string gitDirectory)
     public async Task<CommitListing> ListAsync(
         string tip, string oldTip, IEnumerable<string> excluded, CommitCaps caps, CancellationToken ct)
     {
+        if (inProcess && InProcessLog.TryList(gitDirectory, tip, oldTip, excluded, caps) is { } listing)
+        {
+            return listing;
+        }
+
         // --max-count picks the newest commits before --reverse turns them oldest first.
         // --diff-merges=first-parent lists a merge's files against its first parent; --root
         // lists a root commit's files as added; -z leaves paths unquoted and byte-exact.

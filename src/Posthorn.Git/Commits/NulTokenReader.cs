@@ -57,11 +57,17 @@ internal sealed class NulTokenReader(Stream stream)
         }
     }
 
-    private NulToken Finish(bool truncated)
-    {
-        var kept = token.WrittenSpan;
-        return new NulToken(Utf8.GetString(truncated ? kept[..CharBoundary(kept)] : kept), truncated);
-    }
+    /// <summary>
+    /// One whole token's bytes as this reader would return them with <paramref name="maxBytes"/>: for
+    /// text read from the object itself rather than from git's output, so both read the same.
+    /// </summary>
+    public static NulToken Cut(ReadOnlySpan<byte> bytes, int maxBytes) =>
+        Decode(bytes[..Math.Min(bytes.Length, maxBytes)], truncated: bytes.Length > maxBytes);
+
+    private NulToken Finish(bool truncated) => Decode(token.WrittenSpan, truncated);
+
+    private static NulToken Decode(ReadOnlySpan<byte> kept, bool truncated) =>
+        new(Utf8.GetString(truncated ? kept[..CharBoundary(kept)] : kept), truncated);
 
     /// <summary>The length of <paramref name="bytes"/> without a trailing UTF-8 sequence the cut left incomplete.</summary>
     internal static int CharBoundary(ReadOnlySpan<byte> bytes)

@@ -1,0 +1,66 @@
+namespace Posthorn.Git.Commits;
+
+/// <summary>
+/// Whether a repository is one where reading objects directly gives what git log prints: none of
+/// the settings or files that change history or output (object format and other extensions, includes
+/// that could set them, an output encoding, a diff order file, grafts, a shallow clone, replace refs),
+/// in the repository's config or the user's and system's. Anything unsure is a no.
+/// </summary>
+internal static class ReadsLikeGit
+{
+    private static readonly string[] Unsafe = ["extensions", "include", "i18n", "orderfile", "replace", "graft"];
+
+    public static bool Repository(string gitDirectory)
+    {
+        if (File.Exists(Path.Combine(gitDirectory, "commondir")) || File.Exists(Path.Combine(gitDirectory, "shallow"))
+            || File.Exists(Path.Combine(gitDirectory, "info", "grafts")) || Directory.Exists(Path.Combine(gitDirectory, "refs", "replace")))
+        {
+            return false;
+        }
+
+        var packed = Path.Combine(gitDirectory, "packed-refs");
+        if (File.Exists(packed) && File.ReadAllText(packed).Contains("refs/replace/", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var config = Path.Combine(gitDirectory, "config");
+        return File.Exists(config) && IsPlain(config) && GlobalConfigs().All(IsPlain);
+    }
+
+    private static bool IsPlain(string config)
+    {
+        if (!File.Exists(config))
+        {
+            return true;
+        }
+
+        var text = File.ReadAllText(config);
+        return !Unsafe.Any(word => text.Contains(word, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static IEnumerable<string> GlobalConfigs()
+    {
+        if (Environment.GetEnvironmentVariable("GIT_CONFIG_NOSYSTEM") is null or "" or "0" or "false")
+        {
+            yield return "/etc/gitconfig";
+        }
+
+        if (Environment.GetEnvironmentVariable("GIT_CONFIG_GLOBAL") is { Length: > 0 } global)
+        {
+            yield return global;
+        }
+
+        var home = Environment.GetEnvironmentVariable("HOME");
+        if (!string.IsNullOrEmpty(home))
+        {
+            yield return Path.Combine(home, ".gitconfig");
+        }
+
+        var xdg = Environment.GetEnvironmentVariable("XDG_CONFIG_HOME") is { Length: > 0 } x ? x : string.IsNullOrEmpty(home) ? null : Path.Combine(home, ".config");
+        if (xdg is not null)
+        {
+            yield return Path.Combine(xdg, "git", "config");
+        }
+    }
+}
