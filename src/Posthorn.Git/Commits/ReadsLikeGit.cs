@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Posthorn.Git.Commits;
 
 /// <summary>
@@ -9,6 +11,9 @@ namespace Posthorn.Git.Commits;
 internal static class ReadsLikeGit
 {
     private static readonly string[] Unsafe = ["extensions", "include", "i18n", "orderfile", "replace", "graft"];
+
+    // The user's and system's configs rarely change: read again only when their size or time does.
+    private static readonly ConcurrentDictionary<string, (DateTime Written, long Length, bool Plain)> Seen = new(StringComparer.Ordinal);
 
     public static bool Repository(string gitDirectory)
     {
@@ -25,18 +30,27 @@ internal static class ReadsLikeGit
         }
 
         var config = Path.Combine(gitDirectory, "config");
-        return File.Exists(config) && IsPlain(config) && GlobalConfigs().All(IsPlain);
+        return File.Exists(config) && IsPlain(File.ReadAllText(config)) && GlobalConfigs().All(IsPlainGlobal);
     }
 
-    private static bool IsPlain(string config)
+    private static bool IsPlain(string text) => !Unsafe.Any(word => text.Contains(word, StringComparison.OrdinalIgnoreCase));
+
+    private static bool IsPlainGlobal(string config)
     {
-        if (!File.Exists(config))
+        var file = new FileInfo(config);
+        if (!file.Exists)
         {
             return true;
         }
 
-        var text = File.ReadAllText(config);
-        return !Unsafe.Any(word => text.Contains(word, StringComparison.OrdinalIgnoreCase));
+        if (Seen.TryGetValue(config, out var seen) && seen.Written == file.LastWriteTimeUtc && seen.Length == file.Length)
+        {
+            return seen.Plain;
+        }
+
+        var plain = IsPlain(File.ReadAllText(config));
+        Seen[config] = (file.LastWriteTimeUtc, file.Length, plain);
+        return plain;
     }
 
     private static IEnumerable<string> GlobalConfigs()

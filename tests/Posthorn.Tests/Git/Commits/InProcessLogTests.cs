@@ -180,6 +180,23 @@ public sealed class InProcessLogTests : IDisposable
         await AssertGivesWayAsync(Head(), before, [before]);
     }
 
+    [Theory]
+    [InlineData("diff.orderFile", "ORDER")]
+    [InlineData("i18n.logOutputEncoding", "ISO-8859-1")]
+    [InlineData("include.path", "elsewhere")]
+    public async Task ConfigThatChangesGitsOutput_GivesWayToGit(string key, string value)
+    {
+        var before = Head();
+        File.WriteAllText(Path.Combine(work, "b.txt"), "b\n");
+        sandbox.Commit(work, "a2.txt");
+        var order = sandbox.PathOf("order");
+        File.WriteAllText(order, "b.txt\na2.txt\n"); // git would list b.txt first, against tree order
+        sandbox.Git(work, $"config {key} {(value == "ORDER" ? order : value)}");
+
+        Assert.False(ReadsLikeGit.Repository(gitDirectory));
+        await AssertGivesWayAsync(Head(), before, [before]);
+    }
+
     private string Head() => sandbox.RevParse(work, "HEAD");
 
     private void Change(string name, Random random)
