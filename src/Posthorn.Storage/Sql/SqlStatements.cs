@@ -23,7 +23,8 @@ internal static class SqlStatements
         {
             // One command per distinct statement text, its parameters re-bound for each run: the
             // statement is compiled once per call, not once per row (SQLite's prepare cost dominated
-            // a settlement batch of a few hundred moves and attempt rows).
+            // a settlement batch of a few hundred moves and attempt rows). On a connection with a
+            // StatementCache the commands outlive the call, compiled once per connection.
             var commands = new Dictionary<string, DbCommand>(StringComparer.Ordinal);
             try
             {
@@ -38,7 +39,7 @@ internal static class SqlStatements
                     }
                     else
                     {
-                        command = SqlCommands.Create(connection, transaction, sql, parameters);
+                        command = SqlCommands.Rent(connection, transaction, sql, parameters);
                         commands.Add(sql, command);
                     }
 
@@ -56,7 +57,7 @@ internal static class SqlStatements
             {
                 foreach (var command in commands.Values)
                 {
-                    await command.DisposeAsync().ConfigureAwait(false);
+                    await SqlCommands.ReturnAsync(connection, command).ConfigureAwait(false);
                 }
             }
 
