@@ -58,14 +58,9 @@ public sealed partial class SqlStore
             // One row per distinct body (one push's deliveries in one format share it), in digest order
             // so two nodes' batches lock shared rows in the same order. A body stored for a move that
             // lost its lease is left for the pruner.
-            var bodies = RequestBodies.Of(settlements.Select(s => s.Attempt.RequestBody));
+            var (bodies, bodyOf) = RequestBodies.Of(settlements.Select(s => s.Attempt.RequestBody).ToList());
             moves.AddRange(bodies.Select(b => (StoreBodySql, new (string, object?)[] { ("@d", b.Digest), ("@b", b.Body) })));
             var moved = await SqlStatements.QueryEachAsync(c, tx, moves, r => (r.Long(0), r.Long(1)), ct).ConfigureAwait(false);
-            var bodyIds = new Dictionary<string, long>(StringComparer.Ordinal);
-            for (var b = 0; b < bodies.Count; b++)
-            {
-                bodyIds[bodies[b].Body] = moved[settlements.Count + b][0].Item1;
-            }
 
             // Services whose every held attempt in this batch succeeded, with the last such attempt (its
             // outcome and start are what the service row keeps, as the per-attempt updates would leave it).
@@ -105,7 +100,7 @@ public sealed partial class SqlStore
 
                 // The number comes from the row, not the caller, so it is right even after a redelivery raced the send.
                 writes.Add((InsertAttemptSql, [("@id", a.DeliveryId), ("@n", number), ("@node", a.NodeId), ("@start", a.StartedAt), ("@ms", a.Duration),
-                    ("@url", a.RequestUrl), ("@reqh", a.RequestHeaders), ("@bid", bodyIds[a.RequestBody]), ("@rs", a.ResponseStatus),
+                    ("@url", a.RequestUrl), ("@reqh", a.RequestHeaders), ("@bid", moved[settlements.Count + bodyOf[i]][0].Item1), ("@rs", a.ResponseStatus),
                     ("@resh", a.ResponseHeaders), ("@resb", a.ResponseBody), ("@err", a.Error), ("@o", a.Outcome)]));
                 if (mixed.Contains(serviceId) || lastSuccess[serviceId] == i)
                 {
