@@ -6,7 +6,8 @@ namespace Posthorn.Storage.Sql;
 /// Runs several statements that each return one result set, in one round trip where the provider
 /// batches (Npgsql's DbBatch), else one after the other (SQLite is in-process; round trips are free),
 /// each distinct statement compiled once.
-/// Every statement must return a result set (use RETURNING) so results line up with statements.
+/// In a batch every statement must return a result set (use RETURNING) so results line up with
+/// statements; run one by one, a statement that returns no rows gets an empty list in its place.
 /// </summary>
 internal static class SqlStatements
 {

@@ -17,7 +17,15 @@ public sealed partial class SqlStore
 
     // The request body is stored once (request_bodies, by digest); the attempt row keeps '' inline.
     private const string InsertAttemptSql =
-        $"INSERT INTO attempts ({AttemptColumns}, request_body_id) VALUES (@id, @n, @node, @start, @ms, @url, @reqh, '', @rs, @resh, @resb, @err, @o, @bid) RETURNING number, 0";
+        $"INSERT INTO attempts ({AttemptColumns}, request_body_id) VALUES (@id, @n, @node, @start, @ms, @url, @reqh, '', @rs, @resh, @resb, @err, @o, @bid)";
+
+    /// <summary>
+    /// The attempt insert as this database runs it in a batch. PostgreSQL's batch lines results up
+    /// with statements, so the insert returns a row there; SQLite runs statements one by one and
+    /// nothing reads the row, and its RETURNING collects rows in a temporary table first (measured at
+    /// 2–4 µs per inserted row, about a twentieth of the settlement).
+    /// </summary>
+    private string InsertAttemptStatement => dialect is Sqlite.SqliteDialect ? InsertAttemptSql : InsertAttemptSql + " RETURNING number, 0";
 
     // DO UPDATE (not DO NOTHING) so the row is returned, and on PostgreSQL locked, when it exists:
     // a prune running at the same time cannot delete it before this batch's attempts point at it.
@@ -99,7 +107,7 @@ public sealed partial class SqlStore
                 var a = settlements[i].Attempt;
 
                 // The number comes from the row, not the caller, so it is right even after a redelivery raced the send.
-                writes.Add((InsertAttemptSql, [("@id", a.DeliveryId), ("@n", number), ("@node", a.NodeId), ("@start", a.StartedAt), ("@ms", a.Duration),
+                writes.Add((InsertAttemptStatement, [("@id", a.DeliveryId), ("@n", number), ("@node", a.NodeId), ("@start", a.StartedAt), ("@ms", a.Duration),
                     ("@url", a.RequestUrl), ("@reqh", a.RequestHeaders), ("@bid", moved[settlements.Count + bodyOf[i]][0].Item1), ("@rs", a.ResponseStatus),
                     ("@resh", a.ResponseHeaders), ("@resb", a.ResponseBody), ("@err", a.Error), ("@o", a.Outcome)]));
                 if (mixed.Contains(serviceId) || lastSuccess[serviceId] == i)
