@@ -53,7 +53,7 @@ public static class PosthornStorage
         var (localProtection, localProtectionOwner) = KeyRingProvider.Create(
             KeyRingOf(keysFolder) ?? new FolderKeyRing(Path.Combine(dataDirectory, KeyRingProvider.DefaultFolderName)));
         var sqliteStore = new SqlStore(sqlite, SqliteDialect.Instance, new SecretColumns(localProtection.CreateProtector(SecretColumns.Purpose)), local.Notify);
-        return new StorageHandle(sqliteStore, sqlite, local, timeProvider, localProtection, [local, sqlite, localProtectionOwner]);
+        return new StorageHandle(sqliteStore, sqlite, local, timeProvider, localProtection, [sqliteStore, local, sqlite, localProtectionOwner]); // the store's held connection closes before its data source
     }
 
     private static IXmlRepository? KeyRingOf(string? keysFolder) =>

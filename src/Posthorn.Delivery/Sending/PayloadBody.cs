@@ -14,13 +14,54 @@ public sealed record PayloadBody(byte[] Bytes, string MediaType, string? CharSet
     {
         ArgumentNullException.ThrowIfNull(payloadJson);
         return format == PayloadFormat.BitbucketPost || (format == PayloadFormat.Github && formEncoded)
-            ? new PayloadBody(Encoding.ASCII.GetBytes("payload=" + FormEncode(payloadJson)), "application/x-www-form-urlencoded", null)
+            ? new PayloadBody(FormBody(payloadJson), "application/x-www-form-urlencoded", null)
             : new PayloadBody(Encoding.UTF8.GetBytes(payloadJson), "application/json", "utf-8");
     }
 
+    private static ReadOnlySpan<byte> FormPrefix => "payload="u8;
+
+    private static ReadOnlySpan<byte> HexDigits => "0123456789ABCDEF"u8;
+
     /// <summary>
-    /// Encodes as FormUrlEncodedContent does (RFC 3986 escaping of UTF-8, then %20 as '+'), so the
-    /// original service's receivers (PHP $_POST, Django request.POST) decode it unchanged.
+    /// "payload=" and the JSON encoded as FormUrlEncodedContent does (RFC 3986 escaping of UTF-8,
+    /// upper-case hex, then ' ' as '+'), so the original service's receivers (PHP $_POST, Django
+    /// request.POST) decode it unchanged. Written in one pass over the UTF-8 bytes: escaping to a
+    /// string, replacing "%20" and encoding again was most of a push's CPU in the sender.
     /// </summary>
-    private static string FormEncode(string value) => Uri.EscapeDataString(value).Replace("%20", "+", StringComparison.Ordinal);
+    private static byte[] FormBody(string json)
+    {
+        var utf8 = Encoding.UTF8.GetBytes(json); // a lone surrogate becomes U+FFFD, as Uri.EscapeDataString writes it
+        var length = FormPrefix.Length;
+        foreach (var b in utf8)
+        {
+            length += IsUnreserved(b) || b == (byte)' ' ? 1 : 3;
+        }
+
+        var body = new byte[length];
+        FormPrefix.CopyTo(body);
+        var at = FormPrefix.Length;
+        foreach (var b in utf8)
+        {
+            if (IsUnreserved(b))
+            {
+                body[at++] = b;
+            }
+            else if (b == (byte)' ')
+            {
+                body[at++] = (byte)'+';
+            }
+            else
+            {
+                body[at++] = (byte)'%';
+                body[at++] = HexDigits[b >> 4];
+                body[at++] = HexDigits[b & 0xF];
+            }
+        }
+
+        return body;
+    }
+
+    /// <summary>RFC 3986's unreserved characters, the ones Uri.EscapeDataString leaves as they are.</summary>
+    private static bool IsUnreserved(byte b) =>
+        b is (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'a' and <= (byte)'z') or (>= (byte)'0' and <= (byte)'9') or (byte)'-' or (byte)'_' or (byte)'.' or (byte)'~';
 }

@@ -14,6 +14,12 @@ internal static class SqlCommands
         var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
+        AddParameters(command, parameters);
+        return command;
+    }
+
+    public static void AddParameters(DbCommand command, (string Name, object? Value)[] parameters)
+    {
         foreach (var (name, value) in parameters)
         {
             var parameter = command.CreateParameter();
@@ -21,9 +27,17 @@ internal static class SqlCommands
             parameter.Value = ToStorage(value);
             command.Parameters.Add(parameter);
         }
-
-        return command;
     }
+
+    /// <summary>
+    /// A command for one run: kept compiled when the connection has a <see cref="StatementCache"/>
+    /// (SQLite's long-lived write connection), else fresh. Give it back with <see cref="ReturnAsync"/>.
+    /// </summary>
+    public static DbCommand Rent(DbConnection connection, DbTransaction? transaction, string sql, (string Name, object? Value)[] parameters) =>
+        StatementCache.Of(connection) is { } cache ? cache.Rent(transaction, sql, parameters) : Create(connection, transaction, sql, parameters);
+
+    public static ValueTask ReturnAsync(DbConnection connection, DbCommand command) =>
+        StatementCache.Of(connection) is { } cache ? cache.ReturnAsync(command) : command.DisposeAsync();
 
     public static object ToStorage(object? value) => value switch
     {
@@ -39,29 +53,50 @@ internal static class SqlCommands
 
     public static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken ct, params (string, object?)[] parameters)
     {
-        await using var command = Create(connection, transaction, sql, parameters);
-        return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        var command = Rent(connection, transaction, sql, parameters);
+        try
+        {
+            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            await ReturnAsync(connection, command).ConfigureAwait(false);
+        }
     }
 
     public static async Task<object?> ScalarAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken ct, params (string, object?)[] parameters)
     {
-        await using var command = Create(connection, transaction, sql, parameters);
-        var value = await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
-        return value is DBNull ? null : value;
+        var command = Rent(connection, transaction, sql, parameters);
+        try
+        {
+            var value = await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
+            return value is DBNull ? null : value;
+        }
+        finally
+        {
+            await ReturnAsync(connection, command).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Reads every row with <paramref name="map"/>.</summary>
     public static async Task<List<T>> ListAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, Func<DbDataReader, T> map, CancellationToken ct, params (string, object?)[] parameters)
     {
-        await using var command = Create(connection, transaction, sql, parameters);
-        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        var rows = new List<T>();
-        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+        var command = Rent(connection, transaction, sql, parameters);
+        try
         {
-            rows.Add(map(reader));
-        }
+            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var rows = new List<T>();
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                rows.Add(map(reader));
+            }
 
-        return rows;
+            return rows;
+        }
+        finally
+        {
+            await ReturnAsync(connection, command).ConfigureAwait(false);
+        }
     }
 
     public static async Task<T?> SingleOrDefaultAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, Func<DbDataReader, T> map, CancellationToken ct, params (string, object?)[] parameters)

@@ -6,7 +6,8 @@ namespace Posthorn.Storage.Sql;
 /// Runs several statements that each return one result set, in one round trip where the provider
 /// batches (Npgsql's DbBatch), else one after the other (SQLite is in-process; round trips are free),
 /// each distinct statement compiled once.
-/// Every statement must return a result set (use RETURNING) so results line up with statements.
+/// In a batch every statement must return a result set (use RETURNING) so results line up with
+/// statements; run one by one, a statement that returns no rows gets an empty list in its place.
 /// </summary>
 internal static class SqlStatements
 {
@@ -23,7 +24,8 @@ internal static class SqlStatements
         {
             // One command per distinct statement text, its parameters re-bound for each run: the
             // statement is compiled once per call, not once per row (SQLite's prepare cost dominated
-            // a settlement batch of a few hundred moves and attempt rows).
+            // a settlement batch of a few hundred moves and attempt rows). On a connection with a
+            // StatementCache the commands outlive the call, compiled once per connection.
             var commands = new Dictionary<string, DbCommand>(StringComparer.Ordinal);
             try
             {
@@ -38,7 +40,7 @@ internal static class SqlStatements
                     }
                     else
                     {
-                        command = SqlCommands.Create(connection, transaction, sql, parameters);
+                        command = SqlCommands.Rent(connection, transaction, sql, parameters);
                         commands.Add(sql, command);
                     }
 
@@ -56,7 +58,7 @@ internal static class SqlStatements
             {
                 foreach (var command in commands.Values)
                 {
-                    await command.DisposeAsync().ConfigureAwait(false);
+                    await SqlCommands.ReturnAsync(connection, command).ConfigureAwait(false);
                 }
             }
 

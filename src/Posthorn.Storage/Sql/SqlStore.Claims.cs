@@ -192,15 +192,24 @@ public sealed partial class SqlStore
                 Payload: r.NullableText(DeliveryColumnCount + ServiceColumnCount), OwnerId: r.Long(DeliveryColumnCount + ServiceColumnCount + 1)),
             ct, [.. InParameters(ids)]).ConfigureAwait(false);
 
-        // A push's payload is read once for all its deliveries in the claim (one push to many services),
-        // so they share one string instance, and what is derived from it once (its encoded body) serves all.
-        var pushIds = rows.Where(row => row.Payload is null && row.Delivery.PushId is not null).Select(row => row.Delivery.PushId!.Value).Distinct().ToList();
-        var payloads = pushIds.Count == 0
-            ? []
-            : (await SqlCommands.ListAsync(c, tx,
-                $"SELECT id, payload FROM pushes WHERE id IN ({IdList(pushIds.Count, "@p")})",
-                r => (Id: r.Long(0), Payload: r.Text(1)), ct, [.. InParameters(pushIds, "@p")]).ConfigureAwait(false))
-                .ToDictionary(p => p.Id, p => p.Payload);
+        // A push's payload is read once for all its deliveries, in this claim and the next ones (one push
+        // to many services, split over claims by the fairness caps), so they share one string instance,
+        // and what is derived from it once (its encoded body) serves all.
+        var pushIds = rows.Where(row => row.Payload is null && row.Delivery.PushId is not null).Select(row => row.Delivery.PushId!.Value).Distinct();
+        var unread = new List<long>();
+        var payloads = pushPayloads.Find(pushIds, unread);
+        if (unread.Count > 0)
+        {
+            var read = await SqlCommands.ListAsync(c, tx,
+                $"SELECT id, payload FROM pushes WHERE id IN ({IdList(unread.Count, "@p")})",
+                r => (Id: r.Long(0), Payload: r.Text(1)), ct, [.. InParameters(unread, "@p")]).ConfigureAwait(false);
+            foreach (var (id, payload) in read)
+            {
+                payloads[id] = payload;
+                pushPayloads.Keep(id, payload);
+            }
+        }
+
         return rows.ConvertAll(row => new ClaimedDelivery(row.Delivery, row.Service,
             row.Payload ?? (row.Delivery.PushId is { } push ? payloads.GetValueOrDefault(push, "") : ""))
         {
@@ -211,4 +220,7 @@ public sealed partial class SqlStore
 
     /// <summary>The claim path decrypts service columns through this memo (see <see cref="RevealedColumns"/>).</summary>
     private readonly RevealedColumns revealed = new(secrets);
+
+    /// <summary>Payloads of recently claimed pushes (see <see cref="PushPayloads"/>).</summary>
+    private readonly PushPayloads pushPayloads = new();
 }

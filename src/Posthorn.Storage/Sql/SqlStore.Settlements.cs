@@ -17,7 +17,15 @@ public sealed partial class SqlStore
 
     // The request body is stored once (request_bodies, by digest); the attempt row keeps '' inline.
     private const string InsertAttemptSql =
-        $"INSERT INTO attempts ({AttemptColumns}, request_body_id) VALUES (@id, @n, @node, @start, @ms, @url, @reqh, '', @rs, @resh, @resb, @err, @o, @bid) RETURNING number, 0";
+        $"INSERT INTO attempts ({AttemptColumns}, request_body_id) VALUES (@id, @n, @node, @start, @ms, @url, @reqh, '', @rs, @resh, @resb, @err, @o, @bid)";
+
+    /// <summary>
+    /// The attempt insert as this database runs it in a batch. PostgreSQL's batch lines results up
+    /// with statements, so the insert returns a row there; SQLite runs statements one by one and
+    /// nothing reads the row, and its RETURNING collects rows in a temporary table first (measured at
+    /// 2–4 µs per inserted row, about a twentieth of the settlement).
+    /// </summary>
+    private string InsertAttemptStatement => dialect is Sqlite.SqliteDialect ? InsertAttemptSql : InsertAttemptSql + " RETURNING number, 0";
 
     // DO UPDATE (not DO NOTHING) so the row is returned, and on PostgreSQL locked, when it exists:
     // a prune running at the same time cannot delete it before this batch's attempts point at it.
@@ -58,14 +66,9 @@ public sealed partial class SqlStore
             // One row per distinct body (one push's deliveries in one format share it), in digest order
             // so two nodes' batches lock shared rows in the same order. A body stored for a move that
             // lost its lease is left for the pruner.
-            var bodies = RequestBodies.Of(settlements.Select(s => s.Attempt.RequestBody));
+            var (bodies, bodyOf) = RequestBodies.Of(settlements.Select(s => s.Attempt.RequestBody).ToList());
             moves.AddRange(bodies.Select(b => (StoreBodySql, new (string, object?)[] { ("@d", b.Digest), ("@b", b.Body) })));
             var moved = await SqlStatements.QueryEachAsync(c, tx, moves, r => (r.Long(0), r.Long(1)), ct).ConfigureAwait(false);
-            var bodyIds = new Dictionary<string, long>(StringComparer.Ordinal);
-            for (var b = 0; b < bodies.Count; b++)
-            {
-                bodyIds[bodies[b].Body] = moved[settlements.Count + b][0].Item1;
-            }
 
             // Services whose every held attempt in this batch succeeded, with the last such attempt (its
             // outcome and start are what the service row keeps, as the per-attempt updates would leave it).
@@ -104,8 +107,8 @@ public sealed partial class SqlStore
                 var a = settlements[i].Attempt;
 
                 // The number comes from the row, not the caller, so it is right even after a redelivery raced the send.
-                writes.Add((InsertAttemptSql, [("@id", a.DeliveryId), ("@n", number), ("@node", a.NodeId), ("@start", a.StartedAt), ("@ms", a.Duration),
-                    ("@url", a.RequestUrl), ("@reqh", a.RequestHeaders), ("@bid", bodyIds[a.RequestBody]), ("@rs", a.ResponseStatus),
+                writes.Add((InsertAttemptStatement, [("@id", a.DeliveryId), ("@n", number), ("@node", a.NodeId), ("@start", a.StartedAt), ("@ms", a.Duration),
+                    ("@url", a.RequestUrl), ("@reqh", a.RequestHeaders), ("@bid", moved[settlements.Count + bodyOf[i]][0].Item1), ("@rs", a.ResponseStatus),
                     ("@resh", a.ResponseHeaders), ("@resb", a.ResponseBody), ("@err", a.Error), ("@o", a.Outcome)]));
                 if (mixed.Contains(serviceId) || lastSuccess[serviceId] == i)
                 {

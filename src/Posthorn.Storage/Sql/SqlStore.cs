@@ -12,7 +12,8 @@ namespace Posthorn.Storage.Sql;
 /// <summary>
 /// Every store contract over one <see cref="DbDataSource"/>, for SQLite and PostgreSQL alike; the
 /// differences live in <see cref="SqlDialect"/>. One file per contract. Thread-safe: each call
-/// opens its own (pooled) connection.
+/// opens its own (pooled) connection, except SQLite's writes, which queue for one held connection.
+/// Dispose it before its data source.
 /// </summary>
 /// <param name="deliveriesQueued">
 /// Called after a transaction that queued deliveries commits (persist first, then signal), so the
@@ -20,7 +21,7 @@ namespace Posthorn.Storage.Sql;
 /// </param>
 /// <param name="secrets">Encrypts the service columns that hold credentials (URL, signing secrets).</param>
 public sealed partial class SqlStore(DbDataSource dataSource, SqlDialect dialect, SecretColumns secrets, Action? deliveriesQueued = null)
-    : IAccountStore, IRepositoryStore, IPushStore, IPostServiceStore, IDeliveryStore
+    : IAccountStore, IRepositoryStore, IPushStore, IPostServiceStore, IDeliveryStore, IAsyncDisposable
 {
     public SqlDialect Dialect => dialect;
 
@@ -48,7 +49,45 @@ public sealed partial class SqlStore(DbDataSource dataSource, SqlDialect dialect
         await writeGate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            return await WriteNowAsync(work, ct).ConfigureAwait(false);
+            if (await heldWriter!.GetAsync(ct).ConfigureAwait(false) is not { } connection)
+            {
+                return await WriteNowAsync(work, ct).ConfigureAwait(false); // disposed: no connection is held any more
+            }
+
+            try
+            {
+                await using var transaction = await dialect.BeginWriteAsync(connection, ct).ConfigureAwait(false);
+                var result = await work(connection, transaction).ConfigureAwait(false);
+                await transaction.CommitAsync(ct).ConfigureAwait(false);
+                return result;
+            }
+            catch
+            {
+                await heldWriter.DropAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+        finally
+        {
+            writeGate.Release();
+        }
+    }
+
+    /// <summary>SQLite's one write connection, its statements kept compiled (see <see cref="HeldWriteConnection"/>).</summary>
+    private readonly HeldWriteConnection? heldWriter = dialect is Sqlite.SqliteDialect ? new HeldWriteConnection(dataSource) : null;
+
+    /// <summary>Closes SQLite's held write connection once the writes in progress are done.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (writeGate is null || heldWriter is null)
+        {
+            return;
+        }
+
+        await writeGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await heldWriter.DisposeAsync().ConfigureAwait(false);
         }
         finally
         {

@@ -185,4 +185,28 @@ public abstract partial class StoreContractTests
         Assert.Same(claimed[0].Payload, claimed[1].Payload);
         Assert.Equal(["https://ci.example.com/one", "https://ci.example.com/two"], claimed.Select(c => c.Service.Url).Order());
     }
+
+    [Fact]
+    public async Task ClaimDue_DeliveriesOfOnePushInSeparateClaims_CarryOnePayloadInstance_AndEachPushItsOwn()
+    {
+        // A push's deliveries split over claims (fairness caps do that) still share one payload
+        // instance, so its body is encoded once; another push never gets it.
+        var repository = await RepositoryAsync();
+        await ServiceAsync(repository.Id, url: "https://ci.example.com/one");
+        await ServiceAsync(repository.Id, url: "https://ci.example.com/two");
+        var first = PushOf(repository.Id, T0);
+        await Storage.Pushes.RecordPushAsync(first, Ct);
+        var second = PushOf(repository.Id, T0.AddSeconds(1), "{\"second\": true}");
+        await Storage.Pushes.RecordPushAsync(second, Ct);
+
+        var one = await Deliveries.ClaimDueAsync("node-a", T0, Lease, 1, Ct);
+        var other = await Deliveries.ClaimDueAsync("node-a", T0, Lease, 1, Ct);
+        var rest = await Deliveries.ClaimDueAsync("node-a", T0.AddSeconds(1), Lease, 10, Ct);
+
+        Assert.Equal((1, 1, 2), (one.Count, other.Count, rest.Count));
+        Assert.Equal(one[0].Delivery.PushId, other[0].Delivery.PushId);
+        Assert.Same(one[0].Payload, other[0].Payload);
+        Assert.Equal(first.Payload, one[0].Payload);
+        Assert.All(rest, c => Assert.Equal(second.Payload, c.Payload));
+    }
 }

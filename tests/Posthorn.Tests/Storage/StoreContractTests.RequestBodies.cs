@@ -39,6 +39,28 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task Settle_EqualBodiesInDistinctStrings_ShareOneRow_AndEachAttemptReadsItsOwnBody()
+    {
+        // The settlement matches bodies by string instance first; equal text in other instances
+        // (a body decoded twice, another node's copy) must still find the same row, and an
+        // attempt must never be pointed at another attempt's body.
+        var (service, ids) = await QueuedForOneServiceAsync(5);
+        await Deliveries.ClaimDueAsync("node-a", T0, Lease, 10, Ct);
+        string[] sent = [new string(FormBody.AsSpan()), JsonBody, new string(FormBody.AsSpan()), new string(JsonBody.AsSpan()), FormBody];
+        await Deliveries.SettleAsync("node-a",
+            [.. ids.Select((id, i) => WithBody(Settled(id, AttemptOutcome.Succeeded, DeliveryStatus.Succeeded, null), sent[i]))], Ct);
+
+        Assert.Equal(2L, Convert.ToInt64(await Fixture.RawScalarAsync("SELECT COUNT(*) FROM request_bodies"), CultureInfo.InvariantCulture));
+        var stored = new List<string>();
+        foreach (var id in ids)
+        {
+            stored.AddRange((await Deliveries.FindDeliveryAsync(service.Id, id, Ct))!.Attempts.Select(a => a.RequestBody));
+        }
+
+        Assert.Equal([FormBody, JsonBody, FormBody, JsonBody, FormBody], stored);
+    }
+
+    [Fact]
     public async Task Attempt_StoredWithItsBodyInline_BeforeBodiesWereStoredOnce_StillReadsItsBody()
     {
         var (_, service, deliveryId) = await QueuedAsync();

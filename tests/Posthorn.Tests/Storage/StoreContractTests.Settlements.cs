@@ -28,6 +28,34 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task Settle_BatchFailingPartWay_WritesNothing_AndTheNextSettlementRecordsEveryAttempt()
+    {
+        // The moves run before the attempt rows, in the same transaction: an attempt row the database
+        // refuses (here a missing URL) must take the batch's moves with it, and the store (on SQLite,
+        // its held write connection) must write the next batch normally.
+        var (service, ids) = await QueuedForOneServiceAsync(3);
+        await Deliveries.ClaimDueAsync("node-a", T0, Lease, 10, Ct);
+        var good = ids.Select(id => Settled(id, AttemptOutcome.Succeeded, DeliveryStatus.Succeeded, null)).ToList();
+        var broken = good.Select((s, i) => i == 2 ? s with { Attempt = s.Attempt with { RequestUrl = null! } } : s).ToList();
+
+        await Assert.ThrowsAnyAsync<Exception>(() => Deliveries.SettleAsync("node-a", broken, Ct));
+
+        foreach (var id in ids)
+        {
+            var detail = (await Deliveries.FindDeliveryAsync(service.Id, id, Ct))!;
+            Assert.Equal((DeliveryStatus.Pending, 0, 0), (detail.Delivery.Status, detail.Delivery.AttemptCount, detail.Attempts.Count));
+        }
+
+        Assert.Equal([0, 0, 0], await Deliveries.SettleAsync("node-a", good, Ct));
+        foreach (var id in ids)
+        {
+            var detail = (await Deliveries.FindDeliveryAsync(service.Id, id, Ct))!;
+            Assert.Equal((DeliveryStatus.Succeeded, 1), (detail.Delivery.Status, detail.Delivery.AttemptCount));
+            Assert.Equal([1], detail.Attempts.Select(a => a.Number));
+        }
+    }
+
+    [Fact]
     public async Task Settle_AfterTheLeaseWasLostToAnotherNode_WritesNothingAndReturnsNull()
     {
         var (_, service, deliveryId) = await QueuedAsync();
