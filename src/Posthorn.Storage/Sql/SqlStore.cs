@@ -12,7 +12,8 @@ namespace Posthorn.Storage.Sql;
 /// <summary>
 /// Every store contract over one <see cref="DbDataSource"/>, for SQLite and PostgreSQL alike; the
 /// differences live in <see cref="SqlDialect"/>. One file per contract. Thread-safe: each call
-/// opens its own (pooled) connection, except SQLite's writes, which queue for one held connection.
+/// opens its own (pooled) connection, except on SQLite, where writes queue for one held connection
+/// and reads take one of a few held connections (statements stay compiled on both).
 /// Dispose it before its data source.
 /// </summary>
 /// <param name="deliveriesQueued">
@@ -27,9 +28,29 @@ public sealed partial class SqlStore(DbDataSource dataSource, SqlDialect dialect
 
     private async Task<T> ReadAsync<T>(Func<DbConnection, Task<T>> work, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        return await work(connection).ConfigureAwait(false);
+        if (heldReaders is null)
+        {
+            await using var pooled = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+            return await work(pooled).ConfigureAwait(false);
+        }
+
+        var connection = await heldReaders.RentAsync(ct).ConfigureAwait(false);
+        var failed = true;
+        try
+        {
+            var result = await work(connection).ConfigureAwait(false);
+            failed = false;
+            return result;
+        }
+        finally
+        {
+            await heldReaders.ReturnAsync(connection, failed).ConfigureAwait(false);
+        }
     }
+
+    /// <summary>SQLite's read connections, their statements kept compiled (see <see cref="HeldReadConnections"/>).</summary>
+    private readonly HeldReadConnections? heldReaders =
+        dialect is Sqlite.SqliteDialect ? new HeldReadConnections(dataSource, Math.Max(4, 2 * Environment.ProcessorCount)) : null;
 
     /// <summary>
     /// SQLite has one writer at a time; writers of this process queue here instead of in SQLite's busy
@@ -76,9 +97,14 @@ public sealed partial class SqlStore(DbDataSource dataSource, SqlDialect dialect
     /// <summary>SQLite's one write connection, its statements kept compiled (see <see cref="HeldWriteConnection"/>).</summary>
     private readonly HeldWriteConnection? heldWriter = dialect is Sqlite.SqliteDialect ? new HeldWriteConnection(dataSource) : null;
 
-    /// <summary>Closes SQLite's held write connection once the writes in progress are done.</summary>
+    /// <summary>Closes SQLite's held read connections, and its write connection once the writes in progress are done.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (heldReaders is not null)
+        {
+            await heldReaders.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (writeGate is null || heldWriter is null)
         {
             return;

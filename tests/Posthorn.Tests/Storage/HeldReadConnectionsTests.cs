@@ -1,0 +1,102 @@
+using System.Data;
+using System.Data.Common;
+using Posthorn.Storage;
+using Posthorn.Storage.Sql;
+using Posthorn.Storage.Sqlite;
+
+namespace Posthorn.Tests.Storage;
+
+/// <summary>
+/// SQLite's held read connections: a read gets a connection whose statements stay compiled from one
+/// read to the next; a failed read's connection is closed, never reused; no more than the capacity
+/// is kept; closing the store closes them all, and one handed back afterwards too.
+/// </summary>
+public sealed class HeldReadConnectionsTests : IAsyncDisposable
+{
+    private const string Select = "SELECT @a * 2";
+
+    private readonly string directory = Directory.CreateTempSubdirectory("posthorn-readers-").FullName;
+    private readonly SqliteFileDataSource source;
+
+    public HeldReadConnectionsTests() => source = new SqliteFileDataSource(Path.Combine(directory, PosthornStorage.SqliteFileName));
+
+    [Fact]
+    public async Task ReadAgain_SameConnection_SameCompiledCommand()
+    {
+        await using var readers = new HeldReadConnections(source, capacity: 2);
+
+        var connection = await readers.RentAsync(CancellationToken.None);
+        var (command, value) = await RunAsync(connection, 21L);
+        await readers.ReturnAsync(connection, failed: false);
+        var again = await readers.RentAsync(CancellationToken.None);
+        var (commandAgain, valueAgain) = await RunAsync(again, 50L);
+
+        Assert.Same(connection, again);
+        Assert.Same(command, commandAgain);
+        Assert.Equal((42L, 100L), (value, valueAgain));
+        await readers.ReturnAsync(again, failed: false);
+    }
+
+    [Fact]
+    public async Task FailedRead_ClosesItsConnection_AndTheNextReadGetsAnother()
+    {
+        await using var readers = new HeldReadConnections(source, capacity: 2);
+
+        var connection = await readers.RentAsync(CancellationToken.None);
+        await readers.ReturnAsync(connection, failed: true);
+        var next = await readers.RentAsync(CancellationToken.None);
+
+        Assert.Equal(ConnectionState.Closed, connection.State);
+        Assert.Null(StatementCache.Of(connection));
+        Assert.NotSame(connection, next);
+        Assert.Equal(42L, (await RunAsync(next, 21L)).Value);
+        await readers.ReturnAsync(next, failed: false);
+    }
+
+    [Fact]
+    public async Task ReturnsBeyondCapacity_AreClosed_AndDisposeClosesTheKeptOnes_AndLateReturns()
+    {
+        var readers = new HeldReadConnections(source, capacity: 2);
+        var rented = new List<DbConnection>();
+        for (var i = 0; i < 3; i++)
+        {
+            rented.Add(await readers.RentAsync(CancellationToken.None));
+        }
+
+        foreach (var connection in rented)
+        {
+            await readers.ReturnAsync(connection, failed: false);
+        }
+
+        Assert.Equal(2, readers.Idle);
+        Assert.Equal(ConnectionState.Closed, rented[2].State);
+
+        var late = await readers.RentAsync(CancellationToken.None);
+        await readers.DisposeAsync();
+        Assert.Equal(0, readers.Idle);
+        Assert.All(rented.Take(2).Where(c => !ReferenceEquals(c, late)), c => Assert.Equal(ConnectionState.Closed, c.State));
+
+        await readers.ReturnAsync(late, failed: false);
+        Assert.Equal(ConnectionState.Closed, late.State);
+        Assert.Equal(0, readers.Idle);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await source.DisposeAsync();
+        Directory.Delete(directory, recursive: true);
+    }
+
+    private static async Task<(DbCommand Command, long Value)> RunAsync(DbConnection connection, long a)
+    {
+        var command = SqlCommands.Rent(connection, null, Select, [("@a", a)]);
+        try
+        {
+            return (command, (long)(await command.ExecuteScalarAsync())!);
+        }
+        finally
+        {
+            await SqlCommands.ReturnAsync(connection, command);
+        }
+    }
+}
