@@ -42,16 +42,28 @@ internal static class InProcessLog
     private static CommitListing? List(string gitDirectory, string tip, string oldTip, IEnumerable<string> excluded, CommitCaps caps)
     {
         using var repository = new Repository(gitDirectory);
+        var hidden = excluded.ToList();
         var filter = new CommitFilter
         {
             IncludeReachableFrom = tip,
-            ExcludeReachableFrom = excluded.ToList(),
+            ExcludeReachableFrom = hidden,
             SortBy = CommitSortStrategies.Topological,
         };
         var newestFirst = repository.Commits.QueryBy(filter).Take(caps.Limit + 1).ToList();
         if (newestFirst.Count > caps.Limit || newestFirst.Any(c => c.Parents.Count() != 1))
         {
             return null; // only a straight line has one order; past the cap git picks and counts
+        }
+
+        // git and libgit2 both stop walking excluded history a few commits after only excluded
+        // ones remain, judged by commit dates, and stop differently: with clock skew, a commit an
+        // excluded tip reaches through older-dated commits is listed by one and not the other. Only
+        // an edge that is itself an excluded tip is sure in both: the line's base (or, for nothing
+        // new, the tip) must be one of the ids given.
+        var edge = newestFirst.Count == 0 ? tip : newestFirst[^1].Parents.Single().Sha;
+        if (!hidden.Contains(edge, StringComparer.Ordinal))
+        {
+            return null;
         }
 
         var kept = new KeptCommits(caps.KeepBytes, oldTip);
