@@ -326,6 +326,61 @@ public sealed class InProcessLogRedTeamTests : IDisposable
         }
     }
 
+    /// <summary>Side branches off a straight line, each commit dated at random in 2001 or 2027: clock skew everywhere.</summary>
+    [Fact]
+    public async Task RandomSkewedSideBranches_SameAsGitLog()
+    {
+        var random = new Random(2718);
+        var before = Head();
+        var tree = Tree(before);
+        var answered = 0;
+        for (var round = 0; round < 30; round++)
+        {
+            string Next(string parent, string label)
+            {
+                var date = (random.Next(2) == 0 ? 1_000_000_000 : 1_800_000_000) + random.Next(1000);
+                return CommitObject(tree, parent, $"author A <a@b> {date} +0000\ncommitter A <a@b> {date} +0000\n", $"{label} {round}\n");
+            }
+
+            var line = new List<string> { before };
+            for (var i = 0; i < 4; i++)
+            {
+                line.Add(Next(line[^1], $"n{i}"));
+            }
+
+            var excluded = new List<string> { before };
+            for (var s = random.Next(0, 3); s > 0; s--)
+            {
+                var side = line[random.Next(line.Count - 1)];
+                for (var k = random.Next(0, 9); k > 0; k--)
+                {
+                    side = Next(side, $"side {s} {k}");
+                }
+
+                excluded.Add(side);
+            }
+
+            var shuffled = excluded.OrderBy(_ => random.Next()).ToList();
+            answered += await SameAsGitLogAsync(line[^1], before, [.. shuffled]) ? 1 : 0;
+            var from = line[random.Next(1, line.Count - 1)];
+            answered += await SameAsGitLogAsync(line[^1], from, [from, .. shuffled]) ? 1 : 0;
+        }
+
+        Assert.True(answered > 10, $"only {answered} of 60 read in-process");
+    }
+
+    /// <summary>A tree entry naming a blob the repository does not have: git lists it without reading it.</summary>
+    [Fact]
+    public async Task EntryForMissingBlob_SameAsGitLog()
+    {
+        var before = Head();
+        var missing = "0123456789abcdef0123456789abcdef01234567";
+        var id = CommitObject(TreeOf(("100644", "gone", missing), ("100644", "here", Blob("x\n"))), before, $"author {Ident}\ncommitter {Ident}\n", "missing blob\n");
+        await SameAsGitLogAsync(id, before, [before]);
+        var next = CommitObject(TreeOf(("100755", "gone", missing)), id, $"author {Ident}\ncommitter {Ident}\n", "mode of a missing blob\n");
+        await SameAsGitLogAsync(next, before, [before]);
+    }
+
     private string Head() => sandbox.RevParse(work, "HEAD");
 
     private string Tree(string commit) => sandbox.RevParse(work, $"{commit}^{{tree}}");
