@@ -57,11 +57,12 @@ internal static class InProcessLog
 
         // git and libgit2 both stop walking excluded history a few commits after only excluded
         // ones remain, judged by commit dates, and stop differently: with clock skew, a commit an
-        // excluded tip reaches through older-dated commits is listed by one and not the other. Only
-        // an edge that is itself an excluded tip is sure in both: the line's base (or, for nothing
-        // new, the tip) must be one of the ids given.
+        // excluded tip reaches through older-dated commits is listed by one and not the other. The
+        // line's base (or, for nothing new, the tip) must itself be an excluded id, and git's own
+        // walk, mirrored, must list the same commits.
         var edge = newestFirst.Count == 0 ? tip : newestFirst[^1].Parents.Single().Sha;
-        if (!hidden.Contains(edge, StringComparer.Ordinal))
+        if (!hidden.Contains(edge, StringComparer.Ordinal)
+            || LimitedWalk.Listed(repository, tip, hidden) is not { } listed || !listed.SetEquals(newestFirst.Select(c => c.Sha)))
         {
             return null;
         }

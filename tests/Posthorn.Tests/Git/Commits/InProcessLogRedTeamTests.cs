@@ -342,6 +342,10 @@ public sealed class InProcessLogRedTeamTests : IDisposable
                 return CommitObject(tree, parent, $"author A <a@b> {date} +0000\ncommitter A <a@b> {date} +0000\n", $"{label} {round}\n");
             }
 
+            // Now and then a merge on a side branch: excluded history need not be a line.
+            string Merge(string parent, string other, string label) =>
+                CommitObject(tree, $"{parent}\nparent {other}", $"author A <a@b> 1500000000 +0000\ncommitter A <a@b> {1_000_000_000 + random.Next(1000)} +0000\n", $"{label} {round}\n");
+
             var line = new List<string> { before };
             for (var i = 0; i < 4; i++)
             {
@@ -354,7 +358,7 @@ public sealed class InProcessLogRedTeamTests : IDisposable
                 var side = line[random.Next(line.Count - 1)];
                 for (var k = random.Next(0, 9); k > 0; k--)
                 {
-                    side = Next(side, $"side {s} {k}");
+                    side = random.Next(8) == 0 ? Merge(side, line[random.Next(line.Count)], $"merge {s} {k}") : Next(side, $"side {s} {k}");
                 }
 
                 excluded.Add(side);
@@ -364,6 +368,8 @@ public sealed class InProcessLogRedTeamTests : IDisposable
             answered += await SameAsGitLogAsync(line[^1], before, [.. shuffled]) ? 1 : 0;
             var from = line[random.Next(1, line.Count - 1)];
             answered += await SameAsGitLogAsync(line[^1], from, [from, .. shuffled]) ? 1 : 0;
+            await WalkListsAsGitAsync(line[^1], [.. shuffled]);
+            await WalkListsAsGitAsync(line[^1], [.. shuffled.Where(e => e != before)]);
         }
 
         Assert.True(answered > 10, $"only {answered} of 60 read in-process");
@@ -379,6 +385,17 @@ public sealed class InProcessLogRedTeamTests : IDisposable
         await SameAsGitLogAsync(id, before, [before]);
         var next = CommitObject(TreeOf(("100755", "gone", missing)), id, $"author {Ident}\ncommitter {Ident}\n", "mode of a missing blob\n");
         await SameAsGitLogAsync(next, before, [before]);
+    }
+
+    /// <summary>The mirrored walk lists exactly git's commits, also where libgit2's walk does not.</summary>
+    private async Task WalkListsAsGitAsync(string tip, string[] excluded)
+    {
+        var git = await new CommitLog(sandbox.Runner, gitDirectory, inProcess: false).ListAsync(tip, tip, excluded, Caps, CancellationToken.None);
+        using var repository = new LibGit2Sharp.Repository(gitDirectory);
+        if (LimitedWalk.Listed(repository, tip, excluded) is { } listed)
+        {
+            Assert.Equal(git.Commits.Select(c => c.Hash).Order(), listed.Order());
+        }
     }
 
     private string Head() => sandbox.RevParse(work, "HEAD");
