@@ -75,7 +75,7 @@ internal static class InProcessLog
             if (LooseObject.Read(gitDirectory, commit.Sha, "commit") is not { } raw
                 || RawCommit.Read(commit.Sha, raw, caps.MaxMessageBytes) is not { } read
                 || read.Fields[1] != parent.Sha || read.Fields[6] != commit.Tree.Sha
-                || FirstParentDiff.Between(parent.Tree, commit.Tree) is not { } files)
+                || FirstParentDiff.Between(repository, parent.Tree, commit.Tree) is not { } files)
             {
                 return null;
             }

@@ -129,6 +129,9 @@ public sealed class InProcessLogRedTeamTests : IDisposable
         { $"author {Ident}\nx-between y\ncommitter {Ident}\n", false },
         { $"author {Ident}\n", false },
         { $"author {Ident}\ncommitter {Ident}\n \n", true },
+        { $"author {Ident}\ncommitter {Ident}\n\r", true },
+        { $"author {Ident}\ncommitter {Ident}\n\r\nauthor B <b@c> 2 +0000", false },
+        { $"author {Ident}\ncommitter {Ident}\n\r\nencoding ISO-8859-1", false },
     };
 
     [Theory]
@@ -194,6 +197,28 @@ public sealed class InProcessLogRedTeamTests : IDisposable
             await SameAsGitLogAsync(parent, before, [before]);
             sandbox.Git(work, $"update-ref refs/heads/main {parent}");
         }
+    }
+
+    [Fact]
+    public async Task CraftedEntryNamesAndKinds_SameAsGitLog()
+    {
+        var before = Head();
+        var blob = Blob("x\n");
+        var tree = TreeOf(("100644", "f", blob));
+        string[][] names = [["a/b", "a"], ["", "b"], [".", ".."], [".git", "b"]];
+        foreach (var pair in names)
+        {
+            var first = CommitObject(TreeOf(("100644", pair[0], blob), ("100644", pair[1], blob)), before, $"author {Ident}\ncommitter {Ident}\n", "names\n");
+            var second = CommitObject(TreeOf(("100755", pair[0], blob)), first, $"author {Ident}\ncommitter {Ident}\n", "names again\n");
+            await SameAsGitLogAsync(second, before, [before]);
+        }
+
+        // A file's mode naming a tree, a directory's naming a blob: git goes by the mode.
+        var fileIsTree = CommitObject(TreeOf(("100644", "t", tree)), before, $"author {Ident}\ncommitter {Ident}\n", "file is a tree\n");
+        var then = CommitObject(TreeOf(("100644", "t", blob)), fileIsTree, $"author {Ident}\ncommitter {Ident}\n", "then a blob\n");
+        await SameAsGitLogAsync(then, before, [before]);
+        var dirIsBlob = CommitObject(TreeOf(("40000", "d", blob)), before, $"author {Ident}\ncommitter {Ident}\n", "dir is a blob\n");
+        await SameAsGitLogAsync(dirIsBlob, before, [before]);
     }
 
     [Fact]
@@ -459,7 +484,18 @@ public sealed class InProcessLogRedTeamTests : IDisposable
     /// <summary>Whether the in-process read answered; when it did, its listing is git log's, field for field.</summary>
     private async Task<bool> SameAsGitLogAsync(string tip, string oldTip, string[] excluded, CommitCaps? caps = null)
     {
-        var git = await new CommitLog(sandbox.Runner, gitDirectory, inProcess: false).ListAsync(tip, oldTip, excluded, caps ?? Caps, CancellationToken.None);
+        CommitListing git;
+        try
+        {
+            git = await new CommitLog(sandbox.Runner, gitDirectory, inProcess: false).ListAsync(tip, oldTip, excluded, caps ?? Caps, CancellationToken.None);
+        }
+        catch (Posthorn.Git.Processes.GitCommandException)
+        {
+            // Where git log fails, the in-process read must not answer in its place.
+            Assert.Null(InProcessLog.TryList(gitDirectory, tip, oldTip, excluded, caps ?? Caps));
+            return false;
+        }
+
         var fast = InProcessLog.TryList(gitDirectory, tip, oldTip, excluded, caps ?? Caps);
         if (fast is not null)
         {
