@@ -15,8 +15,14 @@ internal static class FirstParentDiff
 
     public static List<(char Status, string Path)>? Between(Repository repository, Tree parent, Tree commit)
     {
+        // A commit's tree too is typed by LibGit2Sharp as a tree whatever the object is: look it up.
+        if (repository.Lookup(parent.Id) is not Tree before || repository.Lookup(commit.Id) is not Tree after)
+        {
+            return null;
+        }
+
         var files = new List<(char, string)>();
-        return Walk(repository, parent, commit, "", files) ? files : null;
+        return Walk(repository, before, after, "", files) ? files : null;
     }
 
     private static bool Walk(Repository repository, Tree? before, Tree? after, string prefix, List<(char, string)> files)

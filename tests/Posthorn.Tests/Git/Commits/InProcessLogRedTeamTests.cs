@@ -222,6 +222,26 @@ public sealed class InProcessLogRedTeamTests : IDisposable
     }
 
     [Fact]
+    public async Task HeadersNamingObjectsOfTheWrongTypeOrNone_SameAsGitLogOrGiveWay()
+    {
+        var before = Head();
+        var blob = Blob("x\n");
+        var missing = "0123456789abcdef0123456789abcdef01234567";
+        var tree = Tree(before);
+        foreach (var (treeId, parent) in new[] { (blob, before), (missing, before), (tree, tree), (tree, blob), (tree, missing) })
+        {
+            var id = Craft("commit", Encoding.UTF8.GetBytes($"tree {treeId}\nparent {parent}\nauthor {Ident}\ncommitter {Ident}\n\nodd\n"));
+            await SameAsGitLogAsync(id, before, [before]);
+            var child = CommitObject(tree, id, $"author {Ident}\ncommitter {Ident}\n", "child\n");
+            await SameAsGitLogAsync(child, before, [before]);
+            await SameAsGitLogAsync(child, id, [id]);
+        }
+
+        await SameAsGitLogAsync(missing, before, [before]);
+        await SameAsGitLogAsync(Head(), before, [before, missing]);
+    }
+
+    [Fact]
     public async Task NonUtf8PathsAndGitlinks_GiveWay()
     {
         var before = Head();
@@ -364,7 +384,17 @@ public sealed class InProcessLogRedTeamTests : IDisposable
             string Next(string parent, string label)
             {
                 var date = (random.Next(2) == 0 ? 1_000_000_000 : 1_800_000_000) + random.Next(1000);
-                return CommitObject(tree, parent, $"author A <a@b> {date} +0000\ncommitter A <a@b> {date} +0000\n", $"{label} {round}\n");
+
+                // Side commits' committer lines may be odd: git and libgit2 must still date them alike.
+                var committer = label.StartsWith('n') ? $"A <a@b> {date} +0000" : random.Next(8) switch
+                {
+                    0 => $"A <a@b> {date}",
+                    1 => "A <a@b>",
+                    2 => $"A <a@b> {date} +0000 trailing",
+                    3 => $"A <a@b> 0{date} +0100",
+                    _ => $"A <a@b> {date} +0000",
+                };
+                return CommitObject(tree, parent, $"author A <a@b> {date} +0000\ncommitter {committer}\n", $"{label} {round}\n");
             }
 
             // Now and then a merge on a side branch: excluded history need not be a line.
