@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Posthorn.Git.Commits;
 
 namespace Posthorn.Tests.Git.Commits;
@@ -529,22 +528,9 @@ public sealed class InProcessLogRedTeamTests : IDisposable
         var fast = InProcessLog.TryList(gitDirectory, tip, oldTip, excluded, caps ?? Caps);
         if (fast is not null)
         {
-            Assert.Equal(Describe(git), Describe(fast));
+            Assert.Equal(InProcessLogTests.Describe(git), InProcessLogTests.Describe(fast));
         }
 
         return fast is not null;
     }
-
-    private static string Describe(CommitListing listing) =>
-        JsonSerializer.Serialize(new
-        {
-            listing.Listed,
-            listing.ExtendsOldTip,
-            Commits = listing.Commits.Select(c => new
-            {
-                c.Hash, c.Parents, c.AuthorName, c.AuthorEmail, c.AuthorDate, c.Message, c.MessageTruncated, c.TreeId,
-                c.CommitterName, c.CommitterEmail, c.CommitterDate, c.TextBytes, c.FileCount,
-                Files = c.Files.Select(f => $"{f.Type}:{f.File}"),
-            }),
-        }, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 }
