@@ -97,7 +97,7 @@ public sealed class InProcessLogRedTeamTests : IDisposable
         var before = Head();
         var id = CommitObject(Tree(before), before, $"author {Ident}\ncommitter {Ident}\n", message);
         Assert.True(await SameAsGitLogAsync(id, before, [before]));
-        foreach (var cap in new[] { 0, 1, 3, 7 })
+        foreach (var cap in new[] { 0, 1, 7 })
         {
             Assert.True(await SameAsGitLogAsync(id, before, [before], new CommitCaps(10, 10, cap, 1024 * 1024)));
         }
@@ -342,7 +342,7 @@ public sealed class InProcessLogRedTeamTests : IDisposable
     {
         var before = Head();
         var (newDate, sideDate) = newCommitsOlder ? (1000000000, 1800000000) : (1800000000, 1000000000);
-        foreach (var length in new[] { 0, 1, 2, 4, 5, 6, 7, 9, 12 })
+        foreach (var length in new[] { 0, 2, 5, 6, 7, 12 })
         {
             string Next(string parent, int date, string message) =>
                 CommitObject(Tree(before), parent, $"author A <a@b> {date} +0000\ncommitter A <a@b> {date} +0000\n", $"{message} {length}\n");
@@ -370,15 +370,19 @@ public sealed class InProcessLogRedTeamTests : IDisposable
         }
     }
 
-    /// <summary>Side branches off a straight line, each commit dated at random in 2001 or 2027: clock skew everywhere.</summary>
+    /// <summary>
+    /// Side branches off a straight line, each commit dated at random in 2001 or 2027: clock skew
+    /// everywhere. With this seed libgit2's walk alone lists commits git log does not (it stops
+    /// elsewhere), with the line's base an excluded tip: only the mirrored git walk catches that.
+    /// </summary>
     [Fact]
     public async Task RandomSkewedSideBranches_SameAsGitLog()
     {
-        var random = new Random(2718);
+        var random = new Random(1);
         var before = Head();
         var tree = Tree(before);
         var answered = 0;
-        for (var round = 0; round < 30; round++)
+        for (var round = 0; round < 20; round++)
         {
             string Next(string parent, string label)
             {
@@ -410,7 +414,7 @@ public sealed class InProcessLogRedTeamTests : IDisposable
             for (var s = random.Next(0, 3); s > 0; s--)
             {
                 var side = line[random.Next(line.Count - 1)];
-                for (var k = random.Next(0, 9); k > 0; k--)
+                for (var k = random.Next(0, 14); k > 0; k--)
                 {
                     side = random.Next(8) == 0 ? Merge(side, line[random.Next(line.Count)], $"merge {s} {k}") : Next(side, $"side {s} {k}");
                 }
@@ -427,7 +431,7 @@ public sealed class InProcessLogRedTeamTests : IDisposable
             await WalkListsAsGitAsync(line[^1], [.. shuffled.Where(e => e != before)]);
         }
 
-        Assert.True(answered > 10, $"only {answered} of 60 read in-process");
+        Assert.True(answered > 10, $"only {answered} of 40 read in-process");
     }
 
     /// <summary>A tree entry naming a blob the repository does not have: git lists it without reading it.</summary>
