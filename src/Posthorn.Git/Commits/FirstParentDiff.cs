@@ -13,13 +13,19 @@ internal static class FirstParentDiff
 {
     private const int MaxPathBytes = 4096;
 
-    public static List<(char Status, string Path)>? Between(Tree parent, Tree commit)
+    public static List<(char Status, string Path)>? Between(Repository repository, Tree parent, Tree commit)
     {
+        // A commit's tree too is typed by LibGit2Sharp as a tree whatever the object is: look it up.
+        if (repository.Lookup(parent.Id) is not Tree before || repository.Lookup(commit.Id) is not Tree after)
+        {
+            return null;
+        }
+
         var files = new List<(char, string)>();
-        return Walk(parent, commit, "", files) ? files : null;
+        return Walk(repository, before, after, "", files) ? files : null;
     }
 
-    private static bool Walk(Tree? before, Tree? after, string prefix, List<(char, string)> files)
+    private static bool Walk(Repository repository, Tree? before, Tree? after, string prefix, List<(char, string)> files)
     {
         var left = Entries(before);
         var right = Entries(after);
@@ -34,14 +40,14 @@ internal static class FirstParentDiff
             var order = i == left.Count ? 1 : j == right.Count ? -1 : Compare(left[i], right[j]);
             if (order < 0)
             {
-                if (!Emit(left[i++], 'D', prefix, files))
+                if (!Emit(repository, left[i++], 'D', prefix, files))
                 {
                     return false;
                 }
             }
             else if (order > 0)
             {
-                if (!Emit(right[j++], 'A', prefix, files))
+                if (!Emit(repository, right[j++], 'A', prefix, files))
                 {
                     return false;
                 }
@@ -56,7 +62,8 @@ internal static class FirstParentDiff
 
                 if (old.IsTree)
                 {
-                    if (!Walk((Tree)old.Entry.Target, (Tree)now.Entry.Target, Path(prefix, old), files))
+                    if (SubTree(repository, old) is not { } oldTree || SubTree(repository, now) is not { } newTree
+                        || !Walk(repository, oldTree, newTree, Path(prefix, old), files))
                     {
                         return false;
                     }
@@ -77,10 +84,17 @@ internal static class FirstParentDiff
     }
 
     /// <summary>A whole entry added or removed: a file itself, a directory every file under it.</summary>
-    private static bool Emit(Named entry, char status, string prefix, List<(char, string)> files) =>
-        entry.IsTree
-            ? status == 'A' ? Walk(null, (Tree)entry.Entry.Target, Path(prefix, entry), files) : Walk((Tree)entry.Entry.Target, null, Path(prefix, entry), files)
-            : Add(status, Path(prefix, entry), files);
+    private static bool Emit(Repository repository, Named entry, char status, string prefix, List<(char, string)> files) =>
+        !entry.IsTree
+            ? Add(status, Path(prefix, entry), files)
+            : SubTree(repository, entry) is { } tree
+                && (status == 'A' ? Walk(repository, null, tree, Path(prefix, entry), files) : Walk(repository, tree, null, Path(prefix, entry), files));
+
+    /// <summary>
+    /// A directory entry's tree, looked up by its own type: LibGit2Sharp types an entry's target by the
+    /// entry's mode, and reading a blob as a tree reads garbage where git stops with an error.
+    /// </summary>
+    private static Tree? SubTree(Repository repository, Named entry) => repository.Lookup(entry.Entry.Target.Id) as Tree;
 
     private static bool Add(char status, string path, List<(char, string)> files)
     {

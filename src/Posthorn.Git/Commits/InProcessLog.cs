@@ -42,16 +42,29 @@ internal static class InProcessLog
     private static CommitListing? List(string gitDirectory, string tip, string oldTip, IEnumerable<string> excluded, CommitCaps caps)
     {
         using var repository = new Repository(gitDirectory);
+        var hidden = excluded.ToList();
         var filter = new CommitFilter
         {
             IncludeReachableFrom = tip,
-            ExcludeReachableFrom = excluded.ToList(),
+            ExcludeReachableFrom = hidden,
             SortBy = CommitSortStrategies.Topological,
         };
         var newestFirst = repository.Commits.QueryBy(filter).Take(caps.Limit + 1).ToList();
         if (newestFirst.Count > caps.Limit || newestFirst.Any(c => c.Parents.Count() != 1))
         {
             return null; // only a straight line has one order; past the cap git picks and counts
+        }
+
+        // git and libgit2 both stop walking excluded history a few commits after only excluded
+        // ones remain, judged by commit dates, and stop differently: with clock skew, a commit an
+        // excluded tip reaches through older-dated commits is listed by one and not the other. The
+        // line's base (or, for nothing new, the tip) must itself be an excluded id, and git's own
+        // walk, mirrored, must list the same commits.
+        var edge = newestFirst.Count == 0 ? tip : newestFirst[^1].Parents.Single().Sha;
+        if (!hidden.Contains(edge, StringComparer.Ordinal)
+            || LimitedWalk.Listed(repository, tip, hidden) is not { } listed || !listed.SetEquals(newestFirst.Select(c => c.Sha)))
+        {
+            return null;
         }
 
         var kept = new KeptCommits(caps.KeepBytes, oldTip);
@@ -62,7 +75,7 @@ internal static class InProcessLog
             if (LooseObject.Read(gitDirectory, commit.Sha, "commit") is not { } raw
                 || RawCommit.Read(commit.Sha, raw, caps.MaxMessageBytes) is not { } read
                 || read.Fields[1] != parent.Sha || read.Fields[6] != commit.Tree.Sha
-                || FirstParentDiff.Between(parent.Tree, commit.Tree) is not { } files)
+                || FirstParentDiff.Between(repository, parent.Tree, commit.Tree) is not { } files)
             {
                 return null;
             }

@@ -5,7 +5,8 @@ namespace Posthorn.Git.Commits;
 /// <summary>
 /// Whether a repository is one where reading objects directly gives what git log prints: none of
 /// the settings or files that change history or output (object format and other extensions, includes
-/// that could set them, an output encoding, a diff order file, grafts, a shallow clone, replace refs),
+/// that could set them, an output encoding, a diff order file, grafts, a shallow clone, replace refs,
+/// a commit-graph, with which libgit2 and git hide different commits when dates are skewed),
 /// in the repository's config or the user's and system's. Anything unsure is a no.
 /// </summary>
 internal static class ReadsLikeGit
@@ -18,7 +19,9 @@ internal static class ReadsLikeGit
     public static bool Repository(string gitDirectory)
     {
         if (File.Exists(Path.Combine(gitDirectory, "commondir")) || File.Exists(Path.Combine(gitDirectory, "shallow"))
-            || File.Exists(Path.Combine(gitDirectory, "info", "grafts")) || Directory.Exists(Path.Combine(gitDirectory, "refs", "replace")))
+            || File.Exists(Path.Combine(gitDirectory, "info", "grafts")) || Directory.Exists(Path.Combine(gitDirectory, "refs", "replace"))
+            || File.Exists(Path.Combine(gitDirectory, "objects", "info", "commit-graph"))
+            || Directory.Exists(Path.Combine(gitDirectory, "objects", "info", "commit-graphs")))
         {
             return false;
         }

@@ -252,7 +252,8 @@ public sealed class InProcessLogTests : IDisposable
     private static string[] Files(CommitListing listing, int index) =>
         [.. listing.Commits[index].Files.Select(f => $"{f.Type}:{f.File}")];
 
-    private static string Describe(CommitListing listing) =>
+    /// <summary>Every field of a listing, for comparing two as text (the red-team tests use it too).</summary>
+    internal static string Describe(CommitListing listing) =>
         JsonSerializer.Serialize(new
         {
             listing.Listed,
