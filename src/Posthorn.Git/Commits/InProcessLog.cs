@@ -14,6 +14,9 @@ namespace Posthorn.Git.Commits;
 /// </summary>
 internal static class InProcessLog
 {
+    /// <summary>Tips before the push (refs) past which git is asked: the same bound as the in-process ref reader's.</summary>
+    private const int MaxExcluded = 256;
+
     // Once libgit2 could not be loaded at all, stop trying: every push would pay for the exception.
     private static volatile bool unavailable;
 
@@ -41,8 +44,13 @@ internal static class InProcessLog
 
     private static CommitListing? List(string gitDirectory, string tip, string oldTip, IEnumerable<string> excluded, CommitCaps caps)
     {
-        using var repository = new Repository(gitDirectory);
         var hidden = excluded.ToList();
+        if (hidden.Count > MaxExcluded)
+        {
+            return null; // each excluded tip is parsed twice below: past this, one git process is cheaper
+        }
+
+        using var repository = new Repository(gitDirectory);
         var filter = new CommitFilter
         {
             IncludeReachableFrom = tip,

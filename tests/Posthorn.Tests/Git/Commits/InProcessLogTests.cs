@@ -180,6 +180,16 @@ public sealed class InProcessLogTests : IDisposable
         await AssertGivesWayAsync(Head(), before, [before]);
     }
 
+    [Fact]
+    public async Task ManyTipsBeforeThePush_GiveWayToGit()
+    {
+        var before = Head();
+        sandbox.Commit(work, "one-more.txt");
+
+        await AssertInProcessAsync(Head(), before, [.. Enumerable.Repeat(before, 256)]);
+        await AssertGivesWayAsync(Head(), before, [.. Enumerable.Repeat(before, 257)]);
+    }
+
     [Theory]
     [InlineData("diff.orderFile", "ORDER")]
     [InlineData("i18n.logOutputEncoding", "ISO-8859-1")]
