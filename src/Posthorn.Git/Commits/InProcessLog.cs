@@ -22,14 +22,15 @@ internal static class InProcessLog
 
     public static CommitListing? TryList(string gitDirectory, string tip, string oldTip, IEnumerable<string> excluded, CommitCaps caps)
     {
-        if (unavailable || !ReadsLikeGit.Repository(gitDirectory))
+        var hidden = excluded.ToList();
+        if (unavailable || hidden.Count > MaxExcluded || !ReadsLikeGit.Repository(gitDirectory))
         {
-            return null;
+            return null; // checked before any file is read: past the bound each excluded tip, parsed by both walks below, costs more than one git process
         }
 
         try
         {
-            return List(gitDirectory, tip, oldTip, excluded, caps);
+            return List(gitDirectory, tip, oldTip, hidden, caps);
         }
         catch (Exception e) when (e is DllNotFoundException or TypeInitializationException or EntryPointNotFoundException or BadImageFormatException)
         {
@@ -42,14 +43,8 @@ internal static class InProcessLog
         }
     }
 
-    private static CommitListing? List(string gitDirectory, string tip, string oldTip, IEnumerable<string> excluded, CommitCaps caps)
+    private static CommitListing? List(string gitDirectory, string tip, string oldTip, List<string> hidden, CommitCaps caps)
     {
-        var hidden = excluded.ToList();
-        if (hidden.Count > MaxExcluded)
-        {
-            return null; // each excluded tip is parsed twice below: past this, one git process is cheaper
-        }
-
         using var repository = new Repository(gitDirectory);
         var filter = new CommitFilter
         {

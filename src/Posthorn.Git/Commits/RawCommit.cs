@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Posthorn.Git.Refs;
 
 namespace Posthorn.Git.Commits;
 
@@ -44,7 +45,7 @@ internal static partial class RawCommit
         if (next + 1 >= lines.Length
             || !lines[next].StartsWith("author ", StringComparison.Ordinal) || !lines[next + 1].StartsWith("committer ", StringComparison.Ordinal)
             || Ident(lines[next][7..]) is not { } author || Ident(lines[next + 1][10..]) is not { } committer
-            || !IsId(tree) || !parents.All(IsId))
+            || !RefName.IsObjectId(tree) || !parents.All(p => RefName.IsObjectId(p)))
         {
             return null;
         }
@@ -69,8 +70,6 @@ internal static partial class RawCommit
         ];
         return (fields, message.Truncated);
     }
-
-    private static bool IsId(string text) => text.Length == 40 && text.All(char.IsAsciiHexDigitLower);
 
     /// <summary>"Name &lt;email&gt; seconds ±hhmm", exactly: what every git splits the same way.</summary>
     private static (string Name, string Email, string Seconds, string Raw)? Ident(string line)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Posthorn.Git.Refs;
 
 namespace Posthorn.Git.Commits;
 
@@ -18,7 +19,7 @@ internal static class ReadsLikeGit
 
     public static bool Repository(string gitDirectory)
     {
-        if (File.Exists(Path.Combine(gitDirectory, "commondir")) || File.Exists(Path.Combine(gitDirectory, "shallow"))
+        if (File.Exists(Path.Combine(gitDirectory, "shallow"))
             || File.Exists(Path.Combine(gitDirectory, "info", "grafts")) || Directory.Exists(Path.Combine(gitDirectory, "refs", "replace"))
             || File.Exists(Path.Combine(gitDirectory, "objects", "info", "commit-graph"))
             || Directory.Exists(Path.Combine(gitDirectory, "objects", "info", "commit-graphs")))
@@ -32,11 +33,8 @@ internal static class ReadsLikeGit
             return false;
         }
 
-        var config = Path.Combine(gitDirectory, "config");
-        return File.Exists(config) && IsPlain(File.ReadAllText(config)) && GlobalConfigs().All(IsPlainGlobal);
+        return PlainRepository.Is(gitDirectory, Unsafe) && GlobalConfigs().All(IsPlainGlobal);
     }
-
-    private static bool IsPlain(string text) => !Unsafe.Any(word => text.Contains(word, StringComparison.OrdinalIgnoreCase));
 
     private static bool IsPlainGlobal(string config)
     {
@@ -51,7 +49,7 @@ internal static class ReadsLikeGit
             return seen.Plain;
         }
 
-        var plain = IsPlain(File.ReadAllText(config));
+        var plain = !PlainRepository.Mentions(File.ReadAllText(config), Unsafe);
         Seen[config] = (file.LastWriteTimeUtc, file.Length, plain);
         return plain;
     }

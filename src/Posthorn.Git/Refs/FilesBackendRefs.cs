@@ -27,6 +27,9 @@ public static class FilesBackendRefs
     // a few hundred refs one for-each-ref process is the cheaper way.
     private const int MaxRefs = 256;
 
+    // An extension (ref storage, object format) or an include that could set one.
+    private static readonly string[] RefusedConfigWords = ["extensions", "include"];
+
     /// <summary>Every ref (name → object id), or null when git should answer instead.</summary>
     public static IReadOnlyDictionary<string, string>? TryRead(string gitDirectory)
     {
@@ -42,7 +45,7 @@ public static class FilesBackendRefs
 
     private static Dictionary<string, string>? Read(string gitDirectory)
     {
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GIT_REF_PARANOIA")) || !IsPlainRepository(gitDirectory))
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GIT_REF_PARANOIA")) || !PlainRepository.Is(gitDirectory, RefusedConfigWords))
         {
             return null;
         }
@@ -83,24 +86,6 @@ public static class FilesBackendRefs
 
         using var objects = new ObjectPresence(gitDirectory);
         return refs.Values.All(objects.Has) ? refs : null;
-    }
-
-    /// <summary>No extension (ref storage, object format), no include that could set one, not a linked worktree.</summary>
-    private static bool IsPlainRepository(string gitDirectory)
-    {
-        if (File.Exists(Path.Combine(gitDirectory, "commondir")))
-        {
-            return false;
-        }
-
-        var config = Path.Combine(gitDirectory, "config");
-        if (!File.Exists(config))
-        {
-            return false;
-        }
-
-        var text = File.ReadAllText(config);
-        return !text.Contains("extensions", StringComparison.OrdinalIgnoreCase) && !text.Contains("include", StringComparison.OrdinalIgnoreCase);
     }
 
     private static bool ReadLoose(DirectoryInfo directory, string prefix, Dictionary<string, string> loose)
