@@ -27,9 +27,7 @@ internal sealed class HeldReadConnections(DbDataSource dataSource, int capacity)
             return connection;
         }
 
-        connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-        StatementCache.Attach(connection);
-        return connection;
+        return await StatementCache.OpenAsync(dataSource, ct).ConfigureAwait(false);
     }
 
     /// <summary>Keeps <paramref name="connection"/> for the next read, unless its read failed, enough are kept, or the store is closing.</summary>
@@ -37,7 +35,7 @@ internal sealed class HeldReadConnections(DbDataSource dataSource, int capacity)
     {
         if (failed || disposed || idle.Count >= capacity)
         {
-            await CloseAsync(connection).ConfigureAwait(false);
+            await StatementCache.CloseAsync(connection).ConfigureAwait(false);
             return;
         }
 
@@ -53,13 +51,7 @@ internal sealed class HeldReadConnections(DbDataSource dataSource, int capacity)
         disposed = true;
         while (idle.TryTake(out var connection))
         {
-            await CloseAsync(connection).ConfigureAwait(false);
+            await StatementCache.CloseAsync(connection).ConfigureAwait(false);
         }
-    }
-
-    private static ValueTask CloseAsync(DbConnection connection)
-    {
-        StatementCache.Of(connection)?.Dispose();
-        return connection.DisposeAsync();
     }
 }

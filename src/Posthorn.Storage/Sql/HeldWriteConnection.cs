@@ -14,7 +14,6 @@ namespace Posthorn.Storage.Sql;
 internal sealed class HeldWriteConnection(DbDataSource dataSource) : IAsyncDisposable
 {
     private DbConnection? connection;
-    private StatementCache? statements;
     private bool disposed;
 
     /// <summary>The open connection, opened on first use (or after <see cref="DropAsync"/>); null once disposed.</summary>
@@ -25,25 +24,17 @@ internal sealed class HeldWriteConnection(DbDataSource dataSource) : IAsyncDispo
             return null;
         }
 
-        if (connection is null)
-        {
-            connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
-            statements = StatementCache.Attach(connection);
-        }
-
-        return connection;
+        return connection ??= await StatementCache.OpenAsync(dataSource, ct).ConfigureAwait(false);
     }
 
     /// <summary>Closes the connection and its compiled statements; the next <see cref="GetAsync"/> opens another.</summary>
     public async ValueTask DropAsync()
     {
-        statements?.Dispose();
-        statements = null;
         if (connection is not null)
         {
             var closing = connection;
             connection = null;
-            await closing.DisposeAsync().ConfigureAwait(false);
+            await StatementCache.CloseAsync(closing).ConfigureAwait(false);
         }
     }
 

@@ -30,6 +30,21 @@ internal sealed class StatementCache : IDisposable
         return cache;
     }
 
+    /// <summary>Opens a connection from <paramref name="dataSource"/> with a cache attached (the held connections' way to open).</summary>
+    public static async ValueTask<DbConnection> OpenAsync(DbDataSource dataSource, CancellationToken ct)
+    {
+        var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        Attach(connection);
+        return connection;
+    }
+
+    /// <summary>Frees the compiled statements of <paramref name="connection"/>'s cache, if any, then closes it.</summary>
+    public static ValueTask CloseAsync(DbConnection connection)
+    {
+        Of(connection)?.Dispose();
+        return connection.DisposeAsync();
+    }
+
     /// <summary>The cache attached to <paramref name="connection"/>, if any.</summary>
     public static StatementCache? Of(DbConnection connection) => Attached.TryGetValue(connection, out var cache) ? cache : null;
 
