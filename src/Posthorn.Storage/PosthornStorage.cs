@@ -53,7 +53,9 @@ public static class PosthornStorage
         var (localProtection, localProtectionOwner) = KeyRingProvider.Create(
             KeyRingOf(keysFolder) ?? new FolderKeyRing(Path.Combine(dataDirectory, KeyRingProvider.DefaultFolderName)));
         var sqliteStore = new SqlStore(sqlite, SqliteDialect.Instance, new SecretColumns(localProtection.CreateProtector(SecretColumns.Purpose)), local.Notify);
-        return new StorageHandle(sqliteStore, sqlite, local, timeProvider, localProtection, [sqliteStore, local, sqlite, localProtectionOwner]); // the store's held connection closes before its data source
+        var checkpointer = new WalCheckpointer(sqlite, timeProvider);
+        // The store's held connections and the checkpointer's loop end before their data source.
+        return new StorageHandle(sqliteStore, sqlite, local, timeProvider, localProtection, [checkpointer, sqliteStore, local, sqlite, localProtectionOwner]);
     }
 
     private static IXmlRepository? KeyRingOf(string? keysFolder) =>

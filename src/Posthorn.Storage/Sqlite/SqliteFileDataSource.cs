@@ -9,14 +9,20 @@ namespace Posthorn.Storage.Sqlite;
 /// Pooled connections to one SQLite file, each set up for several processes sharing it (the CLI and
 /// the server run side by side): WAL so readers never block the writer, synchronous=NORMAL (durable
 /// at checkpoints, safe in WAL), foreign keys for the cascades, and a busy timeout so a writer waits
-/// for the lock instead of failing with "database is locked". The file is created mode 0600 before
+/// for the lock instead of failing with "database is locked". The automatic checkpoint waits for
+/// <see cref="AutomaticCheckpointPages"/> pages instead of SQLite's 1,000: checkpoints are the
+/// <see cref="WalCheckpointer"/>'s work, off the writers' path, and this is its backstop. The file is created mode 0600 before
 /// SQLite opens it (SQLite gives its -wal and -shm files the same mode), and older installs'
 /// files are tightened: it holds password hashes and delivery logs. Thread-safe.
 /// </summary>
 public sealed class SqliteFileDataSource : DbDataSource
 {
     // busy_timeout first: switching a new file to WAL needs the lock another process may hold.
-    private const string Pragmas = "PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;";
+    private static readonly string Pragmas =
+        $"PRAGMA busy_timeout = 30000; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA wal_autocheckpoint = {AutomaticCheckpointPages};";
+
+    /// <summary>Log pages after which a commit checkpoints by itself (about 40 MB of 4 KiB pages).</summary>
+    internal const int AutomaticCheckpointPages = 10000;
 
     // Native handles whose PRAGMAs have run: they stick to the handle, which the pool hands out again,
     // so a reopened pooled connection skips them (four statements compiled per write transaction).
