@@ -20,7 +20,12 @@ public sealed partial class SqlStore
         // delivery of another service or owner behind it; the rounds are bounded, and what they leave is
         // taken by the next claim.
         var window = share.IsUnlimited ? max : Math.Min(max * ClaimWindowFactor, MaxClaimWindow);
-        return WriteAsync(async (c, tx) =>
+        return LeaseDueAsync(nodeId, now, lease, max, share, window, ct);
+    }
+
+    private async Task<IReadOnlyList<ClaimedDelivery>> LeaseDueAsync(string nodeId, DateTimeOffset now, TimeSpan lease, int max, ServiceShare share, int window, CancellationToken ct)
+    {
+        var (leased, probes) = await WriteAsync(async (c, tx) =>
         {
             var leased = new List<string>();
             var probes = new HashSet<string>();
@@ -61,9 +66,44 @@ public sealed partial class SqlStore
                 left = left.With(picked.Select(p => (p.ServiceId, p.OwnerId)));
             }
 
-            var claimed = await LoadClaimedAsync(c, tx, leased, ct, now + lease).ConfigureAwait(false);
-            return (IReadOnlyList<ClaimedDelivery>)claimed.Select(d => probes.Contains(d.Delivery.Id.ToString()) ? d with { IsProbe = true } : d).ToList();
-        }, ct);
+            return (leased, probes);
+        }, ct).ConfigureAwait(false);
+
+        // The rows are read after the lease commits, outside the write: once leased they are this
+        // node's until the lease ends, so the read sees what the transaction would have, and SQLite's
+        // one writer (every claim and settlement queues for it) is not held while they are read.
+        if (leased.Count == 0)
+        {
+            return [];
+        }
+
+        IReadOnlyList<ClaimedDelivery> claimed;
+        try
+        {
+            claimed = await ReadAsync(c => LoadClaimedAsync(c, null, leased, ct, now + lease), ct).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            await GiveBackAsync(nodeId, leased).ConfigureAwait(false);
+            throw;
+        }
+
+        return claimed.Select(d => probes.Contains(d.Delivery.Id.ToString()) ? d with { IsProbe = true } : d).ToList();
+    }
+
+    /// <summary>
+    /// Leased but never handed out: given back now rather than when the lease runs out. Best effort:
+    /// the read that failed is what the caller hears of, and the lease ends by itself anyway.
+    /// </summary>
+    private async Task GiveBackAsync(string nodeId, List<string> leased)
+    {
+        try
+        {
+            await ReleaseAsync(nodeId, [.. leased.Select(Guid.Parse)], CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+        }
     }
 
     /// <summary>With a per-service share, a claim reads this many times the rows it wants (some may be over their share).</summary>
@@ -175,7 +215,7 @@ public sealed partial class SqlStore
         }, ct);
 
     /// <summary>The claimed rows with their service and payload (a ping's own, else its push's), oldest due first.</summary>
-    private async Task<IReadOnlyList<ClaimedDelivery>> LoadClaimedAsync(DbConnection c, DbTransaction tx, IReadOnlyList<string> ids, CancellationToken ct, DateTimeOffset? leaseUntil = null)
+    private async Task<IReadOnlyList<ClaimedDelivery>> LoadClaimedAsync(DbConnection c, DbTransaction? tx, IReadOnlyList<string> ids, CancellationToken ct, DateTimeOffset? leaseUntil = null)
     {
         if (ids.Count == 0)
         {
