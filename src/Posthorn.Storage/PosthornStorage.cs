@@ -24,8 +24,9 @@ public static class PosthornStorage
     /// <summary>
     /// PostgreSQL when <paramref name="postgresConnectionString"/> is set (an Npgsql connection
     /// string; several nodes may share it), else SQLite in <c>{dataDirectory}/posthorn.db</c>
-    /// (created mode 0600, with the directory, if missing). Opens no connection yet: call
-    /// <see cref="StorageHandle.MigrateAsync"/> next.
+    /// (created mode 0600, with the directory, if missing). Call <see cref="StorageHandle.MigrateAsync"/>
+    /// next. On SQLite the handle checkpoints the write-ahead log about once a second
+    /// (<see cref="WalCheckpointer"/>) until it is disposed.
     /// <para>
     /// Service URLs and signing secrets are encrypted with Data Protection (<see cref="SecretColumns"/>).
     /// The key ring lives in <paramref name="keysFolder"/> when given (a folder every node can

@@ -25,10 +25,11 @@ public sealed partial class SqlStore
 
     private async Task<IReadOnlyList<ClaimedDelivery>> LeaseDueAsync(string nodeId, DateTimeOffset now, TimeSpan lease, int max, ServiceShare share, int window, CancellationToken ct)
     {
-        var (leased, probes) = await WriteAsync(async (c, tx) =>
+        var (leased, probes, held) = await WriteAsync(async (c, tx) =>
         {
             var leased = new List<string>();
             var probes = new HashSet<string>();
+            var held = new List<long>();
             var halfOpenSeen = new HashSet<long>();
             var left = share; // per transaction: the callback must not depend on an earlier run of itself
             for (var round = 0; round < MaxClaimRounds && leased.Count < max; round++)
@@ -49,6 +50,7 @@ public sealed partial class SqlStore
                         && left.Remaining(candidate.ServiceId) > 0 && left.RemainingForOwner(candidate.OwnerId) > 0
                         && await HoldForProbeAsync(c, tx, candidate.ServiceId, now, now + lease, ct).ConfigureAwait(false))
                     {
+                        held.Add(candidate.ServiceId);
                         var probe = await LeaseAsync(c, tx, nodeId, now, lease, [candidate.Id], ct).ConfigureAwait(false);
                         leased.AddRange(probe);
                         probes.UnionWith(probe);
@@ -66,12 +68,13 @@ public sealed partial class SqlStore
                 left = left.With(picked.Select(p => (p.ServiceId, p.OwnerId)));
             }
 
-            return (leased, probes);
+            return (leased, probes, held);
         }, ct).ConfigureAwait(false);
 
-        // The rows are read after the lease commits, outside the write: once leased they are this
-        // node's until the lease ends, so the read sees what the transaction would have, and SQLite's
-        // one writer (every claim and settlement queues for it) is not held while they are read.
+        // The rows are read after the lease commits, outside the write, so SQLite's one writer (every
+        // claim and settlement queues for it) is not held while they are read. Leased, they are this
+        // node's until the lease ends; the read takes only rows still leased here and pending, and a
+        // row whose push went (deleted with its repository meanwhile) is left out, not sent empty.
         if (leased.Count == 0)
         {
             return [];
@@ -80,11 +83,11 @@ public sealed partial class SqlStore
         IReadOnlyList<ClaimedDelivery> claimed;
         try
         {
-            claimed = await ReadAsync(c => LoadClaimedAsync(c, null, leased, ct, now + lease), ct).ConfigureAwait(false);
+            claimed = await ReadAsync(c => LoadClaimedAsync(c, null, leased, ct, now + lease, leasedTo: nodeId), ct).ConfigureAwait(false);
         }
         catch (Exception)
         {
-            await GiveBackAsync(nodeId, leased).ConfigureAwait(false);
+            await GiveBackAsync(nodeId, leased, held, now, now + lease).ConfigureAwait(false);
             throw;
         }
 
@@ -92,14 +95,27 @@ public sealed partial class SqlStore
     }
 
     /// <summary>
-    /// Leased but never handed out: given back now rather than when the lease runs out. Best effort:
-    /// the read that failed is what the caller hears of, and the lease ends by itself anyway.
+    /// Leased but never handed out: the leases are given back, and the services held for a probe are
+    /// half-open again, now rather than when the lease runs out. Best effort: the read that failed is
+    /// what the caller hears of, and both end by themselves with the lease anyway.
     /// </summary>
-    private async Task GiveBackAsync(string nodeId, List<string> leased)
+    private async Task GiveBackAsync(string nodeId, List<string> leased, List<long> held, DateTimeOffset now, DateTimeOffset until)
     {
         try
         {
-            await ReleaseAsync(nodeId, [.. leased.Select(Guid.Parse)], CancellationToken.None).ConfigureAwait(false);
+            await WriteAsync(async (c, tx) =>
+            {
+                await SqlCommands.ExecuteAsync(c, tx, ReleaseStatement(leased.Count), CancellationToken.None,
+                    [("@node", nodeId), .. InParameters(leased)]).ConfigureAwait(false);
+                if (held.Count > 0)
+                {
+                    await SqlCommands.ExecuteAsync(c, tx,
+                        $"UPDATE post_services SET paused_until = @now WHERE id IN ({IdList(held.Count, "@s")}) AND paused_until = @until",
+                        CancellationToken.None, [("@now", now), ("@until", until), .. InParameters(held, "@s")]).ConfigureAwait(false);
+                }
+
+                return 0;
+            }, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception)
         {
@@ -215,22 +231,25 @@ public sealed partial class SqlStore
         }, ct);
 
     /// <summary>The claimed rows with their service and payload (a ping's own, else its push's), oldest due first.</summary>
-    private async Task<IReadOnlyList<ClaimedDelivery>> LoadClaimedAsync(DbConnection c, DbTransaction? tx, IReadOnlyList<string> ids, CancellationToken ct, DateTimeOffset? leaseUntil = null)
+    /// <param name="leasedTo">When set, only rows still pending and leased to this node.</param>
+    private async Task<IReadOnlyList<ClaimedDelivery>> LoadClaimedAsync(
+        DbConnection c, DbTransaction? tx, IReadOnlyList<string> ids, CancellationToken ct, DateTimeOffset? leaseUntil = null, string? leasedTo = null)
     {
         if (ids.Count == 0)
         {
             return [];
         }
 
+        var stillLeased = leasedTo is null ? "" : $" AND {NotAnIndexKey("d.status")} = 0 AND d.lease_owner = @node";
         var rows = await SqlCommands.ListAsync(c, tx,
             $"""
             SELECT {DeliveryColumns}, {ServiceColumns}, d.payload, r.owner_id
             FROM deliveries d JOIN post_services s ON s.id = d.service_id JOIN repositories r ON r.id = s.repository_id
-            WHERE d.id IN ({IdList(ids.Count)}) ORDER BY d.next_attempt_at, d.id
+            WHERE d.id IN ({IdList(ids.Count)}){stillLeased} ORDER BY d.next_attempt_at, d.id
             """,
             r => (Delivery: ReadDelivery(r), Service: ReadService(r, DeliveryColumnCount, revealed),
                 Payload: r.NullableText(DeliveryColumnCount + ServiceColumnCount), OwnerId: r.Long(DeliveryColumnCount + ServiceColumnCount + 1)),
-            ct, [.. InParameters(ids)]).ConfigureAwait(false);
+            ct, [.. InParameters(ids), .. leasedTo is null ? [] : new[] { ("@node", (object?)leasedTo) }]).ConfigureAwait(false);
 
         // A push's payload is read once for all its deliveries, in this claim and the next ones (one push
         // to many services, split over claims by the fairness caps), so they share one string instance,
@@ -250,12 +269,25 @@ public sealed partial class SqlStore
             }
         }
 
-        return rows.ConvertAll(row => new ClaimedDelivery(row.Delivery, row.Service,
-            row.Payload ?? (row.Delivery.PushId is { } push ? payloads.GetValueOrDefault(push, "") : ""))
+        var claimed = new List<ClaimedDelivery>(rows.Count);
+        foreach (var row in rows)
         {
-            OwnerId = row.OwnerId,
-            LeaseUntil = leaseUntil ?? DateTimeOffset.MaxValue,
-        });
+            var payload = row.Payload;
+            if (payload is null && row.Delivery.PushId is { } push && !payloads.TryGetValue(push, out payload))
+            {
+                // Inside one transaction a delivery's push is always there (deleting it deletes the
+                // delivery); read after the lease, the push and its delivery may have gone in between.
+                continue;
+            }
+
+            claimed.Add(new ClaimedDelivery(row.Delivery, row.Service, payload ?? "")
+            {
+                OwnerId = row.OwnerId,
+                LeaseUntil = leaseUntil ?? DateTimeOffset.MaxValue,
+            });
+        }
+
+        return claimed;
     }
 
     /// <summary>The claim path decrypts service columns through this memo (see <see cref="RevealedColumns"/>).</summary>

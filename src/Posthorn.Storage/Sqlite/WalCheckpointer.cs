@@ -9,10 +9,11 @@ namespace Posthorn.Storage.Sqlite;
 /// settlement queued behind it waited for the disk. Here the fsyncs happen beside the writers:
 /// a checkpoint never takes the write lock. PASSIVE never waits either; frames a reader still
 /// needs are copied on a later round. With synchronous=NORMAL the log reaches the disk at
-/// checkpoints, so this also bounds what a power cut can take back to about a second of commits,
+/// checkpoints, so this also narrows what a power cut can take back to about a second of commits,
 /// where the page threshold alone left it open for as long as a quiet server took to write 1,000
-/// pages. The automatic checkpoint stays as a backstop (<see cref="SqliteFileDataSource"/> raises
-/// its threshold), for writes faster than this loop and for a process whose loop is not running.
+/// pages (longer while a long read keeps SQLite from copying anything: it then syncs nothing). The
+/// automatic checkpoint stays as a backstop (<see cref="SqliteFileDataSource"/> raises its
+/// threshold), for writes faster than this loop and for a process whose loop is not running.
 /// </summary>
 internal sealed class WalCheckpointer : IAsyncDisposable
 {
@@ -23,6 +24,7 @@ internal sealed class WalCheckpointer : IAsyncDisposable
     private readonly TimeProvider time;
     private readonly CancellationTokenSource stopping = new();
     private readonly Task loop;
+    private int disposed;
 
     public WalCheckpointer(DbDataSource dataSource, TimeProvider time)
     {
@@ -46,8 +48,8 @@ internal sealed class WalCheckpointer : IAsyncDisposable
             }
             catch (Exception)
             {
-                // A failed round (the file briefly unreadable, the disk full) is retried on the next
-                // one; the automatic checkpoint covers the gap, so nothing is lost by waiting.
+                // A failed round (the file briefly unreadable, the disk full) is tried again on the
+                // next one; meanwhile commits stay in the log, synced by the automatic checkpoint.
             }
         }
     }
@@ -60,8 +62,16 @@ internal sealed class WalCheckpointer : IAsyncDisposable
         await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
+    /// <summary>False once disposed and the loop has ended.</summary>
+    internal bool IsRunning => !loop.IsCompleted;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         await stopping.CancelAsync().ConfigureAwait(false);
         await loop.ConfigureAwait(false);
         stopping.Dispose();

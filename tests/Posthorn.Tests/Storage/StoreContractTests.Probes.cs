@@ -42,6 +42,24 @@ public abstract partial class StoreContractTests
         Assert.All(backlog, c => Assert.False(c.IsProbe));
     }
 
+    // A claim commits its leases (and a probe's hold on its service), then reads the leased rows
+    // outside the write: a read that fails must give both back at once, not when the lease runs out.
+    [Fact]
+    public async Task ClaimDue_ReadOfTheLeasedRowsFails_GivesTheLeaseAndTheProbeHoldBack()
+    {
+        var end = T0.AddMinutes(16);
+        var (_, ids) = await PausedWithBacklogAsync(1, end);
+        const string Unreadable = "not-a-delivery-id"; // the row reader parses ids as Guids
+        await Fixture.RawScalarAsync($"UPDATE deliveries SET id = '{Unreadable}' WHERE id = '{ids[0]}'");
+
+        await Assert.ThrowsAsync<FormatException>(() => Deliveries.ClaimDueAsync("node-a", end, Lease, 64, Ct));
+
+        Assert.True(await Fixture.RawScalarAsync($"SELECT lease_owner FROM deliveries WHERE id = '{Unreadable}'") is null or DBNull);
+        await Fixture.RawScalarAsync($"UPDATE deliveries SET id = '{ids[0]}' WHERE id = '{Unreadable}'");
+        var probe = Assert.Single(await Deliveries.ClaimDueAsync("node-b", end, Lease, 64, Ct));
+        Assert.Equal((ids[0], true), (probe.Delivery.Id, probe.IsProbe));
+    }
+
     [Fact]
     public async Task ClaimDue_ProbeFails_NextProbeOnlyWhenItsHoldEnds_OneDeliveryAtATime()
     {

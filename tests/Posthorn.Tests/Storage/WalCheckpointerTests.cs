@@ -63,10 +63,17 @@ public sealed class WalCheckpointerTests : IDisposable
         var time = new FakeTimeProvider();
         await using (var source = new SqliteFileDataSource(DatabaseFile))
         {
-            await using var checkpointer = new WalCheckpointer(source, time);
-            await using var writer = await source.OpenConnectionAsync();
-            await WritePagesAsync(writer, pages: 50, transactions: 5);
-            time.Advance(WalCheckpointer.Interval);
+            var checkpointer = new WalCheckpointer(source, time);
+            await using (var writer = await source.OpenConnectionAsync())
+            {
+                await WritePagesAsync(writer, pages: 50, transactions: 5);
+                time.Advance(WalCheckpointer.Interval);
+            }
+
+            Assert.True(checkpointer.IsRunning);
+            await checkpointer.DisposeAsync();
+            Assert.False(checkpointer.IsRunning);
+            await checkpointer.DisposeAsync(); // twice, as a host and its owner may both do
         }
 
         await using var reopened = new SqliteFileDataSource(DatabaseFile);
