@@ -52,6 +52,18 @@ public sealed class PosthornServer : IAsyncDisposable
     {
         Directory.CreateDirectory(DataDirectory);
         var start = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        if (InterruptIgnored())
+        {
+            // A test run started in the background without job control ignores SIGINT, and a child
+            // inherits that (the server would shrug off the INT the stop tests send, as a daemon
+            // should): perl, which Debian always has, puts the default back before it execs dotnet.
+            start.FileName = "perl";
+            foreach (var arg in (string[])["-e", "$SIG{INT} = 'DEFAULT'; exec { $ARGV[0] } @ARGV or die \"exec: $!\"", "--", "dotnet"])
+            {
+                start.ArgumentList.Add(arg);
+            }
+        }
+
         foreach (var arg in (string[])[RepoRoot.ServerDll, "serve", .. CommonArgs(), "--urls", BaseUrl, .. (AllowPrivateTargets ? (string[])["--allow-private-targets"] : []), .. extraArgs])
         {
             start.ArgumentList.Add(arg);
@@ -91,13 +103,28 @@ public sealed class PosthornServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Whether this process ignores SIGINT (bit 2 of SigIgn in /proc/self/status).</summary>
+    private static bool InterruptIgnored()
+    {
+        var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+        return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & 0x2) != 0;
+    }
+
     /// <summary>Sends a signal (e.g. "TERM", "INT") as a service manager would and waits for the process to exit; returns its exit code.</summary>
     public async Task<int> SignalAndWaitAsync(string signal, TimeSpan timeout)
     {
         var running = process ?? throw new InvalidOperationException("not running");
         (await ProcessRunner.RunAsync("kill", ["-s", signal, running.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])).EnsureSuccess("kill -s " + signal);
         using var cts = new CancellationTokenSource(timeout);
-        await running.WaitForExitAsync(cts.Token);
+        try
+        {
+            await running.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"the server did not exit within {timeout} of SIG{signal}; its output so far:\n{Log()}");
+        }
+
         return running.ExitCode;
     }
 
