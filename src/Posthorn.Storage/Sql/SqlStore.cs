@@ -77,10 +77,7 @@ public sealed partial class SqlStore(DbDataSource dataSource, SqlDialect dialect
 
             try
             {
-                await using var transaction = await dialect.BeginWriteAsync(connection, ct).ConfigureAwait(false);
-                var result = await work(connection, transaction).ConfigureAwait(false);
-                await transaction.CommitAsync(ct).ConfigureAwait(false);
-                return result;
+                return await InTransactionAsync(connection, work, ct).ConfigureAwait(false);
             }
             catch
             {
@@ -124,6 +121,12 @@ public sealed partial class SqlStore(DbDataSource dataSource, SqlDialect dialect
     private async Task<T> WriteNowAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct).ConfigureAwait(false);
+        return await InTransactionAsync(connection, work, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one write transaction on <paramref name="connection"/> and commits it.</summary>
+    private async Task<T> InTransactionAsync<T>(DbConnection connection, Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken ct)
+    {
         await using var transaction = await dialect.BeginWriteAsync(connection, ct).ConfigureAwait(false);
         var result = await work(connection, transaction).ConfigureAwait(false);
         await transaction.CommitAsync(ct).ConfigureAwait(false);
