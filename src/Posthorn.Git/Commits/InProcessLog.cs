@@ -1,4 +1,5 @@
 using LibGit2Sharp;
+using Posthorn.Git.Refs;
 
 namespace Posthorn.Git.Commits;
 
@@ -14,8 +15,8 @@ namespace Posthorn.Git.Commits;
 /// </summary>
 internal static class InProcessLog
 {
-    /// <summary>Tips before the push (refs) past which git is asked: the same bound as the in-process ref reader's.</summary>
-    private const int MaxExcluded = 256;
+    /// <summary>Tips before the push (refs) past which git is asked: the in-process ref reader's bound.</summary>
+    private const int MaxExcluded = FilesBackendRefs.MaxRefs;
 
     // Once libgit2 could not be loaded at all, stop trying: every push would pay for the exception.
     private static volatile bool unavailable;

@@ -25,7 +25,7 @@ public static class FilesBackendRefs
 
     // Each ref costs a stat, and a binary search in the pack indexes once its object is packed; past
     // a few hundred refs one for-each-ref process is the cheaper way.
-    private const int MaxRefs = 256;
+    internal const int MaxRefs = 256;
 
     // An extension (ref storage, object format) or an include that could set one.
     private static readonly string[] RefusedConfigWords = ["extensions", "include"];
