@@ -30,14 +30,12 @@ internal static class SqlCommands
     }
 
     /// <summary>
-    /// A command for one run: kept compiled when the connection has a <see cref="StatementCache"/>
-    /// (SQLite's long-lived write connection), else fresh. Give it back with <see cref="ReturnAsync"/>.
+    /// The statement compiled on <paramref name="connection"/>'s <see cref="StatementCache"/>, if it has
+    /// one (SQLite's held connections) and <paramref name="sql"/> is a single statement; give it back to
+    /// the cache. Null: run it through the provider.
     /// </summary>
-    public static DbCommand Rent(DbConnection connection, DbTransaction? transaction, string sql, (string Name, object? Value)[] parameters) =>
-        StatementCache.Of(connection) is { } cache ? cache.Rent(transaction, sql, parameters) : Create(connection, transaction, sql, parameters);
-
-    public static ValueTask ReturnAsync(DbConnection connection, DbCommand command) =>
-        StatementCache.Of(connection) is { } cache ? cache.ReturnAsync(command) : command.DisposeAsync();
+    internal static (StatementCache Cache, Sqlite.CompiledStatement Statement)? Compiled(DbConnection connection, string sql) =>
+        StatementCache.Of(connection) is { } cache && cache.Rent(sql) is { } statement ? (cache, statement) : null;
 
     public static object ToStorage(object? value) => value switch
     {
@@ -53,50 +51,79 @@ internal static class SqlCommands
 
     public static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken ct, params (string, object?)[] parameters)
     {
-        var command = Rent(connection, transaction, sql, parameters);
-        try
+        if (Compiled(connection, sql) is var (cache, statement))
         {
-            return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            try
+            {
+                return statement.Execute(parameters, ct);
+            }
+            finally
+            {
+                cache.Return(statement);
+            }
         }
-        finally
-        {
-            await ReturnAsync(connection, command).ConfigureAwait(false);
-        }
+
+        await using var command = Create(connection, transaction, sql, parameters);
+        return await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
     }
 
     public static async Task<object?> ScalarAsync(DbConnection connection, DbTransaction? transaction, string sql, CancellationToken ct, params (string, object?)[] parameters)
     {
-        var command = Rent(connection, transaction, sql, parameters);
-        try
+        if (Compiled(connection, sql) is var (cache, statement))
         {
-            var value = await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
-            return value is DBNull ? null : value;
+            try
+            {
+                using var rows = statement.Query(parameters, ct);
+                return rows.Read() && !rows.IsDBNull(0) ? rows.GetValue(0) : null;
+            }
+            finally
+            {
+                cache.Return(statement);
+            }
         }
-        finally
-        {
-            await ReturnAsync(connection, command).ConfigureAwait(false);
-        }
+
+        await using var command = Create(connection, transaction, sql, parameters);
+        var value = await command.ExecuteScalarAsync(ct).ConfigureAwait(false);
+        return value is DBNull ? null : value;
     }
 
     /// <summary>Reads every row with <paramref name="map"/>.</summary>
     public static async Task<List<T>> ListAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, Func<DbDataReader, T> map, CancellationToken ct, params (string, object?)[] parameters)
     {
-        var command = Rent(connection, transaction, sql, parameters);
-        try
+        if (Compiled(connection, sql) is var (cache, statement))
         {
-            await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            var rows = new List<T>();
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            try
             {
-                rows.Add(map(reader));
+                return ReadAll(statement, parameters, map, ct);
             }
+            finally
+            {
+                cache.Return(statement);
+            }
+        }
 
-            return rows;
-        }
-        finally
+        await using var command = Create(connection, transaction, sql, parameters);
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
         {
-            await ReturnAsync(connection, command).ConfigureAwait(false);
+            rows.Add(map(reader));
         }
+
+        return rows;
+    }
+
+    /// <summary>Every row of one run of a compiled statement, through <paramref name="map"/>.</summary>
+    internal static List<T> ReadAll<T>(Sqlite.CompiledStatement statement, (string, object?)[] parameters, Func<DbDataReader, T> map, CancellationToken ct)
+    {
+        using var rows = statement.Query(parameters, ct);
+        var list = new List<T>(1);
+        while (rows.Read())
+        {
+            list.Add(map(rows));
+        }
+
+        return list;
     }
 
     public static async Task<T?> SingleOrDefaultAsync<T>(DbConnection connection, DbTransaction? transaction, string sql, Func<DbDataReader, T> map, CancellationToken ct, params (string, object?)[] parameters)

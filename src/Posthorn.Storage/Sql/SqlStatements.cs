@@ -20,12 +20,22 @@ internal static class SqlStatements
             return results;
         }
 
+        if (StatementCache.Of(connection) is not null)
+        {
+            // SQLite's held connections: each statement compiled once per connection and re-bound by position.
+            foreach (var (sql, parameters) in statements)
+            {
+                results.Add(await SqlCommands.ListAsync(connection, transaction, sql, map, ct, parameters).ConfigureAwait(false));
+            }
+
+            return results;
+        }
+
         if (!connection.CanCreateBatch)
         {
             // One command per distinct statement text, its parameters re-bound for each run: the
             // statement is compiled once per call, not once per row (SQLite's prepare cost dominated
-            // a settlement batch of a few hundred moves and attempt rows). On a connection with a
-            // StatementCache the commands outlive the call, compiled once per connection.
+            // a settlement batch of a few hundred moves and attempt rows).
             var commands = new Dictionary<string, DbCommand>(StringComparer.Ordinal);
             try
             {
@@ -40,7 +50,7 @@ internal static class SqlStatements
                     }
                     else
                     {
-                        command = SqlCommands.Rent(connection, transaction, sql, parameters);
+                        command = SqlCommands.Create(connection, transaction, sql, parameters);
                         commands.Add(sql, command);
                     }
 
@@ -58,7 +68,7 @@ internal static class SqlStatements
             {
                 foreach (var command in commands.Values)
                 {
-                    await SqlCommands.ReturnAsync(connection, command).ConfigureAwait(false);
+                    await command.DisposeAsync().ConfigureAwait(false);
                 }
             }
 

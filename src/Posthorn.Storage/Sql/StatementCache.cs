@@ -1,15 +1,18 @@
 using System.Data.Common;
 using System.Runtime.CompilerServices;
+using Microsoft.Data.Sqlite;
+using Posthorn.Storage.Sqlite;
 
 namespace Posthorn.Storage.Sql;
 
 /// <summary>
-/// Commands kept compiled on one long-lived connection, by statement text. Microsoft.Data.Sqlite
-/// keeps a command's prepared statements while the command and its connection live, so a statement
-/// run again (the dispatcher's claims and settlements, thousands of times a minute) is re-bound
-/// instead of parsed and planned again. Only connections a cache is attached to use one; every other
-/// connection gets a fresh command per call, as before. Not thread-safe: the connection's user
-/// (the store's write gate on SQLite) runs one statement at a time.
+/// SQLite statements kept compiled on one long-lived connection, by statement text, and run through
+/// SQLite's own API (<see cref="CompiledStatement"/>): a statement run again (the dispatcher's claims
+/// and settlements, thousands of times a minute) is re-bound by position instead of parsed and planned
+/// again, and without the provider's per-run work. Only connections a cache is attached to use one;
+/// every other connection gets a fresh provider command per call. A text of several statements is
+/// remembered as such and left to the provider. Not thread-safe: the connection's user (the store's
+/// write gate, or one read at a time) runs one statement at a time.
 /// </summary>
 internal sealed class StatementCache : IDisposable
 {
@@ -18,14 +21,14 @@ internal sealed class StatementCache : IDisposable
 
     private static readonly ConditionalWeakTable<DbConnection, StatementCache> Attached = [];
 
-    private readonly DbConnection connection;
+    private readonly SqliteConnection connection;
     private readonly Dictionary<string, Entry> entries = new(StringComparer.Ordinal);
 
-    private StatementCache(DbConnection connection) => this.connection = connection;
+    private StatementCache(SqliteConnection connection) => this.connection = connection;
 
     public static StatementCache Attach(DbConnection connection)
     {
-        var cache = new StatementCache(connection);
+        var cache = new StatementCache((SqliteConnection)connection);
         Attached.AddOrUpdate(connection, cache);
         return cache;
     }
@@ -49,12 +52,12 @@ internal sealed class StatementCache : IDisposable
     public static StatementCache? Of(DbConnection connection) => Attached.TryGetValue(connection, out var cache) ? cache : null;
 
     /// <summary>
-    /// A command for <paramref name="sql"/> bound to <paramref name="parameters"/> (the previous
-    /// run's parameters are cleared, so a caller never inherits another's values). Give it back with
-    /// <see cref="ReturnAsync"/>. A statement already in use (a nested run of the same text) gets a
-    /// fresh command that is disposed on return.
+    /// The compiled statement for <paramref name="sql"/>, or null when the text is not a single
+    /// statement (the caller runs it through the provider). Give it back with <see cref="Return"/>.
+    /// A statement already in use (a nested run of the same text) gets a separate compilation that is
+    /// freed on return.
     /// </summary>
-    public DbCommand Rent(DbTransaction? transaction, string sql, (string Name, object? Value)[] parameters)
+    public CompiledStatement? Rent(string sql)
     {
         if (!entries.TryGetValue(sql, out var entry))
         {
@@ -63,61 +66,60 @@ internal sealed class StatementCache : IDisposable
                 Evict();
             }
 
-            entry = new Entry(SqlCommands.Create(connection, transaction, sql, parameters));
+            entry = new Entry(CompiledStatement.TryCompile(connection, sql));
             entries.Add(sql, entry);
-            entry.InUse = true;
-            return entry.Command;
+        }
+
+        if (entry.Compiled is null)
+        {
+            return null;
         }
 
         if (entry.InUse)
         {
-            return SqlCommands.Create(connection, transaction, sql, parameters);
+            return CompiledStatement.TryCompile(connection, sql);
         }
 
         entry.InUse = true;
-        var command = entry.Command;
-        command.Transaction = transaction;
-        command.Parameters.Clear();
-        SqlCommands.AddParameters(command, parameters);
-        return command;
+        return entry.Compiled;
     }
 
-    public ValueTask ReturnAsync(DbCommand command)
+    public void Return(CompiledStatement statement)
     {
-        if (entries.TryGetValue(command.CommandText, out var entry) && ReferenceEquals(entry.Command, command))
+        if (entries.TryGetValue(statement.Text, out var entry) && ReferenceEquals(entry.Compiled, statement))
         {
             entry.InUse = false;
-            return ValueTask.CompletedTask;
+            return;
         }
 
-        return command.DisposeAsync();
+        statement.Dispose();
     }
 
-    /// <summary>Disposes every kept command not in use (and with it its compiled statements).</summary>
+    /// <summary>Frees every kept statement not in use.</summary>
     private void Evict()
     {
         foreach (var (sql, entry) in entries.Where(e => !e.Value.InUse).ToList())
         {
-            entry.Command.Dispose();
+            entry.Compiled?.Dispose();
             entries.Remove(sql);
         }
     }
 
-    /// <summary>Disposes every kept command and detaches the cache from its connection.</summary>
+    /// <summary>Frees every kept statement and detaches the cache from its connection.</summary>
     public void Dispose()
     {
         foreach (var entry in entries.Values)
         {
-            entry.Command.Dispose();
+            entry.Compiled?.Dispose();
         }
 
         entries.Clear();
         Attached.Remove(connection);
     }
 
-    private sealed class Entry(DbCommand command)
+    private sealed class Entry(CompiledStatement? compiled)
     {
-        public DbCommand Command { get; } = command;
+        public CompiledStatement? Compiled { get; } = compiled;
 
         public bool InUse { get; set; }
     }

@@ -21,18 +21,18 @@ public sealed class HeldReadConnectionsTests : IAsyncDisposable
     public HeldReadConnectionsTests() => source = new SqliteFileDataSource(Path.Combine(directory, PosthornStorage.SqliteFileName));
 
     [Fact]
-    public async Task ReadAgain_SameConnection_SameCompiledCommand()
+    public async Task ReadAgain_SameConnection_SameCompiledStatement()
     {
         await using var readers = new HeldReadConnections(source, capacity: 2);
 
         var connection = await readers.RentAsync(CancellationToken.None);
-        var (command, value) = await RunAsync(connection, 21L);
+        var (statement, value) = await RunAsync(connection, 21L);
         await readers.ReturnAsync(connection, failed: false);
         var again = await readers.RentAsync(CancellationToken.None);
-        var (commandAgain, valueAgain) = await RunAsync(again, 50L);
+        var (statementAgain, valueAgain) = await RunAsync(again, 50L);
 
         Assert.Same(connection, again);
-        Assert.Same(command, commandAgain);
+        Assert.Same(statement, statementAgain);
         Assert.Equal((42L, 100L), (value, valueAgain));
         await readers.ReturnAsync(again, failed: false);
     }
@@ -87,16 +87,18 @@ public sealed class HeldReadConnectionsTests : IAsyncDisposable
         Directory.Delete(directory, recursive: true);
     }
 
-    private static async Task<(DbCommand Command, long Value)> RunAsync(DbConnection connection, long a)
+    private static Task<(CompiledStatement Statement, long Value)> RunAsync(DbConnection connection, long a)
     {
-        var command = SqlCommands.Rent(connection, null, Select, [("@a", a)]);
+        var (cache, statement) = SqlCommands.Compiled(connection, Select)!.Value;
         try
         {
-            return (command, (long)(await command.ExecuteScalarAsync())!);
+            using var rows = statement.Query([("@a", a)], CancellationToken.None);
+            Assert.True(rows.Read());
+            return Task.FromResult((statement, rows.GetInt64(0)));
         }
         finally
         {
-            await SqlCommands.ReturnAsync(connection, command);
+            cache.Return(statement);
         }
     }
 }
