@@ -14,12 +14,14 @@ namespace Posthorn.Storage.Sqlite;
 /// SQLite's own execution. Behaves as the provider does where the store can tell: a missing parameter
 /// is an error, SQLite's errors surface as <see cref="SqliteException"/> with the extended code, a busy
 /// or locked database is retried up to the connection's command timeout, and the statement is reset
-/// when its rows are disposed, so it holds no read snapshot between runs. Only single statements
+/// when its rows are disposed, so it holds no read snapshot between runs. Text is bound whole (the
+/// provider cut it at a NUL character, which SQLite stores as it stores any other). Only single statements
 /// compile (<see cref="TryCompile"/> gives null for a text of several). Not thread-safe.
 /// </summary>
 internal sealed class CompiledStatement : IDisposable
 {
     private const int StackLimit = 512;
+    private const int PooledLimit = 64 * 1024;
 
     private readonly sqlite3 db;
     private readonly sqlite3_stmt statement;
@@ -91,10 +93,15 @@ internal sealed class CompiledStatement : IDisposable
         return raw.sqlite3_stmt_readonly(statement) != 0 ? -1 : raw.sqlite3_changes(db);
     }
 
+    /// <summary>
+    /// Steps to the first row or the end. The token is checked before, as the provider does; a running
+    /// statement is not interrupted (the provider never interrupts one either).
+    /// </summary>
     internal int Step(CancellationToken ct)
     {
-        using var interrupt = ct.CanBeCanceled ? ct.Register(static d => raw.sqlite3_interrupt((sqlite3)d!), db) : default;
-        var started = 0L;
+        // The clock starts before the first step, which may already spend the connection's busy
+        // timeout inside SQLite: the provider counts that wait too, and a timeout of 0 waits for ever.
+        var started = Environment.TickCount64;
         while (true)
         {
             var rc = raw.sqlite3_step(statement);
@@ -104,20 +111,13 @@ internal sealed class CompiledStatement : IDisposable
             }
 
             raw.sqlite3_reset(statement);
-            if (rc is not (raw.SQLITE_BUSY or raw.SQLITE_LOCKED) || ct.IsCancellationRequested)
-            {
-                ct.ThrowIfCancellationRequested();
-                SqliteException.ThrowExceptionForRC(rc, db);
-            }
-
-            // The busy timeout already waited inside SQLite; the provider retries on top of it up to
-            // the command timeout, and so does this.
-            started = started == 0 ? Environment.TickCount64 : started;
-            if (Environment.TickCount64 - started >= busyTimeout.TotalMilliseconds)
+            if (rc is not (raw.SQLITE_BUSY or raw.SQLITE_LOCKED)
+                || (busyTimeout > TimeSpan.Zero && Environment.TickCount64 - started >= busyTimeout.TotalMilliseconds))
             {
                 SqliteException.ThrowExceptionForRC(rc, db);
             }
 
+            ct.ThrowIfCancellationRequested();
             Thread.Sleep(150);
         }
     }
@@ -126,25 +126,34 @@ internal sealed class CompiledStatement : IDisposable
     {
         raw.sqlite3_reset(statement);
         raw.sqlite3_clear_bindings(statement);
-        var bound = 0;
+        Span<bool> bound = names.Length <= StackLimit ? stackalloc bool[names.Length] : new bool[names.Length];
+        var next = 0; // the statement's next parameter, for callers that give them in the statement's order
         foreach (var (name, value) in parameters)
         {
             // Parameters in the statement's own order need no lookup; others (and extras, which the
             // provider also ignores) go through the map.
-            var position = bound < names.Length && string.Equals(names[bound], name, StringComparison.Ordinal) ? bound + 1 : positions.GetValueOrDefault(name);
+            var position = next < names.Length && string.Equals(names[next], name, StringComparison.Ordinal) ? next + 1 : positions.GetValueOrDefault(name);
             if (position == 0)
             {
                 continue;
             }
 
             BindOne(position, SqlCommands.ToStorage(value));
-            bound++;
+            bound[position - 1] = true;
+            next = position;
         }
 
-        if (bound < names.Length)
+        if (bound.Contains(false))
         {
-            var given = parameters.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
-            var missing = names.Where(n => n is null || !given.Contains(n));
+            var missing = new List<string?>();
+            for (var i = 0; i < names.Length; i++)
+            {
+                if (!bound[i])
+                {
+                    missing.Add(names[i]);
+                }
+            }
+
             throw new InvalidOperationException($"Must add values for the following parameters: {string.Join(", ", missing)}");
         }
     }
@@ -169,11 +178,18 @@ internal sealed class CompiledStatement : IDisposable
 
     private int BindText(int position, string text)
     {
-        var length = Encoding.UTF8.GetMaxByteCount(text.Length);
-        if (length <= StackLimit)
+        if (text.Length <= StackLimit / 3)
         {
             Span<byte> small = stackalloc byte[StackLimit];
             return raw.sqlite3_bind_text(statement, position, small[..Encoding.UTF8.GetBytes(text, small)]);
+        }
+
+        // Pooled up to a modest size only: the shared pool keeps what it is given back, and a large
+        // payload's buffer should go with it, as the provider's did.
+        var length = Encoding.UTF8.GetByteCount(text);
+        if (length > PooledLimit)
+        {
+            return raw.sqlite3_bind_text(statement, position, Encoding.UTF8.GetBytes(text));
         }
 
         var rented = ArrayPool<byte>.Shared.Rent(length);

@@ -97,6 +97,7 @@ public sealed class StatementCacheTests : IAsyncDisposable
 
         var missing = await Assert.ThrowsAsync<InvalidOperationException>(() => SqlCommands.ScalarAsync(connection, null, "SELECT @a + @b", CancellationToken.None, ("@a", 1L)));
         Assert.Contains("@b", missing.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => SqlCommands.ScalarAsync(connection, null, "SELECT @a + @b", CancellationToken.None, ("@a", 1L), ("@a", 2L)));
         await Assert.ThrowsAsync<InvalidOperationException>(() => SqlCommands.ListAsync(connection, null, "SELECT v FROM t", r => r.GetInt64(0), CancellationToken.None));
 
         var duplicate = await Assert.ThrowsAsync<SqliteException>(() =>
