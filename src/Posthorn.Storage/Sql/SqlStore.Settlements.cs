@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Posthorn.Core.Deliveries;
 
 namespace Posthorn.Storage.Sql;
@@ -16,8 +17,11 @@ public sealed partial class SqlStore
         """;
 
     // The request body is stored once (request_bodies, by digest); the attempt row keeps '' inline.
-    private const string InsertAttemptSql =
-        $"INSERT INTO attempts ({AttemptColumns}, request_body_id) VALUES (@id, @n, @node, @start, @ms, @url, @reqh, '', @rs, @resh, @resb, @err, @o, @bid)";
+    private static readonly string InsertAttemptSql = $"INSERT INTO attempts ({AttemptColumns}, request_body_id) VALUES {AttemptValues("")}";
+
+    /// <summary>One attempt row's values, its parameters named with <paramref name="suffix"/> (see <see cref="AttemptParameters"/>).</summary>
+    private static string AttemptValues(string suffix) =>
+        $"(@id{suffix}, @n{suffix}, @node{suffix}, @start{suffix}, @ms{suffix}, @url{suffix}, @reqh{suffix}, '', @rs{suffix}, @resh{suffix}, @resb{suffix}, @err{suffix}, @o{suffix}, @bid{suffix})";
 
     /// <summary>
     /// The attempt insert as this database runs it in a batch. PostgreSQL's batch lines results up
@@ -47,28 +51,20 @@ public sealed partial class SqlStore
     /// request bodies, then every attempt and health update for the moves that held their lease. Health updates run in settlement order, so
     /// each returns the count as it stood after its own attempt; a service whose attempts in the batch
     /// all succeeded gets one update for all of them (its count after each is 0), so a busy batch
-    /// writes its services' rows once rather than once per attempt.
+    /// writes its services' rows once rather than once per attempt. On SQLite the moves, the attempt
+    /// rows and those all-success updates go many rows per statement (see <see cref="SettleInRows"/>).
     /// </summary>
     public Task<IReadOnlyList<int?>> SettleAsync(string nodeId, IReadOnlyList<Settlement> settlements, CancellationToken ct) =>
         WriteAsync<IReadOnlyList<int?>>(async (c, tx) =>
         {
-            var moves = settlements.Select(s =>
-            {
-                var a = s.Attempt;
-                var pending = s.Status == DeliveryStatus.Pending;
-                return (MoveSql, new (string, object?)[]
-                {
-                    ("@st", s.Status), ("@next", pending ? s.NextAttemptAt : null), ("@done", pending ? null : a.StartedAt + a.Duration),
-                    ("@rs", a.ResponseStatus), ("@err", a.Error), ("@id", a.DeliveryId), ("@node", nodeId),
-                });
-            }).ToList();
-
             // One row per distinct body (one push's deliveries in one format share it), in digest order
             // so two nodes' batches lock shared rows in the same order. A body stored for a move that
             // lost its lease is left for the pruner.
             var (bodies, bodyOf) = RequestBodies.Of(settlements.Select(s => s.Attempt.RequestBody).ToList());
-            moves.AddRange(bodies.Select(b => (StoreBodySql, new (string, object?)[] { ("@d", b.Digest), ("@b", b.Body) })));
-            var moved = await SqlStatements.QueryEachAsync(c, tx, moves, r => (r.Long(0), r.Long(1)), ct).ConfigureAwait(false);
+            var inRows = SettleInRows(settlements);
+            var (moved, bodyIds) = inRows
+                ? await MoveInRowsAsync(c, tx, nodeId, settlements, bodies, ct).ConfigureAwait(false)
+                : await MoveEachAsync(c, tx, nodeId, settlements, bodies, ct).ConfigureAwait(false);
 
             // Services whose every held attempt in this batch succeeded, with the last such attempt (its
             // outcome and start are what the service row keeps, as the per-attempt updates would leave it).
@@ -76,49 +72,55 @@ public sealed partial class SqlStore
             var mixed = new HashSet<long>();
             for (var i = 0; i < settlements.Count; i++)
             {
-                if (moved[i].Count == 0)
+                if (moved[i] is not { } move)
                 {
                     continue;
                 }
 
-                var serviceId = moved[i][0].Item2;
                 if (settlements[i].Attempt.Outcome != AttemptOutcome.Succeeded)
                 {
-                    mixed.Add(serviceId);
+                    mixed.Add(move.ServiceId);
                 }
                 else
                 {
-                    lastSuccess[serviceId] = i;
+                    lastSuccess[move.ServiceId] = i;
+                }
+            }
+
+            var attempts = new List<(Attempt Attempt, long Number, long BodyId)>();
+            var health = new List<(long ServiceId, int Index)>();
+            for (var i = 0; i < settlements.Count; i++)
+            {
+                if (moved[i] is not { } move)
+                {
+                    continue;
+                }
+
+                // The number comes from the row, not the caller, so it is right even after a redelivery raced the send.
+                attempts.Add((settlements[i].Attempt, move.Number, bodyIds[bodyOf[i]]));
+                if (mixed.Contains(move.ServiceId) || lastSuccess[move.ServiceId] == i)
+                {
+                    health.Add((move.ServiceId, i));
                 }
             }
 
             var writes = new List<(string, (string, object?)[])>();
-            var healthWrite = new int[settlements.Count]; // index in writes of the health update that answers for settlement i, -1 if none
-            var health = new List<(long ServiceId, int Index)>();
-            for (var i = 0; i < settlements.Count; i++)
+            if (inRows)
             {
-                healthWrite[i] = -1;
-                if (moved[i].Count == 0)
-                {
-                    continue;
-                }
-
-                var (number, serviceId) = moved[i][0];
-                var a = settlements[i].Attempt;
-
-                // The number comes from the row, not the caller, so it is right even after a redelivery raced the send.
-                writes.Add((InsertAttemptStatement, [("@id", a.DeliveryId), ("@n", number), ("@node", a.NodeId), ("@start", a.StartedAt), ("@ms", a.Duration),
-                    ("@url", a.RequestUrl), ("@reqh", a.RequestHeaders), ("@bid", moved[settlements.Count + bodyOf[i]][0].Item1), ("@rs", a.ResponseStatus),
-                    ("@resh", a.ResponseHeaders), ("@resb", a.ResponseBody), ("@err", a.Error), ("@o", a.Outcome)]));
-                if (mixed.Contains(serviceId) || lastSuccess[serviceId] == i)
-                {
-                    health.Add((serviceId, i));
-                }
+                await InsertAttemptsInRowsAsync(c, tx, attempts, ct).ConfigureAwait(false);
+                await ClearHealthInRowsAsync(c, tx, health.Where(h => !mixed.Contains(h.ServiceId)).Select(h => (h.ServiceId, settlements[h.Index].Attempt)).ToList(), ct).ConfigureAwait(false);
+                health.RemoveAll(h => !mixed.Contains(h.ServiceId));
+            }
+            else
+            {
+                writes.AddRange(attempts.Select(a => (InsertAttemptStatement, AttemptParameters(a.Attempt, a.Number, a.BodyId))));
             }
 
             // Service rows are locked in id order (each service's own updates still in settlement order):
             // two nodes settling batches that share services then never wait on each other in a cycle
             // (PostgreSQL reported deadlocks between two nodes' settlements otherwise).
+            var healthWrite = new int[settlements.Count]; // index in writes of the health update that answers for settlement i, -1 if none
+            Array.Fill(healthWrite, -1);
             foreach (var (serviceId, i) in health.OrderBy(h => h.ServiceId).ThenBy(h => h.Index))
             {
                 var a = settlements[i].Attempt;
@@ -134,7 +136,7 @@ public sealed partial class SqlStore
                 {
                     results[i] = (int)written[healthWrite[i]][0];
                 }
-                else if (moved[i].Count > 0)
+                else if (moved[i] is not null)
                 {
                     results[i] = 0; // a success of an all-success service: answered by its one update (a success leaves 0)
                 }
@@ -142,4 +144,50 @@ public sealed partial class SqlStore
 
             return results;
         }, ct);
+
+    /// <summary>Every move and every distinct body, a statement each (one round trip on PostgreSQL): each held move's attempt number and service, and each body's row id.</summary>
+    private static async Task<((long Number, long ServiceId)?[] Moved, long[] BodyIds)> MoveEachAsync(
+        DbConnection c, DbTransaction tx, string nodeId, IReadOnlyList<Settlement> settlements, List<(string Digest, string Body)> bodies, CancellationToken ct)
+    {
+        var statements = settlements.Select(s => (MoveSql, MoveParameters(s, "", nodeId).ToArray())).ToList();
+        statements.AddRange(bodies.Select(b => (StoreBodySql, new (string, object?)[] { ("@d", b.Digest), ("@b", b.Body) })));
+        var rows = await SqlStatements.QueryEachAsync(c, tx, statements, r => (r.Long(0), r.Long(1)), ct).ConfigureAwait(false);
+        var moved = new (long, long)?[settlements.Count];
+        for (var i = 0; i < settlements.Count; i++)
+        {
+            moved[i] = rows[i].Count == 0 ? null : rows[i][0];
+        }
+
+        return (moved, rows.Skip(settlements.Count).Select(r => r[0].Item1).ToArray());
+    }
+
+    /// <summary>A move's parameters, named with <paramref name="suffix"/> (a row's number in a many-row statement), in the order they first appear in the statement.</summary>
+    private static IEnumerable<(string, object?)> MoveParameters(Settlement s, string suffix, string? nodeId)
+    {
+        var a = s.Attempt;
+        var pending = s.Status == DeliveryStatus.Pending;
+        if (nodeId is null)
+        {
+            yield return ("@id" + suffix, a.DeliveryId);
+        }
+
+        yield return ("@st" + suffix, s.Status);
+        yield return ("@next" + suffix, pending ? s.NextAttemptAt : null);
+        yield return ("@done" + suffix, pending ? null : a.StartedAt + a.Duration);
+        yield return ("@rs" + suffix, a.ResponseStatus);
+        yield return ("@err" + suffix, a.Error);
+        if (nodeId is not null)
+        {
+            yield return ("@id" + suffix, a.DeliveryId);
+            yield return ("@node", nodeId);
+        }
+    }
+
+    /// <summary>An attempt row's parameters, named with <paramref name="suffix"/>, in the order they appear in the insert.</summary>
+    private static (string, object?)[] AttemptParameters(Attempt a, long number, long bodyId, string suffix = "") =>
+    [
+        ("@id" + suffix, a.DeliveryId), ("@n" + suffix, number), ("@node" + suffix, a.NodeId), ("@start" + suffix, a.StartedAt), ("@ms" + suffix, a.Duration),
+        ("@url" + suffix, a.RequestUrl), ("@reqh" + suffix, a.RequestHeaders), ("@rs" + suffix, a.ResponseStatus), ("@resh" + suffix, a.ResponseHeaders),
+        ("@resb" + suffix, a.ResponseBody), ("@err" + suffix, a.Error), ("@o" + suffix, a.Outcome), ("@bid" + suffix, bodyId),
+    ];
 }

@@ -5,8 +5,8 @@ using Posthorn.Storage.Sql;
 namespace Posthorn.Tests.Storage;
 
 /// <summary>
-/// SQLite's plan for the claim's lease and release statements, on the real migrated schema: they must
-/// find their deliveries by primary key. With ten or more ids SQLite's planner preferred the pending
+/// SQLite's plan for the claim's lease and release statements and the settlement's many-row moves and
+/// service updates, on the real migrated schema: they must find their rows by primary key. With ten or more ids SQLite's planner preferred the pending
 /// index (status = 0) and read every pending delivery on every claim, a cost that grew with the
 /// backlog and that no behaviour test can see.
 /// </summary>
@@ -58,6 +58,30 @@ public sealed class ClaimQueryPlanTests : IAsyncLifetime
         var plan = await PlanAsync(plain, 40, "@node", "@until", "@now");
 
         Assert.Contains(plan, line => line.Contains("ix_deliveries_due", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(64)]
+    public async Task SettlementMoves_SeekTheirDeliveriesByPrimaryKey(int rows)
+    {
+        var perRow = Enumerable.Range(0, rows).SelectMany(i => new[] { "@st", "@next", "@done", "@rs", "@err" }.Select(name => name + i));
+
+        var plan = await PlanAsync(SqlStore.MoveRowsSql(rows), rows, [.. perRow, "@node"]);
+
+        Assert.Contains(plan, line => line.Contains("SEARCH deliveries", StringComparison.Ordinal) && line.Contains("(id=?)", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, line => line.Contains("SCAN deliveries", StringComparison.Ordinal) || line.Contains("ix_deliveries_due", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task SettlementServiceUpdates_SeekTheirServicesByPrimaryKey()
+    {
+        var parameters = Enumerable.Range(0, 16).SelectMany(i => new[] { "@s", "@o", "@start" }.Select(name => name + i)).ToArray();
+
+        var plan = await PlanAsync(SqlStore.ClearHealthRowsSql(16), 0, parameters);
+
+        Assert.Contains(plan, line => line.Contains("SEARCH post_services", StringComparison.Ordinal));
+        Assert.DoesNotContain(plan, line => line.Contains("SCAN post_services", StringComparison.Ordinal));
     }
 
     private async Task<List<string>> PlanAsync(string statement, int ids, params string[] parameters)

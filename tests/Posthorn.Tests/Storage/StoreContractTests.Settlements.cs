@@ -158,4 +158,98 @@ public abstract partial class StoreContractTests
         Assert.Equal(2, (await Storage.PostServices.FindServiceAsync(repository.Id, failing.Id, Ct))!.Health.ConsecutiveFailures);
         Assert.Equal(0, (await Storage.PostServices.FindServiceAsync(repository.Id, working.Id, Ct))!.Health.ConsecutiveFailures);
     }
+
+    [Fact]
+    public async Task Settle_BatchOfAHundredOverSeveralServices_RecordsEveryHeldAttemptAsGiven_AndLeavesTheLostOnes()
+    {
+        // Large enough to be cut into parts on SQLite (64 + 32 + 4 rows per statement), with lost leases
+        // in the middle, three services (always succeeding, alternating, always failing) and one body
+        // per attempt: each attempt must land on its own delivery with its own values.
+        var repository = await RepositoryAsync();
+        var services = new[] { await ServiceAsync(repository.Id, url: "https://ci.example.com/a"), await ServiceAsync(repository.Id, url: "https://ci.example.com/b"), await ServiceAsync(repository.Id, url: "https://ci.example.com/c") };
+        var serviceOf = new Dictionary<Guid, int>();
+        for (var p = 0; p < 35; p++)
+        {
+            foreach (var id in (await Storage.Pushes.RecordPushAsync(PushOf(repository.Id, T0), Ct)).DeliveryIds)
+            {
+                serviceOf[id] = Array.FindIndex(services, s => Deliveries.FindDeliveryAsync(s.Id, id, Ct).Result is not null);
+            }
+        }
+
+        var ids = serviceOf.Keys.Take(103).ToList();
+        Assert.Equal(105, (await Deliveries.ClaimDueAsync("node-a", T0, Lease, 200, Ct)).Count);
+        var lost = new[] { ids[5], ids[50], ids[99] };
+        await Deliveries.ReleaseAsync("node-a", lost, Ct);
+        Assert.Equal(3, (await Deliveries.ClaimDueAsync("node-b", T0, Lease, 200, Ct)).Count);
+
+        var settlements = ids.Select((id, i) =>
+        {
+            var ok = serviceOf[id] == 0 || (serviceOf[id] == 1 && i % 2 == 0);
+            var settled = ok
+                ? Settled(id, AttemptOutcome.Succeeded, DeliveryStatus.Succeeded, null, at: T0.AddSeconds(i))
+                : Settled(id, AttemptOutcome.RetryableFailure, DeliveryStatus.Pending, T0.AddMinutes(1).AddSeconds(i), at: T0.AddSeconds(i));
+            return settled with { Attempt = settled.Attempt with { RequestUrl = $"https://ci.example.com/{i}", RequestBody = $"payload={i % 7}" } };
+        }).ToList();
+
+        var results = await Deliveries.SettleAsync("node-a", settlements, Ct);
+
+        var failures = new int[3];
+        var expected = new List<int?>();
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (lost.Contains(ids[i]))
+            {
+                expected.Add(null);
+                continue;
+            }
+
+            failures[serviceOf[ids[i]]] = settlements[i].Attempt.Outcome == AttemptOutcome.Succeeded ? 0 : failures[serviceOf[ids[i]]] + 1;
+            expected.Add(failures[serviceOf[ids[i]]]);
+        }
+
+        Assert.Equal(expected, results);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            var detail = (await Deliveries.FindDeliveryAsync(services[serviceOf[ids[i]]].Id, ids[i], Ct))!;
+            if (lost.Contains(ids[i]))
+            {
+                Assert.Equal((DeliveryStatus.Pending, 0, 0), (detail.Delivery.Status, detail.Delivery.AttemptCount, detail.Attempts.Count));
+                continue;
+            }
+
+            var attempt = Assert.Single(detail.Attempts);
+            Assert.Equal((settlements[i].Status, 1, settlements[i].NextAttemptAt ?? T0, settlements[i].Attempt.Error),
+                (detail.Delivery.Status, detail.Delivery.AttemptCount, detail.Delivery.NextAttemptAt, detail.Delivery.LastError));
+            Assert.Equal((1, $"https://ci.example.com/{i}", $"payload={i % 7}", T0.AddSeconds(i), settlements[i].Attempt.Outcome),
+                (attempt.Number, attempt.RequestUrl, attempt.RequestBody, attempt.StartedAt, attempt.Outcome));
+        }
+
+        for (var k = 0; k < 3; k++)
+        {
+            var last = Enumerable.Range(0, ids.Count).Last(i => serviceOf[ids[i]] == k && !lost.Contains(ids[i]));
+            var health = (await Storage.PostServices.FindServiceAsync(repository.Id, services[k].Id, Ct))!.Health;
+            Assert.Equal((failures[k], settlements[last].Attempt.Outcome, T0.AddSeconds(last)), (health.ConsecutiveFailures, health.LastOutcome, health.LastAttemptAt));
+        }
+    }
+
+    [Fact]
+    public async Task Settle_SameDeliveryTwiceInOneBatch_RecordsTheFirst_AndAnswersNullForTheSecond()
+    {
+        // Two attempts of one delivery can meet in a batch when its lease ran out and this node took it
+        // again. The first move gives the lease up, so the second finds it gone, as if settled apart.
+        var (_, service, deliveryId) = await QueuedAsync();
+        await Deliveries.ClaimDueAsync("node-a", T0, Lease, 10, Ct);
+        await Deliveries.ClaimDueAsync("node-a", T0 + Lease, Lease, 10, Ct);
+
+        var results = await Deliveries.SettleAsync("node-a",
+        [
+            Settled(deliveryId, AttemptOutcome.RetryableFailure, DeliveryStatus.Pending, T0.AddMinutes(1)),
+            Settled(deliveryId, AttemptOutcome.Succeeded, DeliveryStatus.Succeeded, null, at: T0 + Lease),
+        ], Ct);
+
+        Assert.Equal([1, null], results);
+        var detail = (await Deliveries.FindDeliveryAsync(service.Id, deliveryId, Ct))!;
+        Assert.Equal((DeliveryStatus.Pending, 1), (detail.Delivery.Status, detail.Delivery.AttemptCount));
+        Assert.Equal([AttemptOutcome.RetryableFailure], detail.Attempts.Select(a => a.Outcome));
+    }
 }
