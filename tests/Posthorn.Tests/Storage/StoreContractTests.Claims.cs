@@ -24,6 +24,33 @@ public abstract partial class StoreContractTests
         Assert.Equal([future.DeliveryIds[0]], (await Deliveries.ClaimDueAsync("node-a", T0.AddHours(1), Lease, 10, Ct)).Select(c => c.Delivery.Id));
     }
 
+    [Theory]
+    [InlineData(3, 7)]
+    [InlineData(5, 5)]
+    [InlineData(6, 13)]
+    public async Task ClaimDue_ListsOfAnyLength_LeaseReadAndReleaseExactlyTheirOwnDeliveries(int wanted, int queued)
+    {
+        // The store writes its IN lists in power-of-two lengths (the last id repeated): a claim of 3, 5
+        // or 6 still leases, reads and gives back exactly its own deliveries, each once.
+        var repository = await RepositoryAsync();
+        await ServiceAsync(repository.Id);
+        var ids = new List<Guid>();
+        for (var i = 0; i < queued; i++)
+        {
+            ids.AddRange((await Storage.Pushes.RecordPushAsync(PushOf(repository.Id, T0.AddSeconds(i), $"{{\"n\":{i}}}"), Ct)).DeliveryIds);
+        }
+
+        var claimed = await Deliveries.ClaimDueAsync("node-a", T0.AddMinutes(1), Lease, wanted, Ct);
+        Assert.Equal(ids.Take(wanted), claimed.Select(c => c.Delivery.Id));
+        Assert.Equal(Enumerable.Range(0, wanted).Select(i => $"{{\"n\":{i}}}"), claimed.Select(c => c.Payload));
+
+        var others = await Deliveries.ClaimDueAsync("node-b", T0.AddMinutes(1), Lease, 100, Ct);
+        Assert.Equal(ids.Skip(wanted), others.Select(c => c.Delivery.Id));
+
+        await Deliveries.ReleaseAsync("node-a", [.. claimed.Select(c => c.Delivery.Id)], Ct);
+        Assert.Equal(ids.Take(wanted), (await Deliveries.ClaimDueAsync("node-c", T0.AddMinutes(1), Lease, 100, Ct)).Select(c => c.Delivery.Id));
+    }
+
     [Fact]
     public async Task ClaimDue_LeasedDelivery_IsNotClaimedAgainUntilTheLeaseExpires_ThenAnotherNodeMayTakeIt()
     {
