@@ -28,6 +28,8 @@ public sealed partial class PostSender(HttpClient http, IOptions<DeliveryOptions
     // the store find a batch's shared bodies cheaply.
     private readonly ConditionalWeakTable<byte[], string> storedBodies = [];
 
+    private readonly SendTargets targets = new();
+
     /// <summary>Sends <paramref name="claimed"/> as attempt number Delivery.AttemptCount + 1.</summary>
     public async Task<SentAttempt> SendAsync(ClaimedDelivery claimed, CancellationToken ct)
     {
@@ -39,18 +41,16 @@ public sealed partial class PostSender(HttpClient http, IOptions<DeliveryOptions
         var stopwatch = time.GetTimestamp();
         var body = PayloadBodies.For(service, payload);
         var storedBody = StoredBody(body.Bytes);
-        var target = ExpandTemplate(service.Url, payload);
-        var maskedUrl = ServiceUrl.Mask(target);
+        var target = targets.For(service.Url, ExpandTemplate(service.Url, payload));
+        var maskedUrl = target.Masked;
         var requestHeaders = string.Empty;
-
-        // A template saved before placeholders were kept out of the host is refused here too.
-        if ((UrlTemplate.PlaceholderInAuthority(service.Url) ? ServiceUrl.Validate(service.Url) : ServiceUrl.Validate(target)) is { } invalid)
+        if (target.Invalid is { } invalid)
         {
             return Record(null, AttemptOutcome.PermanentFailure, $"Invalid service URL: {invalid}", null, null);
         }
 
-        var url = ServiceUrl.Parse(target);
-        using var request = new HttpRequestMessage(HttpMethod.Post, ServiceUrl.WithoutCredentials(url)) { Content = new ByteArrayContent(body.Bytes) };
+        var url = target.Url!;
+        using var request = new HttpRequestMessage(HttpMethod.Post, target.OnTheWire) { Content = new ByteArrayContent(body.Bytes) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(body.MediaType) { CharSet = body.CharSet };
         AddHeaders(request, delivery, number, service, body.Bytes, started, url);
         requestHeaders = HeaderLines.Format(request.Headers, request.Content.Headers);
