@@ -45,7 +45,10 @@ public sealed class BrowserSite : IAsyncLifetime
     public async Task<IPage> PageAsync(string? user = "alice", int width = 1100)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = BaseUrl, ViewportSize = new ViewportSize { Width = width, Height = 800 } });
-        context.SetDefaultTimeout(15_000);
+        // Generous deadlines: a shared machine under load took more than 15 s to answer a form that
+        // runs git; waits end as soon as their condition holds, so a passing run is no slower.
+        context.SetDefaultTimeout(60_000);
+        Assertions.SetDefaultExpectTimeout(30_000);
         var page = await context.NewPageAsync();
         if (user is not null)
         {
