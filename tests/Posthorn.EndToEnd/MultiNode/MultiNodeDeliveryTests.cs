@@ -118,9 +118,9 @@ public sealed class MultiNodeDeliveryTests(ITestOutputHelper output)
         {
             ["Delivery__Lease"] = "00:00:03",
             ["Delivery__AttemptTimeout"] = "00:00:01",
-            // The product's default margin. With half of it, a machine losing CPU to its neighbours saw
-            // the receiver note a timed-out request's end (the sender's abort) more than 0.5 s late,
-            // which this test, timing at the receiver, counts as two senders at once.
+            // The product's default margin. With half of it, one run on a machine losing CPU to its
+            // neighbours counted a delivery received twice at once: this test times requests at the
+            // receiver, where a timed-out request's end (the sender's abort) can arrive late.
             ["Delivery__LeaseMargin"] = "00:00:01",
             ["Delivery__MaxConcurrency"] = "400",
             ["Delivery__ClaimBatch"] = "400",

@@ -7,6 +7,7 @@ namespace Posthorn.EndToEnd.PostService;
 /// the orphan must not move a ref nobody will announce, and the user's retry must be received and
 /// announced like any push.
 /// </summary>
+[Collection(OrphanSweepCollection.Name)]
 public sealed class CrashDuringReceiveTests
 {
     private static readonly Dictionary<string, string> Environment = new()
@@ -52,11 +53,6 @@ public sealed class CrashDuringReceiveTests
         await using var site = await Site.StartAsync("sqlite", Environment);
         await using var receiver = await Receiver.StartAsync();
         var (work, bare, gate, first, _) = await PushHeldByAPreReceiveHookAsync(site, receiver);
-
-        // No keepalive packets while the hook holds receive-pack: with its server dead, the first one
-        // (after 5 s of hook silence) ends the orphan by itself, and on a loaded machine the restart
-        // below took longer than that, so no sweep was left to see.
-        await site.Git.RunAsync(bare, "config", "receive.keepAlive", "0");
         var interrupted = site.Git.TryRunAsync(work, "push", "-q", site.Url("crash"), "main");
         await Processes.WaitForFileAsync(Path.Combine(gate, "started"), TimeSpan.FromSeconds(60));
         await site.Server.KillServerOnlyAsync();
