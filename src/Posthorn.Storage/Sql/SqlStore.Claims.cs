@@ -105,15 +105,13 @@ public sealed partial class SqlStore
         {
             await WriteAsync(async (c, tx) =>
             {
-                var padded = Padded(leased);
-                await SqlCommands.ExecuteAsync(c, tx, ReleaseStatement(padded.Count), CancellationToken.None,
-                    [("@node", nodeId), .. InParameters(padded)]).ConfigureAwait(false);
+                await SqlCommands.ExecuteAsync(c, tx, ReleaseStatement(leased.Count), CancellationToken.None,
+                    [("@node", nodeId), .. InParameters(leased)]).ConfigureAwait(false);
                 if (held.Count > 0)
                 {
-                    var services = Padded(held);
                     await SqlCommands.ExecuteAsync(c, tx,
-                        $"UPDATE post_services SET paused_until = @now WHERE id IN ({IdList(services.Count, "@s")}) AND paused_until = @until",
-                        CancellationToken.None, [("@now", now), ("@until", until), .. InParameters(services, "@s")]).ConfigureAwait(false);
+                        $"UPDATE post_services SET paused_until = @now WHERE id IN ({IdList(held.Count, "@s")}) AND paused_until = @until",
+                        CancellationToken.None, [("@now", now), ("@until", until), .. InParameters(held, "@s")]).ConfigureAwait(false);
                 }
 
                 return 0;
@@ -174,9 +172,8 @@ public sealed partial class SqlStore
             return [];
         }
 
-        var padded = Padded(ids);
-        return await SqlCommands.ListAsync(c, tx, LeaseStatement(padded.Count),
-            r => r.Text(0), ct, [("@node", nodeId), ("@until", now + lease), ("@now", now), .. InParameters(padded)]).ConfigureAwait(false);
+        return await SqlCommands.ListAsync(c, tx, LeaseStatement(ids.Count),
+            r => r.Text(0), ct, [("@node", nodeId), ("@until", now + lease), ("@now", now), .. InParameters(ids)]).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -199,36 +196,22 @@ public sealed partial class SqlStore
     internal static string ReleaseStatement(int count) =>
         $"UPDATE deliveries SET lease_owner = NULL, lease_until = NULL WHERE id IN ({IdList(count)}) AND {NotAnIndexKey("status")} = 0 AND lease_owner = @node";
 
-    /// <summary>"@id0, @id1, …" for an IN list of <paramref name="count"/> values (see <see cref="InParameters"/>).</summary>
-    private static string IdList(int count, string prefix = "@id") => string.Join(", ", Enumerable.Range(0, count).Select(i => prefix + i));
-
     /// <summary>
-    /// <paramref name="values"/> with its last value repeated up to the next power of two: an IN list
-    /// means the same with a value twice, and its statement text then comes in a few lengths instead
-    /// of one per count. Each length is a statement compiled and kept on every SQLite connection; a
-    /// claim's lists of 1 to 64 ids were recompiled on most claims (the read connections' caches
-    /// held few of the many lengths), a few hundred microseconds each.
+    /// "@id0, @id1, …" for an IN list of <paramref name="count"/> values, in a power-of-two length (see
+    /// <see cref="InParameters"/>, which repeats the last value to fill it): an IN list means the same
+    /// with a value twice, and its statement text then comes in a few lengths instead of one per count.
+    /// Each length is a statement compiled and kept on every SQLite connection; a claim's lists of 1 to
+    /// 64 ids were recompiled on most claims (the read connections' caches held few of the many
+    /// lengths), a few hundred microseconds each.
     /// </summary>
-    private static IReadOnlyList<T> Padded<T>(IReadOnlyList<T> values)
-    {
-        if (values.Count == 0 || (values.Count & (values.Count - 1)) == 0)
-        {
-            return values;
-        }
+    private static string IdList(int count, string prefix = "@id") => string.Join(", ", Enumerable.Range(0, PaddedLength(count)).Select(i => prefix + i));
 
-        var padded = new List<T>((int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)values.Count));
-        padded.AddRange(values);
-        while (padded.Count < padded.Capacity)
-        {
-            padded.Add(values[^1]);
-        }
+    /// <summary>The values of an IN list written by <see cref="IdList"/> with the same prefix, the last one repeated up to its length.</summary>
+    private static IEnumerable<(string, object?)> InParameters<T>(IReadOnlyList<T> values, string prefix = "@id") =>
+        Enumerable.Range(0, PaddedLength(values.Count)).Select(i => (prefix + i, (object?)values[Math.Min(i, values.Count - 1)]));
 
-        return padded;
-    }
-
-    /// <summary>The values of an IN list written by <see cref="IdList"/> with the same prefix.</summary>
-    private static IEnumerable<(string, object?)> InParameters<T>(IEnumerable<T> values, string prefix = "@id") =>
-        values.Select((value, i) => (prefix + i, (object?)value));
+    /// <summary><paramref name="count"/> rounded up to a power of two (0 stays 0).</summary>
+    internal static int PaddedLength(int count) => count == 0 ? 0 : (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)count);
 
     public Task ReleaseAsync(string nodeId, IReadOnlyList<Guid> deliveryIds, CancellationToken ct)
     {
@@ -238,9 +221,8 @@ public sealed partial class SqlStore
             return Task.CompletedTask;
         }
 
-        var padded = Padded(deliveryIds);
-        return WriteAsync((c, tx) => SqlCommands.ExecuteAsync(c, tx, ReleaseStatement(padded.Count),
-            ct, [("@node", nodeId), .. InParameters(padded)]), ct);
+        return WriteAsync((c, tx) => SqlCommands.ExecuteAsync(c, tx, ReleaseStatement(deliveryIds.Count),
+            ct, [("@node", nodeId), .. InParameters(deliveryIds)]), ct);
     }
 
     public Task<ClaimedDelivery?> ClaimAsync(Guid deliveryId, string nodeId, DateTimeOffset now, TimeSpan lease, CancellationToken ct) =>
@@ -269,16 +251,15 @@ public sealed partial class SqlStore
         }
 
         var stillLeased = leasedTo is null ? "" : $" AND {NotAnIndexKey("d.status")} = 0 AND d.lease_owner = @node";
-        var padded = Padded(ids);
         var rows = await SqlCommands.ListAsync(c, tx,
             $"""
             SELECT {DeliveryColumns}, {ServiceColumns}, d.payload, r.owner_id
             FROM deliveries d JOIN post_services s ON s.id = d.service_id JOIN repositories r ON r.id = s.repository_id
-            WHERE d.id IN ({IdList(padded.Count)}){stillLeased} ORDER BY d.next_attempt_at, d.id
+            WHERE d.id IN ({IdList(ids.Count)}){stillLeased} ORDER BY d.next_attempt_at, d.id
             """,
             r => (Delivery: ReadDelivery(r), Service: ReadService(r, DeliveryColumnCount, revealed),
                 Payload: r.NullableText(DeliveryColumnCount + ServiceColumnCount), OwnerId: r.Long(DeliveryColumnCount + ServiceColumnCount + 1)),
-            ct, [.. InParameters(padded), .. leasedTo is null ? [] : new[] { ("@node", (object?)leasedTo) }]).ConfigureAwait(false);
+            ct, [.. InParameters(ids), .. leasedTo is null ? [] : new[] { ("@node", (object?)leasedTo) }]).ConfigureAwait(false);
 
         // A push's payload is read once for all its deliveries, in this claim and the next ones (one push
         // to many services, split over claims by the fairness caps), so they share one string instance,
@@ -288,10 +269,9 @@ public sealed partial class SqlStore
         var payloads = pushPayloads.Find(pushIds, unread);
         if (unread.Count > 0)
         {
-            var pushes = Padded(unread);
             var read = await SqlCommands.ListAsync(c, tx,
-                $"SELECT id, payload FROM pushes WHERE id IN ({IdList(pushes.Count, "@p")})",
-                r => (Id: r.Long(0), Payload: r.Text(1)), ct, [.. InParameters(pushes, "@p")]).ConfigureAwait(false);
+                $"SELECT id, payload FROM pushes WHERE id IN ({IdList(unread.Count, "@p")})",
+                r => (Id: r.Long(0), Payload: r.Text(1)), ct, [.. InParameters(unread, "@p")]).ConfigureAwait(false);
             foreach (var (id, payload) in read)
             {
                 payloads[id] = payload;

@@ -90,7 +90,7 @@ public sealed class ClaimQueryPlanTests : IAsyncLifetime
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = "EXPLAIN QUERY PLAN " + statement;
-        foreach (var name in parameters.Concat(Enumerable.Range(0, ids).Select(i => "@id" + i)))
+        foreach (var name in parameters.Concat(Enumerable.Range(0, SqlStore.PaddedLength(ids)).Select(i => "@id" + i)))
         {
             command.Parameters.AddWithValue(name, 0);
         }
