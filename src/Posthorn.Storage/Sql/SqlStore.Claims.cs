@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Posthorn.Core.Deliveries;
+using Posthorn.Core.PostServices;
 
 namespace Posthorn.Storage.Sql;
 
@@ -250,14 +251,17 @@ public sealed partial class SqlStore
             return [];
         }
 
+        // Rows of one service carry the same service columns (one statement, one snapshot): each service
+        // is built once per read, not once per row (its JSON lists and secrets were most of a row's cost).
         var stillLeased = leasedTo is null ? "" : $" AND {NotAnIndexKey("d.status")} = 0 AND d.lease_owner = @node";
+        var services = new Dictionary<long, PostService>();
         var rows = await SqlCommands.ListAsync(c, tx,
             $"""
             SELECT {DeliveryColumns}, {ServiceColumns}, d.payload, r.owner_id
             FROM deliveries d JOIN post_services s ON s.id = d.service_id JOIN repositories r ON r.id = s.repository_id
             WHERE d.id IN ({IdList(ids.Count)}){stillLeased} ORDER BY d.next_attempt_at, d.id
             """,
-            r => (Delivery: ReadDelivery(r), Service: ReadService(r, DeliveryColumnCount, revealed),
+            r => (Delivery: ReadDelivery(r), Service: ServiceOf(r, services),
                 Payload: r.NullableText(DeliveryColumnCount + ServiceColumnCount), OwnerId: r.Long(DeliveryColumnCount + ServiceColumnCount + 1)),
             ct, [.. InParameters(ids), .. leasedTo is null ? [] : new[] { ("@node", (object?)leasedTo) }]).ConfigureAwait(false);
 
@@ -298,6 +302,19 @@ public sealed partial class SqlStore
         }
 
         return claimed;
+    }
+
+    /// <summary>The service columns of a claim read's row, built once per service per read.</summary>
+    private PostService ServiceOf(DbDataReader r, Dictionary<long, PostService> read)
+    {
+        var id = r.Long(DeliveryColumnCount);
+        if (!read.TryGetValue(id, out var service))
+        {
+            service = ReadService(r, DeliveryColumnCount, revealed);
+            read[id] = service;
+        }
+
+        return service;
     }
 
     /// <summary>The claim path decrypts service columns through this memo (see <see cref="RevealedColumns"/>).</summary>
