@@ -53,6 +53,9 @@ public interface IDeliveryStore
     /// <summary>The earliest time any pending delivery could be claimed (taking pauses into account), or null when none.</summary>
     Task<DateTimeOffset?> NextDueAtAsync(CancellationToken ct);
 
+    /// <summary>Deliveries still to be sent, of every service (queued, retrying or leased): one count, however deep the queue.</summary>
+    Task<long> CountPendingAsync(CancellationToken ct);
+
     /// <summary>Newest first; <paramref name="beforeId"/> pages (ids sort by creation time).</summary>
     Task<IReadOnlyList<Delivery>> ListDeliveriesAsync(long serviceId, DeliveryStatus? status, int limit, Guid? beforeId, CancellationToken ct);
 

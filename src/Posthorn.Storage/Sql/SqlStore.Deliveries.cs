@@ -99,6 +99,11 @@ public sealed partial class SqlStore
             return value is null ? (DateTimeOffset?)null : DateTimeOffset.FromUnixTimeMilliseconds(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
         }, ct);
 
+    public Task<long> CountPendingAsync(CancellationToken ct) =>
+        ReadAsync(async c => Convert.ToInt64(
+            await SqlCommands.ScalarAsync(c, null, "SELECT COUNT(*) FROM deliveries WHERE status = 0", ct).ConfigureAwait(false),
+            System.Globalization.CultureInfo.InvariantCulture), ct);
+
     /// <summary>Deletes finished deliveries (their attempts by cascade), then the request bodies no attempt points at any more.</summary>
     public Task<int> PruneAsync(DateTimeOffset olderThan, CancellationToken ct) =>
         WriteAsync(async (c, tx) =>

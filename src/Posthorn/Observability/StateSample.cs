@@ -13,9 +13,6 @@ namespace Posthorn.Observability;
 /// </summary>
 public sealed class StateSample
 {
-    /// <summary>Counting stops here per service: a backlog that large is the news, not its exact size.</summary>
-    public const int PendingCountCap = 100_000;
-
     private static readonly string[] States = ["healthy", "failing", "paused", "disabled", "inactive"];
 
     private volatile Snapshot current = new(0, new Dictionary<string, int>());
@@ -30,7 +27,6 @@ public sealed class StateSample
 
     public async Task RefreshAsync(IRepositoryStore repositories, IPostServiceStore services, IDeliveryStore deliveries, DateTimeOffset now, CancellationToken ct)
     {
-        long pending = 0;
         var byState = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var repository in await repositories.ListRepositoriesAsync(ct))
         {
@@ -38,11 +34,11 @@ public sealed class StateSample
             {
                 var state = ServiceView.StateOf(service, now);
                 byState[state] = byState.GetValueOrDefault(state) + 1;
-                pending += (await deliveries.ListDeliveriesAsync(service.Id, DeliveryStatus.Pending, PendingCountCap, null, ct)).Count;
             }
         }
 
-        current = new Snapshot(pending, byState);
+        // One count of the queue: listing each service's pending rows read up to the whole backlog every sample.
+        current = new Snapshot(await deliveries.CountPendingAsync(ct), byState);
     }
 
     private sealed record Snapshot(long Pending, IReadOnlyDictionary<string, int> ByState);

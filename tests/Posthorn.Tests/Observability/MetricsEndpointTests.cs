@@ -41,6 +41,29 @@ public sealed class MetricsEndpointTests
         Assert.Single(receiver.Requests);
     }
 
+    [Fact]
+    public async Task Metrics_PushToAFailingReceiver_CountsItsDeliveryAsPending()
+    {
+        await using var receiver = await LoopbackReceiver.StartAsync(context =>
+        {
+            context.Response.StatusCode = 503;
+            return Task.CompletedTask;
+        });
+        await using var host = await AppHost.StartAsync();
+        var token = await host.SignInAsAsync("bea");
+        (await host.Http.PostAsJsonAsync("/api/repos", new { owner = "bea", slug = "tool" })).EnsureSuccessStatusCode();
+        (await host.Http.PostAsJsonAsync("/api/repos/bea/tool/services", new { url = receiver.Url.ToString() })).EnsureSuccessStatusCode();
+        using var git = new GitSandbox();
+        var work = git.NewWorkTree("work", "README");
+        var url = new UriBuilder(host.Http.BaseAddress!) { UserName = "bea", Password = token, Path = "/bea/tool.git" }.Uri.ToString();
+
+        git.Git(work, $"push {url} HEAD:refs/heads/main");
+
+        // Refused, the delivery waits for its retry: the queue's gauge counts it.
+        var text = await PollAsync(host, t => Value(t, "posthorn_delivery_attempts_total", "outcome=\"retryable_failure\"") >= 1 && Value(t, "posthorn_deliveries_pending", null) == 1);
+        Assert.Equal(1, Value(text, "posthorn_deliveries_pending", null));
+    }
+
     private static async Task<string> PollAsync(AppHost host, Func<string, bool> done)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);

@@ -198,6 +198,30 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task CountPending_CountsQueuedRetryingAndLeased_NotFinished()
+    {
+        var repository = await RepositoryAsync();
+        await ServiceAsync(repository.Id);
+        await ServiceAsync(repository.Id, url: "https://ci.example.com/other");
+        for (var i = 0; i < 3; i++)
+        {
+            await Storage.Pushes.RecordPushAsync(PushOf(repository.Id, T0.AddSeconds(i)), Ct);
+        }
+
+        Assert.Equal(6, await Deliveries.CountPendingAsync(Ct));
+        var leased = await Deliveries.ClaimDueAsync("node-a", T0.AddSeconds(5), Lease, 3, Ct);
+        await Deliveries.SettleAsync("node-a", [
+            Settled(leased[0].Delivery.Id, AttemptOutcome.Succeeded, DeliveryStatus.Succeeded, null),
+            Settled(leased[1].Delivery.Id, AttemptOutcome.RetryableFailure, DeliveryStatus.Pending, T0.AddMinutes(1)),
+        ], Ct);
+
+        // One finished; one waits for its retry and one is still leased: both are pending.
+        Assert.Equal(5, await Deliveries.CountPendingAsync(Ct));
+        await Deliveries.SettleAsync("node-a", [Settled(leased[2].Delivery.Id, AttemptOutcome.PermanentFailure, DeliveryStatus.Failed, null)], Ct);
+        Assert.Equal(4, await Deliveries.CountPendingAsync(Ct));
+    }
+
+    [Fact]
     public async Task ClaimDue_DeliveriesOfOnePush_CarryOnePayloadInstance()
     {
         var repository = await RepositoryAsync();

@@ -47,6 +47,8 @@ public sealed class ObservedStore(IDeliveryStore inner) : IDeliveryStore
 
     public Task<DateTimeOffset?> NextDueAtAsync(CancellationToken ct) => inner.NextDueAtAsync(ct);
 
+    public Task<long> CountPendingAsync(CancellationToken ct) => inner.CountPendingAsync(ct);
+
     public Task<IReadOnlyList<Core.Deliveries.Delivery>> ListDeliveriesAsync(long serviceId, DeliveryStatus? status, int limit, Guid? beforeId, CancellationToken ct) =>
         inner.ListDeliveriesAsync(serviceId, status, limit, beforeId, ct);
 
