@@ -20,6 +20,9 @@ public abstract class SqlDialect
     /// </summary>
     public abstract string ClaimLockClause { get; }
 
+    /// <summary>Run first in a claim's write transaction, to keep its plan whatever the statistics say; null where none is needed.</summary>
+    public virtual string? ClaimPlanSetting => null;
+
     /// <summary>Statement run inside a transaction that queued deliveries, to wake other nodes; null when there are none to wake.</summary>
     public abstract string? NotifySql { get; }
 

@@ -33,6 +33,11 @@ public sealed partial class SqlStore
             var held = new List<long>();
             var halfOpenSeen = new HashSet<long>();
             var left = share; // per transaction: the callback must not depend on an earlier run of itself
+            if (dialect.ClaimPlanSetting is { } setting)
+            {
+                await SqlCommands.ExecuteAsync(c, tx, setting, ct).ConfigureAwait(false);
+            }
+
             for (var round = 0; round < MaxClaimRounds && leased.Count < max; round++)
             {
                 var candidates = await DueCandidatesAsync(c, tx, now, window, [.. left.Full, .. halfOpenSeen], [.. left.FullOwners], ct).ConfigureAwait(false);
@@ -145,18 +150,23 @@ public sealed partial class SqlStore
     private async Task<List<Candidate>> DueCandidatesAsync(
         DbConnection c, DbTransaction tx, DateTimeOffset now, int window, IReadOnlyList<long> fullServices, IReadOnlyList<long> fullOwners, CancellationToken ct)
     {
-        var exclusion = fullServices.Count == 0 ? "" : $" AND d.service_id NOT IN ({string.Join(", ", fullServices.Select((_, i) => "@full" + i))})";
-        exclusion += fullOwners.Count == 0 ? "" : $" AND r.owner_id NOT IN ({string.Join(", ", fullOwners.Select((_, i) => "@owner" + i))})";
-        return await SqlCommands.ListAsync(c, tx,
-            $"""
+        return await SqlCommands.ListAsync(c, tx, CandidatesStatement(dialect, fullServices.Count, fullOwners.Count),
+            r => new Candidate(r.Text(0), r.Long(1), r.Long(2), r.Long(3) == 1), ct,
+            [("@now", now), ("@window", window), .. fullServices.Select((id, i) => ("@full" + i, (object?)id)), .. fullOwners.Select((id, i) => ("@owner" + i, (object?)id))]).ConfigureAwait(false);
+    }
+
+    /// <summary>The claim's candidates, outside @full0…@full{fullServices-1} and @owner0…@owner{fullOwners-1} (internal: a test checks PostgreSQL's plan for it).</summary>
+    internal static string CandidatesStatement(SqlDialect dialect, int fullServices, int fullOwners)
+    {
+        var exclusion = fullServices == 0 ? "" : $" AND d.service_id NOT IN ({string.Join(", ", Enumerable.Range(0, fullServices).Select(i => "@full" + i))})";
+        exclusion += fullOwners == 0 ? "" : $" AND r.owner_id NOT IN ({string.Join(", ", Enumerable.Range(0, fullOwners).Select(i => "@owner" + i))})";
+        return $"""
             SELECT d.id, d.service_id, r.owner_id, CASE WHEN s.paused_until IS NULL THEN 0 ELSE 1 END
             FROM deliveries d JOIN post_services s ON s.id = d.service_id JOIN repositories r ON r.id = s.repository_id
             WHERE d.status = 0 AND d.next_attempt_at <= @now AND (d.lease_until IS NULL OR d.lease_until <= @now)
               AND s.is_active = 1 AND s.disabled_at IS NULL AND (s.paused_until IS NULL OR s.paused_until <= @now){exclusion}
             ORDER BY d.next_attempt_at LIMIT @window{dialect.ClaimLockClause}
-            """,
-            r => new Candidate(r.Text(0), r.Long(1), r.Long(2), r.Long(3) == 1), ct,
-            [("@now", now), ("@window", window), .. fullServices.Select((id, i) => ("@full" + i, (object?)id)), .. fullOwners.Select((id, i) => ("@owner" + i, (object?)id))]).ConfigureAwait(false);
+            """;
     }
 
     /// <summary>

@@ -36,6 +36,25 @@ public sealed partial class SqlStore
     private const string StoreBodySql =
         "INSERT INTO request_bodies (digest, body) VALUES (@d, @b) ON CONFLICT (digest) DO UPDATE SET digest = excluded.digest RETURNING id, 0";
 
+    /// <summary>
+    /// The body's row as this database stores it. On PostgreSQL a body already stored (every batch but
+    /// a push's first) is found and share-locked, not rewritten: the update's row lock made two nodes'
+    /// settlements of one push wait for each other's commit, and wrote a new row version each time.
+    /// The key-share lock still keeps a concurrent prune from deleting the row before this batch's
+    /// attempts point at it (it is the lock their foreign key takes anyway); a body not found is
+    /// stored as above, so two nodes storing the same new body still meet on the unique digest.
+    /// </summary>
+    private string StoreBodyStatement => dialect is Sqlite.SqliteDialect ? StoreBodySql : StoreSharedBodySql;
+
+    private const string StoreSharedBodySql =
+        """
+        WITH found AS (SELECT id FROM request_bodies WHERE digest = @d FOR KEY SHARE),
+        stored AS (
+            INSERT INTO request_bodies (digest, body) SELECT @d, @b WHERE NOT EXISTS (SELECT 1 FROM found)
+            ON CONFLICT (digest) DO UPDATE SET digest = excluded.digest RETURNING id)
+        SELECT id, 0 FROM found UNION ALL SELECT id, 0 FROM stored
+        """;
+
     // A success clears the pause with the count: the receiver works again (a probe, or a send that was
     // in flight when the pause began), so the service is neither shown nor treated as paused.
     private const string HealthSql =
@@ -146,11 +165,11 @@ public sealed partial class SqlStore
         }, ct);
 
     /// <summary>Every move and every distinct body, a statement each (one round trip on PostgreSQL): each held move's attempt number and service, and each body's row id.</summary>
-    private static async Task<((long Number, long ServiceId)?[] Moved, long[] BodyIds)> MoveEachAsync(
+    private async Task<((long Number, long ServiceId)?[] Moved, long[] BodyIds)> MoveEachAsync(
         DbConnection c, DbTransaction tx, string nodeId, IReadOnlyList<Settlement> settlements, List<(string Digest, string Body)> bodies, CancellationToken ct)
     {
         var statements = settlements.Select(s => (MoveSql, MoveParameters(s, "", nodeId).ToArray())).ToList();
-        statements.AddRange(bodies.Select(b => (StoreBodySql, new (string, object?)[] { ("@d", b.Digest), ("@b", b.Body) })));
+        statements.AddRange(bodies.Select(b => (StoreBodyStatement, new (string, object?)[] { ("@d", b.Digest), ("@b", b.Body) })));
         var rows = await SqlStatements.QueryEachAsync(c, tx, statements, r => (r.Long(0), r.Long(1)), ct).ConfigureAwait(false);
         var moved = new (long, long)?[settlements.Count];
         for (var i = 0; i < settlements.Count; i++)
