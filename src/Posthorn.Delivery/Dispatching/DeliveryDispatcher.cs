@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -30,7 +29,7 @@ public sealed class DeliveryDispatcher : BackgroundService
     private readonly DeliveryOptions options;
     private readonly ILogger<DeliveryDispatcher> logger;
     private readonly SettlementWriter writer;
-    private readonly ConcurrentDictionary<Guid, Task> inFlight = new();
+    private readonly InFlightSends inFlight = new();
     private readonly Dictionary<long, int> inFlightByService = []; // guarded by itself
     private readonly Dictionary<long, int> inFlightByOwner = []; // guarded by inFlightByService
     private readonly SemaphoreSlim slotFreed = new(0);
@@ -66,7 +65,7 @@ public sealed class DeliveryDispatcher : BackgroundService
         }
         finally
         {
-            await Task.WhenAll(inFlight.Values).ConfigureAwait(false);
+            await inFlight.WhenAllEnded().ConfigureAwait(false);
             writer.Complete();
             await writing.ConfigureAwait(false);
         }
@@ -118,7 +117,7 @@ public sealed class DeliveryDispatcher : BackgroundService
                     inFlightByOwner[delivery.OwnerId] = inFlightByOwner.GetValueOrDefault(delivery.OwnerId) + 1;
                 }
 
-                inFlight[delivery.Delivery.Id] = SendAsync(delivery, stopping);
+                inFlight.Start(delivery.Delivery.Id, () => SendAsync(delivery, stopping));
             }
 
             // A claim that took something loops at once: it came back short because services or owners
@@ -135,7 +134,6 @@ public sealed class DeliveryDispatcher : BackgroundService
     {
         try
         {
-            await Task.Yield(); // leave the claim loop at once; signing and connecting happen on the pool
             if (!claimed.LeaseCovers(time.GetUtcNow(), options.AttemptTimeout, options.LeaseMargin))
             {
                 await ReleaseAsync(claimed).ConfigureAwait(false);
@@ -156,7 +154,7 @@ public sealed class DeliveryDispatcher : BackgroundService
         }
         finally
         {
-            inFlight.TryRemove(claimed.Delivery.Id, out _);
+            inFlight.Remove(claimed.Delivery.Id);
             lock (inFlightByService)
             {
                 Decrement(inFlightByService, claimed.Service.Id);
