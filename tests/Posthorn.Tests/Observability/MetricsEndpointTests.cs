@@ -20,14 +20,8 @@ public sealed class MetricsEndpointTests
     {
         await using var receiver = await LoopbackReceiver.StartAsync();
         await using var host = await AppHost.StartAsync();
-        var token = await host.SignInAsAsync("ann");
-        (await host.Http.PostAsJsonAsync("/api/repos", new { owner = "ann", slug = "tool" })).EnsureSuccessStatusCode();
-        (await host.Http.PostAsJsonAsync("/api/repos/ann/tool/services", new { url = receiver.Url.ToString() })).EnsureSuccessStatusCode();
-        using var git = new GitSandbox();
-        var work = git.NewWorkTree("work", "README");
-        var url = new UriBuilder(host.Http.BaseAddress!) { UserName = "ann", Password = token, Path = "/ann/tool.git" }.Uri.ToString();
 
-        git.Git(work, $"push {url} HEAD:refs/heads/main");
+        await PushToServiceAsync(host, receiver, "ann");
         // The gauges are sampled from the database on an interval: wait for a sample taken after the delivery settled.
         var text = await PollAsync(host, t => Value(t, "posthorn_deliveries_total", "outcome=\"succeeded\"") >= 1
             && Value(t, "posthorn_services", "state=\"healthy\"") == 1 && Value(t, "posthorn_deliveries_pending", null) == 0);
@@ -50,18 +44,24 @@ public sealed class MetricsEndpointTests
             return Task.CompletedTask;
         });
         await using var host = await AppHost.StartAsync();
-        var token = await host.SignInAsAsync("bea");
-        (await host.Http.PostAsJsonAsync("/api/repos", new { owner = "bea", slug = "tool" })).EnsureSuccessStatusCode();
-        (await host.Http.PostAsJsonAsync("/api/repos/bea/tool/services", new { url = receiver.Url.ToString() })).EnsureSuccessStatusCode();
-        using var git = new GitSandbox();
-        var work = git.NewWorkTree("work", "README");
-        var url = new UriBuilder(host.Http.BaseAddress!) { UserName = "bea", Password = token, Path = "/bea/tool.git" }.Uri.ToString();
 
-        git.Git(work, $"push {url} HEAD:refs/heads/main");
+        await PushToServiceAsync(host, receiver, "bea");
 
         // Refused, the delivery waits for its retry: the queue's gauge counts it.
         var text = await PollAsync(host, t => Value(t, "posthorn_delivery_attempts_total", "outcome=\"retryable_failure\"") >= 1 && Value(t, "posthorn_deliveries_pending", null) == 1);
         Assert.Equal(1, Value(text, "posthorn_deliveries_pending", null));
+    }
+
+    /// <summary>Signs <paramref name="user"/> up, gives them a repository with one POST service to <paramref name="receiver"/>, and pushes to it with git.</summary>
+    private static async Task PushToServiceAsync(AppHost host, LoopbackReceiver receiver, string user)
+    {
+        var token = await host.SignInAsAsync(user);
+        (await host.Http.PostAsJsonAsync("/api/repos", new { owner = user, slug = "tool" })).EnsureSuccessStatusCode();
+        (await host.Http.PostAsJsonAsync($"/api/repos/{user}/tool/services", new { url = receiver.Url.ToString() })).EnsureSuccessStatusCode();
+        using var git = new GitSandbox();
+        var work = git.NewWorkTree("work", "README");
+        var url = new UriBuilder(host.Http.BaseAddress!) { UserName = user, Password = token, Path = $"/{user}/tool.git" }.Uri.ToString();
+        git.Git(work, $"push {url} HEAD:refs/heads/main");
     }
 
     private static async Task<string> PollAsync(AppHost host, Func<string, bool> done)
