@@ -5,7 +5,7 @@ namespace Posthorn.Storage.Sql;
 /// <summary>
 /// Builds and runs commands with named @parameters, converting domain values to the storage
 /// representation in one place: times as unix milliseconds, booleans as 0/1, enums and ints as
-/// 64-bit integers, Guids as text, null as DBNull.
+/// 64-bit integers, Guids as text, null as DBNull, and NUL characters in text as U+FFFD.
 /// </summary>
 internal static class SqlCommands
 {
@@ -37,6 +37,9 @@ internal static class SqlCommands
     internal static (StatementCache Cache, Sqlite.CompiledStatement Statement)? Compiled(DbConnection connection, string sql) =>
         StatementCache.Of(connection) is { } cache && cache.Rent(sql) is { } statement ? (cache, statement) : null;
 
+    // PostgreSQL's text cannot hold NUL: a receiver answering with binary bytes (a gzip or UTF-16 body)
+    // made its whole settlement batch fail, and the batch was retried for ever while nothing else was
+    // recorded. Both databases store the replacement character, as a page would show the byte anyway.
     public static object ToStorage(object? value) => value switch
     {
         null => DBNull.Value,
@@ -46,6 +49,7 @@ internal static class SqlCommands
         int i => (long)i,
         Enum e => Convert.ToInt64(e, System.Globalization.CultureInfo.InvariantCulture),
         TimeSpan span => (long)span.TotalMilliseconds,
+        string text when text.Contains('\0', StringComparison.Ordinal) => text.Replace('\0', '\uFFFD'),
         _ => value,
     };
 
