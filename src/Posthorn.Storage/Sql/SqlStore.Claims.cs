@@ -152,14 +152,14 @@ public sealed partial class SqlStore
     {
         return await SqlCommands.ListAsync(c, tx, CandidatesStatement(dialect, fullServices.Count, fullOwners.Count),
             r => new Candidate(r.Text(0), r.Long(1), r.Long(2), r.Long(3) == 1), ct,
-            [("@now", now), ("@window", window), .. fullServices.Select((id, i) => ("@full" + i, (object?)id)), .. fullOwners.Select((id, i) => ("@owner" + i, (object?)id))]).ConfigureAwait(false);
+            [("@now", now), ("@window", window), .. InParameters(fullServices, "@full"), .. InParameters(fullOwners, "@owner")]).ConfigureAwait(false);
     }
 
-    /// <summary>The claim's candidates, outside @full0…@full{fullServices-1} and @owner0…@owner{fullOwners-1} (internal: a test checks PostgreSQL's plan for it).</summary>
+    /// <summary>The claim's candidates, outside the services and owners of two IN lists (<see cref="IdList"/> with prefixes @full and @owner; internal: a test checks PostgreSQL's plan for it).</summary>
     internal static string CandidatesStatement(SqlDialect dialect, int fullServices, int fullOwners)
     {
-        var exclusion = fullServices == 0 ? "" : $" AND d.service_id NOT IN ({string.Join(", ", Enumerable.Range(0, fullServices).Select(i => "@full" + i))})";
-        exclusion += fullOwners == 0 ? "" : $" AND r.owner_id NOT IN ({string.Join(", ", Enumerable.Range(0, fullOwners).Select(i => "@owner" + i))})";
+        var exclusion = fullServices == 0 ? "" : $" AND d.service_id NOT IN ({IdList(fullServices, "@full")})";
+        exclusion += fullOwners == 0 ? "" : $" AND r.owner_id NOT IN ({IdList(fullOwners, "@owner")})";
         return $"""
             SELECT d.id, d.service_id, r.owner_id, CASE WHEN s.paused_until IS NULL THEN 0 ELSE 1 END
             FROM deliveries d JOIN post_services s ON s.id = d.service_id JOIN repositories r ON r.id = s.repository_id

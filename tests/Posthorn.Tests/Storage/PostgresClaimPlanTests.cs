@@ -92,12 +92,12 @@ public sealed class PostgresClaimPlanTests : IAsyncLifetime
         await using var explain = new NpgsqlCommand("EXPLAIN (FORMAT JSON) " + statement, connection, transaction);
         explain.Parameters.AddWithValue("now", long.MaxValue);
         explain.Parameters.AddWithValue("window", 128L);
-        for (var i = 0; i < fullServices; i++)
+        for (var i = 0; i < SqlStore.PaddedLength(fullServices); i++)
         {
             explain.Parameters.AddWithValue("full" + i, (long)(i + 1));
         }
 
-        for (var i = 0; i < fullOwners; i++)
+        for (var i = 0; i < SqlStore.PaddedLength(fullOwners); i++)
         {
             explain.Parameters.AddWithValue("owner" + i, (long)(i + 1000));
         }
