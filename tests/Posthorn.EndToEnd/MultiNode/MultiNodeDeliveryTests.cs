@@ -195,7 +195,15 @@ public sealed class MultiNodeDeliveryTests(ITestOutputHelper output)
 
         await using var storage = cluster.OpenStorage();
         var ids = receiver.Requests.Select(r => Guid.Parse(r.DeliveryId)).Distinct().ToList();
+        // The receiver sees a 200 before node-b's batched settlement records it: wait for the log.
         var nodes = await AttemptNodesAsync(storage, ids, succeededOnly: true);
+        var settling = Stopwatch.StartNew();
+        while (nodes.Values.Sum() < 3 && settling.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            await Task.Delay(50);
+            nodes = await AttemptNodesAsync(storage, ids, succeededOnly: true);
+        }
+
         Assert.Equal(new Dictionary<string, int> { ["node-b"] = 3 }, nodes);
         // Each success follows a failed attempt of the same delivery. (Its attempt number may repeat 1:
         // node-a can be killed after the receiver answered but before its batched settlement recorded it.)
