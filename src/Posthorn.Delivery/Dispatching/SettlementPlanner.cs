@@ -10,7 +10,10 @@ namespace Posthorn.Delivery.Dispatching;
 /// </summary>
 public sealed class SettlementPlanner(RetrySchedule schedule)
 {
-    public Settlement Plan(ClaimedDelivery claimed, SentAttempt sent, DateTimeOffset now, double random01)
+    public Settlement Plan(ClaimedDelivery claimed, SentAttempt sent, DateTimeOffset now, double random01) =>
+        Decide(claimed, sent, now, random01) with { LeaseUntil = claimed.LeaseUntil == DateTimeOffset.MaxValue ? null : claimed.LeaseUntil };
+
+    private Settlement Decide(ClaimedDelivery claimed, SentAttempt sent, DateTimeOffset now, double random01)
     {
         ArgumentNullException.ThrowIfNull(claimed);
         ArgumentNullException.ThrowIfNull(sent);

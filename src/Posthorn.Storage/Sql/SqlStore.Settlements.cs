@@ -6,13 +6,15 @@ namespace Posthorn.Storage.Sql;
 public sealed partial class SqlStore
 {
     // The lease check and the move are one statement: a node whose lease was lost (expired and
-    // re-claimed elsewhere) writes nothing, so the new holder's attempt is the one recorded.
+    // re-claimed elsewhere) writes nothing, so the new holder's attempt is the one recorded. The
+    // lease's end is checked too: a settlement of this node's expired lease must not clear the lease
+    // it took again since, with another send of the delivery in flight.
     private const string MoveSql =
         """
         UPDATE deliveries SET status = @st, attempt_count = attempt_count + 1, round_attempts = round_attempts + 1,
             next_attempt_at = COALESCE(@next, next_attempt_at), completed_at = @done, lease_owner = NULL, lease_until = NULL,
             last_response_status = @rs, last_error = @err
-        WHERE id = @id AND lease_owner = @node
+        WHERE id = @id AND lease_owner = @node AND lease_until <= COALESCE(@until, lease_until)
         RETURNING attempt_count, service_id
         """;
 
@@ -200,6 +202,8 @@ public sealed partial class SqlStore
             yield return ("@id" + suffix, a.DeliveryId);
             yield return ("@node", nodeId);
         }
+
+        yield return ("@until" + suffix, s.LeaseUntil);
     }
 
     /// <summary>An attempt row's parameters, named with <paramref name="suffix"/>, in the order they appear in the insert.</summary>

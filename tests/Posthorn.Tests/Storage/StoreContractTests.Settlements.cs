@@ -253,6 +253,38 @@ public abstract partial class StoreContractTests
         Assert.Equal([AttemptOutcome.RetryableFailure], detail.Attempts.Select(a => a.Outcome));
     }
 
+    // Found by review: a settlement recorded late (its writes failed until its lease ran out) after
+    // the same node claimed the delivery again and sent it once more cleared the new lease, so the
+    // second send's own settlement found the lease gone, and the delivery could be sent a third time.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Settle_OfAnExpiredLease_LeavesTheLeaseTheSameNodeTookSince_ToItsOwnSettlement(bool oneBatch)
+    {
+        var (_, service, deliveryId) = await QueuedAsync();
+        var expired = Assert.Single(await Deliveries.ClaimDueAsync("node-a", T0, Lease, 10, Ct));
+        var current = Assert.Single(await Deliveries.ClaimDueAsync("node-a", T0 + Lease, Lease, 10, Ct));
+        var late = Settled(deliveryId, AttemptOutcome.RetryableFailure, DeliveryStatus.Pending, T0.AddMinutes(1)) with { LeaseUntil = expired.LeaseUntil };
+        var own = Settled(deliveryId, AttemptOutcome.Succeeded, DeliveryStatus.Succeeded, null, at: T0 + Lease) with { LeaseUntil = current.LeaseUntil };
+
+        if (oneBatch)
+        {
+            Assert.Equal([null, 0], await Deliveries.SettleAsync("node-a", [late, own], Ct));
+        }
+        else
+        {
+            Assert.Equal([null], await Deliveries.SettleAsync("node-a", [late], Ct));
+            var held = (await Deliveries.FindDeliveryAsync(service.Id, deliveryId, Ct))!;
+            Assert.Equal((DeliveryStatus.Pending, 0), (held.Delivery.Status, held.Delivery.AttemptCount));
+            Assert.Empty(await Deliveries.ClaimDueAsync("node-b", T0 + Lease + TimeSpan.FromSeconds(1), Lease, 10, Ct)); // still leased to node-a
+            Assert.Equal([0], await Deliveries.SettleAsync("node-a", [own], Ct));
+        }
+
+        var detail = (await Deliveries.FindDeliveryAsync(service.Id, deliveryId, Ct))!;
+        Assert.Equal((DeliveryStatus.Succeeded, 1), (detail.Delivery.Status, detail.Delivery.AttemptCount));
+        Assert.Equal([(AttemptOutcome.Succeeded, T0 + Lease)], detail.Attempts.Select(a => (a.Outcome, a.StartedAt)));
+    }
+
     // Regression: PostgreSQL's text cannot hold NUL, so a receiver answering with binary bytes made the
     // whole settlement batch fail, retried for ever while nothing else on the node was recorded.
     [Fact]
