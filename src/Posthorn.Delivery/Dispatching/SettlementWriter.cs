@@ -10,7 +10,8 @@ namespace Posthorn.Delivery.Dispatching;
 /// Records finished attempts in batches: whatever finished while the previous batch was being
 /// written goes in the next one (one round trip for many attempts), then applies the health policy.
 /// Store errors are retried, never thrown, so a briefly unavailable database delays, not loses, the
-/// records. One reader; <see cref="Add"/> is thread-safe.
+/// records, and a record the database refuses does not hold up the others (see <see cref="SettleAsync"/>).
+/// One reader; <see cref="Add"/> is thread-safe.
 /// </summary>
 internal sealed class SettlementWriter(
     IDeliveryStore deliveries,
@@ -21,11 +22,13 @@ internal sealed class SettlementWriter(
     Random random,
     TimeProvider time,
     DeliveryOptions options,
-    ILogger logger)
+    ILogger logger,
+    TimeSpan? retryDelay = null)
 {
     private const int MaxBatch = 256;
     private const int TriesAfterShutdown = 3;
-    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    private const int TriesBeforeSplit = 2;
+    private readonly TimeSpan retryDelay = retryDelay ?? TimeSpan.FromSeconds(1);
 
     private readonly Channel<(ClaimedDelivery Claimed, SentAttempt Sent)> queue =
         Channel.CreateUnbounded<(ClaimedDelivery, SentAttempt)>(new UnboundedChannelOptions { SingleReader = true });
@@ -49,37 +52,104 @@ internal sealed class SettlementWriter(
             }
 
             var results = await SettleAsync(batch, stopping).ConfigureAwait(false);
-            if (results is not null)
-            {
-                await ApplyAsync(batch, results, now).ConfigureAwait(false);
-            }
+            await ApplyAsync(batch, results, now).ConfigureAwait(false);
         }
     }
 
-    private async Task<IReadOnlyList<int?>?> SettleAsync(List<(ClaimedDelivery Claimed, Settlement Settlement)> batch, CancellationToken stopping)
+    /// <summary>
+    /// Writes the batch, retrying what fails. A part that fails twice is split in halves, and those
+    /// again, so a record the database refuses holds up only itself, not the attempts it was batched
+    /// with. A lone record that fails twice is tried at once without the receiver's answer (its headers,
+    /// body and error text, the only parts a receiver writes): if that is recorded, the answer was what
+    /// the database refused, and the attempt log says so in its place. A database that is down refuses
+    /// that too, so the record is retried whole, and comes back whole when the database does.
+    /// At shutdown, retries stop after <see cref="TriesAfterShutdown"/> failures.
+    /// </summary>
+    /// <returns>Per settlement: whether it was written, and the store's answer for it (null: its lease was lost).</returns>
+    private async Task<(bool Written, int? Failures)[]> SettleAsync(List<(ClaimedDelivery Claimed, Settlement Settlement)> batch, CancellationToken stopping)
     {
-        var settlements = batch.ConvertAll(b => b.Settlement);
-        for (var attempt = 1; ; attempt++)
+        var results = new (bool, int?)[batch.Count];
+        var parts = new Queue<(int Start, int Count, int Tries)>();
+        parts.Enqueue((0, batch.Count, 0));
+        var failuresAfterStop = 0;
+        while (parts.TryDequeue(out var part))
         {
+            var (start, count, tries) = part;
+            var settlements = batch.GetRange(start, count).ConvertAll(b => b.Settlement);
+            Exception failure;
             try
             {
-                return await deliveries.SettleAsync(options.NodeId, settlements, CancellationToken.None).ConfigureAwait(false);
+                Record(results, start, await deliveries.SettleAsync(options.NodeId, settlements, CancellationToken.None).ConfigureAwait(false));
+                continue;
             }
             catch (Exception ex)
             {
-                DispatcherLog.SettleFailed(logger, settlements.Count, attempt, ex);
-                if (stopping.IsCancellationRequested && attempt >= TriesAfterShutdown)
-                {
-                    DispatcherLog.SettleAbandoned(logger, settlements.Count);
-                    return null;
-                }
-
-                await Task.Delay(RetryDelay, time, CancellationToken.None).ConfigureAwait(false);
+                failure = ex;
             }
+
+            tries++;
+            DispatcherLog.SettleFailed(logger, count, tries, failure);
+            if (stopping.IsCancellationRequested && ++failuresAfterStop >= TriesAfterShutdown)
+            {
+                DispatcherLog.SettleAbandoned(logger, count + parts.Sum(p => p.Count));
+                break;
+            }
+
+            if (tries >= TriesBeforeSplit && count > 1)
+            {
+                DispatcherLog.SettleSplit(logger, count);
+                parts.Enqueue((start, count / 2, 0));
+                parts.Enqueue((start + (count / 2), count - (count / 2), 0));
+                continue;
+            }
+
+            if (tries >= TriesBeforeSplit && await TryWithoutAnswerAsync(settlements[0], failure, results, start).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            await Task.Delay(retryDelay, time, CancellationToken.None).ConfigureAwait(false);
+            parts.Enqueue((start, count, tries)); // behind the other parts: they need not wait for this one
+        }
+
+        return results;
+    }
+
+    private async Task<bool> TryWithoutAnswerAsync(Settlement settlement, Exception refusal, (bool, int?)[] results, int index)
+    {
+        var note = $"Posthorn could not store this part of the attempt's record ({refusal.GetType().Name}); the rest of the attempt is as sent and received.";
+        var attempt = settlement.Attempt;
+        var bare = settlement with
+        {
+            Attempt = attempt with
+            {
+                ResponseHeaders = null,
+                ResponseBody = attempt.ResponseStatus is null ? null : note,
+                Error = attempt.Error is null ? null : note,
+            },
+        };
+        try
+        {
+            Record(results, index, await deliveries.SettleAsync(options.NodeId, [bare], CancellationToken.None).ConfigureAwait(false));
+        }
+        catch (Exception)
+        {
+            return false; // refused too: most likely the database is down, not this record
+        }
+
+        DispatcherLog.RecordedWithoutAnswer(logger, attempt.DeliveryId, attempt.Number, refusal);
+        return true;
+    }
+
+    private static void Record((bool, int?)[] results, int start, IReadOnlyList<int?> written)
+    {
+        for (var i = 0; i < written.Count; i++)
+        {
+            results[start + i] = (true, written[i]);
         }
     }
 
-    private async Task ApplyAsync(List<(ClaimedDelivery Claimed, Settlement Settlement)> batch, IReadOnlyList<int?> results, DateTimeOffset now)
+    private async Task ApplyAsync(List<(ClaimedDelivery Claimed, Settlement Settlement)> batch, (bool Written, int? Failures)[] results, DateTimeOffset now)
     {
         // One decision per service per batch: the latest failure count wins, so a burst of failures
         // to one receiver costs one pause, not one per attempt.
@@ -91,7 +161,12 @@ internal sealed class SettlementWriter(
         for (var i = 0; i < batch.Count; i++)
         {
             var (claimed, settlement) = batch[i];
-            if (results[i] is not { } failures)
+            if (!results[i].Written)
+            {
+                continue; // abandoned at shutdown, already logged
+            }
+
+            if (results[i].Failures is not { } failures)
             {
                 DispatcherLog.LeaseLost(logger, claimed.Delivery.Id);
                 continue;

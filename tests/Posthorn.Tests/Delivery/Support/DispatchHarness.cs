@@ -27,6 +27,16 @@ public sealed class DispatchHarness : IAsyncDisposable
         return harness;
     }
 
+    /// <summary>Runs <paramref name="sql"/> on the store's SQLite file through a connection of its own (a test's trigger, say).</summary>
+    public async Task ExecuteSqlAsync(string sql)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(directory, PosthornStorage.SqliteFileName)};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
     public Task<PostService> ServiceAsync(Uri url) =>
         Storage.PostServices.CreateServiceAsync(repositoryId, new PostServiceSettings(url.ToString(), PayloadFormat.Json, true, []), DateTimeOffset.UtcNow, CancellationToken.None);
 

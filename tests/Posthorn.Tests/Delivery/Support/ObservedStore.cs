@@ -43,7 +43,29 @@ public sealed class ObservedStore(IDeliveryStore inner) : IDeliveryStore
     public Task<ClaimedDelivery?> ClaimAsync(Guid deliveryId, string nodeId, DateTimeOffset now, TimeSpan lease, CancellationToken ct) =>
         inner.ClaimAsync(deliveryId, nodeId, now, lease, ct);
 
-    public Task<IReadOnlyList<int?>> SettleAsync(string nodeId, IReadOnlyList<Settlement> settlements, CancellationToken ct) => inner.SettleAsync(nodeId, settlements, ct);
+    /// <summary>The size of every settlement the store refused (threw for), in order.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<int> RefusedSettlements { get; } = new();
+
+    /// <summary>Runs before each settlement reaches the store.</summary>
+    public Func<IReadOnlyList<Settlement>, Task>? BeforeSettle { get; set; }
+
+    public async Task<IReadOnlyList<int?>> SettleAsync(string nodeId, IReadOnlyList<Settlement> settlements, CancellationToken ct)
+    {
+        if (BeforeSettle is not null)
+        {
+            await BeforeSettle(settlements);
+        }
+
+        try
+        {
+            return await inner.SettleAsync(nodeId, settlements, ct);
+        }
+        catch (Exception)
+        {
+            RefusedSettlements.Enqueue(settlements.Count);
+            throw;
+        }
+    }
 
     public Task<DateTimeOffset?> NextDueAtAsync(CancellationToken ct) => inner.NextDueAtAsync(ct);
 
