@@ -14,7 +14,7 @@ namespace Posthorn.Delivery.Sending;
 /// <summary>
 /// Makes exactly one HTTP request for a claimed delivery and describes it as an <see cref="Attempt"/>.
 /// A typed client without any resilience handler: retries belong to the durable schedule, so each
-/// request is one recorded attempt. Never throws for a receiver's behaviour; only shutdown
+/// request is one recorded attempt. Never throws, for a receiver's behaviour or its own: only shutdown
 /// (<paramref name="ct"/> in <see cref="SendAsync"/>) propagates. Thread-safe.
 /// </summary>
 public sealed partial class PostSender(HttpClient http, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<PostSender> logger)
@@ -34,6 +34,34 @@ public sealed partial class PostSender(HttpClient http, IOptions<DeliveryOptions
     public async Task<SentAttempt> SendAsync(ClaimedDelivery claimed, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(claimed);
+        try
+        {
+            return await SendOnceAsync(claimed, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested))
+        {
+            // A request Posthorn could not even build is a defect of ours, but it is recorded like
+            // any failed attempt: shown on the delivery's page and retried on its schedule, rather
+            // than a delivery left pending, taken up again each time its lease ran out, with the
+            // reason only in the log.
+            return Unbuilt(claimed, ex);
+        }
+    }
+
+    private SentAttempt Unbuilt(ClaimedDelivery claimed, Exception exception)
+    {
+        var (delivery, service, _) = claimed;
+        var number = delivery.AttemptCount + 1;
+        LogUnbuilt(logger, delivery.Id, number, service.Id, exception);
+        var error = $"Posthorn could not build this request ({exception.GetType().Name}); the server log has the details.";
+        var attempt = new Attempt(delivery.Id, number, settings.NodeId, time.GetUtcNow(), TimeSpan.Zero, ServiceUrl.Mask(service.Url), string.Empty, string.Empty,
+            null, null, null, error, AttemptOutcome.RetryableFailure);
+        Observability.DeliveryMetrics.AttemptMade(attempt.Outcome, TimeSpan.Zero);
+        return new SentAttempt(attempt, null);
+    }
+
+    private async Task<SentAttempt> SendOnceAsync(ClaimedDelivery claimed, CancellationToken ct)
+    {
         var (delivery, service, payload) = claimed;
         var number = delivery.AttemptCount + 1;
         using var span = Observability.DeliveryMetrics.StartAttempt(delivery, service.Id, number);
@@ -150,6 +178,9 @@ public sealed partial class PostSender(HttpClient http, IOptions<DeliveryOptions
         bytes.Length <= limit
             ? Encoding.UTF8.GetString(bytes)
             : Encoding.UTF8.GetString(bytes, 0, limit) + $"\n… [truncated: {total} bytes sent]";
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery {DeliveryId} attempt {Number} to service {ServiceId}: the request could not be built; recorded as a failed attempt")]
+    private static partial void LogUnbuilt(ILogger logger, Guid deliveryId, int number, long serviceId, Exception exception);
 
     // One line per attempt, at Information: what an operator reads to follow a delivery (the URL is masked).
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} attempt {Number} to service {ServiceId} {Url}: {Outcome} (status {Status}, {DurationMs} ms) {Error}")]

@@ -241,6 +241,24 @@ public sealed class PostSenderTests
         Assert.Empty(receiver.Requests);
     }
 
+    // Found by review: an exception while building the request escaped the sender, and the delivery
+    // stayed pending without an attempt, taken up again each time its lease ran out, the reason only
+    // in the log. (No input known today makes the sender throw; a claimed delivery without a payload,
+    // which the store never hands out, stands in for such a defect.)
+    [Fact]
+    public async Task SendAsync_RequestThatCannotBeBuilt_IsARetryableFailedAttempt_WithoutSending()
+    {
+        await using var receiver = await LoopbackReceiver.StartAsync();
+        var claimed = Deliveries.Claimed($"http://alice:pw@127.0.0.1:{receiver.Port}/hook", attemptCount: 1) with { Payload = null! };
+
+        var sent = await SendAsync(claimed);
+
+        Assert.Equal((claimed.Delivery.Id, 2, AttemptOutcome.RetryableFailure, (int?)null), (sent.Attempt.DeliveryId, sent.Attempt.Number, sent.Attempt.Outcome, sent.Attempt.ResponseStatus));
+        Assert.Equal($"http://alice:***@127.0.0.1:{receiver.Port}/hook", sent.Attempt.RequestUrl);
+        Assert.Contains("could not build this request (ArgumentNullException)", sent.Attempt.Error, StringComparison.Ordinal);
+        Assert.Empty(receiver.Requests);
+    }
+
     private static async Task<SentAttempt> SendAsync(ClaimedDelivery claimed, Dictionary<string, string?>? settings = null)
     {
         using var provider = Deliveries.Provider(settings);
