@@ -18,11 +18,11 @@ internal static partial class DispatcherLog
     [LoggerMessage(Level = LogLevel.Error, Message = "Giving up recording {Count} attempts at shutdown; their leases expire and they will be sent again")]
     public static partial void SettleAbandoned(ILogger logger, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Recording {Count} attempts keeps failing; recording them in two halves, so one record the database refuses cannot hold up the rest")]
-    public static partial void SettleSplit(ILogger logger, int count);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The database refused a value in {Count} attempts; recording them in two halves, so the refused record cannot hold up the rest")]
+    public static partial void SettleSplit(ILogger logger, int count, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "The database refused attempt {Number} of delivery {DeliveryId} as received; it is recorded without the receiver's answer")]
-    public static partial void RecordedWithoutAnswer(ILogger logger, Guid deliveryId, int number, Exception exception);
+    [LoggerMessage(Level = LogLevel.Error, Message = "The database refused a value in attempt {Number} of delivery {DeliveryId}; it is recorded without its headers, bodies and error text")]
+    public static partial void RecordedWithoutText(ILogger logger, Guid deliveryId, int number, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lease on delivery {DeliveryId} was lost before its attempt was recorded; another node owns it")]
     public static partial void LeaseLost(ILogger logger, Guid deliveryId);

@@ -27,7 +27,6 @@ internal sealed class SettlementWriter(
 {
     private const int MaxBatch = 256;
     private const int TriesAfterShutdown = 3;
-    private const int TriesBeforeSplit = 2;
     private readonly TimeSpan retryDelay = retryDelay ?? TimeSpan.FromSeconds(1);
 
     private readonly Channel<(ClaimedDelivery Claimed, SentAttempt Sent)> queue =
@@ -57,30 +56,58 @@ internal sealed class SettlementWriter(
     }
 
     /// <summary>
-    /// Writes the batch, retrying what fails. A part that fails twice is split in halves, and those
-    /// again, so a record the database refuses holds up only itself, not the attempts it was batched
-    /// with. A lone record that fails twice is tried at once without the receiver's answer (its headers,
-    /// body and error text, the only parts a receiver writes): if that is recorded, the answer was what
-    /// the database refused, and the attempt log says so in its place. A database that is down refuses
-    /// that too, so the record is retried whole, and comes back whole when the database does.
-    /// At shutdown, retries stop after <see cref="TriesAfterShutdown"/> failures.
+    /// Writes the batch in order, retrying what fails. A database that cannot write (down, busy, out
+    /// of connections) gets the same records again every second, so they come back whole when it
+    /// does. A database that refuses what a record contains (<see cref="RecordRefusedException"/>)
+    /// would refuse the batch for ever, so the batch is halved, and halved again, until the refused
+    /// record is alone: the others are written, in batch order still, since the service's failure
+    /// count follows the order of writes. The lone record is tried once more as it is (a refusal
+    /// caused by a concurrent write passes), then without the text a receiver or the request put in
+    /// it, with a note in its place. At shutdown, retries stop after <see cref="TriesAfterShutdown"/> failures.
     /// </summary>
     /// <returns>Per settlement: whether it was written, and the store's answer for it (null: its lease was lost).</returns>
     private async Task<(bool Written, int? Failures)[]> SettleAsync(List<(ClaimedDelivery Claimed, Settlement Settlement)> batch, CancellationToken stopping)
     {
         var results = new (bool, int?)[batch.Count];
-        var parts = new Queue<(int Start, int Count, int Tries)>();
-        parts.Enqueue((0, batch.Count, 0));
-        var failuresAfterStop = 0;
-        while (parts.TryDequeue(out var part))
+        var parts = new Stack<(int Start, int Count)>(); // the next part to write on top, the rest in batch order below
+        parts.Push((0, batch.Count));
+        var tries = 0; // failed tries since the last write
+        var refusedOnce = -1; // the lone record refused once already
+        while (parts.TryPeek(out var part))
         {
-            var (start, count, tries) = part;
+            var (start, count) = part;
             var settlements = batch.GetRange(start, count).ConvertAll(b => b.Settlement);
             Exception failure;
             try
             {
                 Record(results, start, await deliveries.SettleAsync(options.NodeId, settlements, CancellationToken.None).ConfigureAwait(false));
+                parts.Pop();
+                tries = 0;
                 continue;
+            }
+            catch (RecordRefusedException refused) when (count > 1)
+            {
+                DispatcherLog.SettleSplit(logger, count, refused);
+                parts.Pop();
+                parts.Push((start + (count / 2), count - (count / 2)));
+                parts.Push((start, count / 2));
+                continue;
+            }
+            catch (RecordRefusedException) when (refusedOnce != start)
+            {
+                refusedOnce = start;
+                continue;
+            }
+            catch (RecordRefusedException refused)
+            {
+                if (await TryWithoutTextAsync(settlements[0], refused, results, start).ConfigureAwait(false))
+                {
+                    parts.Pop();
+                    tries = 0;
+                    continue;
+                }
+
+                failure = refused; // refused even so: retried below, and logged each time
             }
             catch (Exception ex)
             {
@@ -89,40 +116,28 @@ internal sealed class SettlementWriter(
 
             tries++;
             DispatcherLog.SettleFailed(logger, count, tries, failure);
-            if (stopping.IsCancellationRequested && ++failuresAfterStop >= TriesAfterShutdown)
+            if (stopping.IsCancellationRequested && tries >= TriesAfterShutdown)
             {
-                DispatcherLog.SettleAbandoned(logger, count + parts.Sum(p => p.Count));
+                DispatcherLog.SettleAbandoned(logger, parts.Sum(p => p.Count));
                 break;
             }
 
-            if (tries >= TriesBeforeSplit && count > 1)
-            {
-                DispatcherLog.SettleSplit(logger, count);
-                parts.Enqueue((start, count / 2, 0));
-                parts.Enqueue((start + (count / 2), count - (count / 2), 0));
-                continue;
-            }
-
-            if (tries >= TriesBeforeSplit && await TryWithoutAnswerAsync(settlements[0], failure, results, start).ConfigureAwait(false))
-            {
-                continue;
-            }
-
             await Task.Delay(retryDelay, time, CancellationToken.None).ConfigureAwait(false);
-            parts.Enqueue((start, count, tries)); // behind the other parts: they need not wait for this one
         }
 
         return results;
     }
 
-    private async Task<bool> TryWithoutAnswerAsync(Settlement settlement, Exception refusal, (bool, int?)[] results, int index)
+    private async Task<bool> TryWithoutTextAsync(Settlement settlement, RecordRefusedException refusal, (bool, int?)[] results, int index)
     {
-        var note = $"Posthorn could not store this part of the attempt's record ({refusal.GetType().Name}); the rest of the attempt is as sent and received.";
+        var note = $"Posthorn could not store this text: the database refused it ({refusal.InnerException?.GetType().Name}); the server log has the details.";
         var attempt = settlement.Attempt;
         var bare = settlement with
         {
             Attempt = attempt with
             {
+                RequestHeaders = note,
+                RequestBody = note,
                 ResponseHeaders = null,
                 ResponseBody = attempt.ResponseStatus is null ? null : note,
                 Error = attempt.Error is null ? null : note,
@@ -134,10 +149,10 @@ internal sealed class SettlementWriter(
         }
         catch (Exception)
         {
-            return false; // refused too: most likely the database is down, not this record
+            return false;
         }
 
-        DispatcherLog.RecordedWithoutAnswer(logger, attempt.DeliveryId, attempt.Number, refusal);
+        DispatcherLog.RecordedWithoutText(logger, attempt.DeliveryId, attempt.Number, refusal);
         return true;
     }
 

@@ -43,4 +43,9 @@ public sealed class PostgresDialect : SqlDialect
 
     public override bool IsUniqueViolation(DbException exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+    // Classes 22 (data exception: a NUL, a value too long), 23 (integrity constraint) and 54 (program
+    // limit exceeded: a row too large for an index).
+    public override bool RefusesContent(DbException exception) =>
+        exception is PostgresException { SqlState: ['2', '2' or '3', ..] or ['5', '4', ..] };
 }

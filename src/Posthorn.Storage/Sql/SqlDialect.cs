@@ -42,4 +42,7 @@ public abstract class SqlDialect
     public abstract string MigrationLockSql { get; }
 
     public abstract bool IsUniqueViolation(DbException exception);
+
+    /// <summary>Whether the database refused a statement for the values in it (too long, not storable, a broken constraint) rather than failing to run it.</summary>
+    public abstract bool RefusesContent(DbException exception);
 }

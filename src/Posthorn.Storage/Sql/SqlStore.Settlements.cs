@@ -75,7 +75,27 @@ public sealed partial class SqlStore
     /// writes its services' rows once rather than once per attempt. On SQLite the moves, the attempt
     /// rows and those all-success updates go many rows per statement (see <see cref="SettleInRows"/>).
     /// </summary>
-    public Task<IReadOnlyList<int?>> SettleAsync(string nodeId, IReadOnlyList<Settlement> settlements, CancellationToken ct) =>
+    public async Task<IReadOnlyList<int?>> SettleAsync(string nodeId, IReadOnlyList<Settlement> settlements, CancellationToken ct)
+    {
+        try
+        {
+            return await SettleNowAsync(nodeId, settlements, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (RefusesContent(ex))
+        {
+            throw new RecordRefusedException($"The database refused the values of a settlement of {settlements.Count} attempts: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Refused for the values written, not for being unable to write: see <see cref="RecordRefusedException"/>.</summary>
+    private bool RefusesContent(Exception exception) => exception switch
+    {
+        DbException db => dialect.RefusesContent(db),
+        System.Text.EncoderFallbackException => true, // a string the driver cannot encode
+        _ => exception.InnerException is { } inner && RefusesContent(inner),
+    };
+
+    private Task<IReadOnlyList<int?>> SettleNowAsync(string nodeId, IReadOnlyList<Settlement> settlements, CancellationToken ct) =>
         WriteAsync<IReadOnlyList<int?>>(async (c, tx) =>
         {
             // One row per distinct body (one push's deliveries in one format share it), in digest order

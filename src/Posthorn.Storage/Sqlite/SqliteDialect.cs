@@ -33,4 +33,8 @@ public sealed class SqliteDialect : SqlDialect
     // SQLITE_CONSTRAINT_UNIQUE (2067) and SQLITE_CONSTRAINT_PRIMARYKEY (1555).
     public override bool IsUniqueViolation(DbException exception) =>
         exception is SqliteException { SqliteExtendedErrorCode: 2067 or 1555 };
+
+    // SQLITE_TOOBIG (18), SQLITE_CONSTRAINT (19, a trigger's RAISE included), SQLITE_MISMATCH (20).
+    public override bool RefusesContent(DbException exception) =>
+        exception is SqliteException { SqliteErrorCode: 18 or 19 or 20 };
 }

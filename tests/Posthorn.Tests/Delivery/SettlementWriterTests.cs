@@ -10,9 +10,10 @@ using Posthorn.Tests.Delivery.Support;
 namespace Posthorn.Tests.Delivery;
 
 /// <summary>
-/// The settlement writer over a real SQLite store whose database refuses writes through a trigger:
-/// one record it refuses must not hold up the attempts batched with it, and a database refusing
-/// everything for a while (down, as the writer sees it) must get every record back whole.
+/// The settlement writer over a real SQLite store made to fail: a trigger refusing one record's
+/// values must not hold up the attempts batched with it, nor change the order they are written in,
+/// and a database unable to run the settlement for a while (a table renamed away: down, as the
+/// writer sees it) must get every record back whole.
 /// </summary>
 public sealed class SettlementWriterTests
 {
@@ -22,63 +23,87 @@ public sealed class SettlementWriterTests
     // Found by review: a record the database refused for good (as PostgreSQL refused NUL characters)
     // made its whole batch fail, retried every second for ever, and nothing else on the node was recorded.
     [Fact]
-    public async Task Write_DatabaseRefusesOneAnswer_TheRestOfTheBatchIsRecorded_AndThatAttemptWithoutTheAnswer()
+    public async Task Write_DatabaseRefusesOneAnswer_TheRestOfTheBatchIsRecorded_AndThatAttemptWithoutItsText()
     {
         await using var harness = await DispatchHarness.StartAsync();
         await harness.ExecuteSqlAsync(
             "CREATE TRIGGER refuse_answer BEFORE INSERT ON attempts WHEN NEW.response_body = 'refuse-me' BEGIN SELECT RAISE(ABORT, 'answer refused'); END");
         var (store, claimed) = await ClaimedAsync(harness, 8);
 
-        await WriteAsync(harness, store, claimed.Select((c, i) => (c, i == 2 ? "refuse-me" : "ok")));
+        await WriteAsync(harness, store, claimed.Select((c, i) => (c, i == 2 ? "refuse-me" : "ok", AttemptOutcome.Succeeded)));
 
-        // Halves that hold only good records are written on their first try; the refused one is
-        // narrowed down to (8, 4, 2, 1 records, twice each) and then written without its answer.
-        Assert.Equal([8, 8, 4, 4, 2, 2, 1, 1], store.RefusedSettlements);
+        // Halves of good records are written on their first try; the refused one is narrowed down
+        // (8, 4, 2 records), tried once more alone, then written without its text.
+        Assert.Equal([8, 4, 2, 1, 1], store.RefusedSettlements);
         for (var i = 0; i < claimed.Count; i++)
         {
-            var detail = (await harness.Storage.Deliveries.FindDeliveryAsync(claimed[i].Service.Id, claimed[i].Delivery.Id, CancellationToken.None))!;
+            var detail = await DetailAsync(harness, claimed[i]);
             var attempt = Assert.Single(detail.Attempts);
             Assert.Equal((DeliveryStatus.Succeeded, 200, AttemptOutcome.Succeeded), (detail.Delivery.Status, attempt.ResponseStatus!.Value, attempt.Outcome));
             if (i == 2)
             {
                 Assert.Null(attempt.ResponseHeaders);
-                Assert.Contains("could not store this part of the attempt's record", attempt.ResponseBody, StringComparison.Ordinal);
+                Assert.All([attempt.RequestHeaders, attempt.RequestBody, attempt.ResponseBody!],
+                    text => Assert.StartsWith("Posthorn could not store this text: the database refused it (SqliteException)", text, StringComparison.Ordinal));
             }
             else
             {
-                Assert.Equal(("Server: test", "ok"), (attempt.ResponseHeaders, attempt.ResponseBody));
+                Assert.Equal(("Content-Type: application/json", "Server: test", "ok"), (attempt.RequestHeaders, attempt.ResponseHeaders, attempt.ResponseBody));
             }
+        }
+    }
+
+    // Found by review: written out of order after a split, the batch left the service's failure count
+    // as its failures had it, though its last attempts had succeeded.
+    [Fact]
+    public async Task Write_SplitBatch_IsWrittenInOrder_SoTheServiceEndsAsItsLastAttemptLeftIt()
+    {
+        await using var harness = await DispatchHarness.StartAsync();
+        await harness.ExecuteSqlAsync(
+            "CREATE TRIGGER refuse_answer BEFORE INSERT ON attempts WHEN NEW.response_body = 'refuse-me' BEGIN SELECT RAISE(ABORT, 'answer refused'); END");
+        var (store, claimed) = await ClaimedAsync(harness, 8);
+
+        // Five failures (the third refused), then the receiver recovers.
+        await WriteAsync(harness, store, claimed.Select((c, i) =>
+            (c, i == 2 ? "refuse-me" : "busy", i < 5 ? AttemptOutcome.RetryableFailure : AttemptOutcome.Succeeded)));
+
+        Assert.Equal([8, 4, 2, 1, 1], store.RefusedSettlements);
+        var health = (await harness.Storage.PostServices.FindServiceAsync(claimed[0].Service.RepositoryId, claimed[0].Service.Id, CancellationToken.None))!.Health;
+        Assert.Equal((0, AttemptOutcome.Succeeded, (DateTimeOffset?)null), (health.ConsecutiveFailures, health.LastOutcome, health.PausedUntil));
+        for (var i = 0; i < claimed.Count; i++)
+        {
+            Assert.Equal(i < 5 ? DeliveryStatus.Pending : DeliveryStatus.Succeeded, (await DetailAsync(harness, claimed[i])).Delivery.Status);
         }
     }
 
     [Fact]
-    public async Task Write_DatabaseRefusingEverythingForAWhile_GetsEveryRecordBackWhole_OnceItAcceptsAgain()
+    public async Task Write_DatabaseUnableToWriteForAWhile_GetsTheWholeBatchAgain_AndRecordsItWhole()
     {
         await using var harness = await DispatchHarness.StartAsync();
-        await harness.ExecuteSqlAsync("CREATE TRIGGER outage BEFORE INSERT ON attempts BEGIN SELECT RAISE(ABORT, 'database down'); END");
+        await harness.ExecuteSqlAsync("ALTER TABLE attempts RENAME TO attempts_away"); // every settlement fails to run, as when the database is down
         var (store, claimed) = await ClaimedAsync(harness, 8);
-        var down = true;
-        store.BeforeSettle = async settlements =>
+        store.BeforeSettle = async _ =>
         {
-            // The database comes back before a retry of a whole record, once lone records have been
-            // refused without their answers too (what a real outage looks like to the writer).
-            if (down && store.RefusedSettlements.Count(n => n == 1) >= 6 && !settlements.Any(s => s.Attempt.ResponseBody != "ok"))
+            if (store.RefusedSettlements.Count == 3)
             {
-                await harness.ExecuteSqlAsync("DROP TRIGGER outage");
-                down = false;
+                await harness.ExecuteSqlAsync("ALTER TABLE attempts_away RENAME TO attempts");
             }
         };
 
-        await WriteAsync(harness, store, claimed.Select(c => (c, "ok")));
+        await WriteAsync(harness, store, claimed.Select(c => (c, "ok", AttemptOutcome.Succeeded)));
 
-        Assert.False(down);
+        Assert.Equal([8, 8, 8], store.RefusedSettlements); // never split: the records were not what failed
         foreach (var c in claimed)
         {
-            var detail = (await harness.Storage.Deliveries.FindDeliveryAsync(c.Service.Id, c.Delivery.Id, CancellationToken.None))!;
+            var detail = await DetailAsync(harness, c);
             var attempt = Assert.Single(detail.Attempts);
-            Assert.Equal((DeliveryStatus.Succeeded, "Server: test", "ok"), (detail.Delivery.Status, attempt.ResponseHeaders, attempt.ResponseBody));
+            Assert.Equal((DeliveryStatus.Succeeded, "Content-Type: application/json", "Server: test", "ok"),
+                (detail.Delivery.Status, attempt.RequestHeaders, attempt.ResponseHeaders, attempt.ResponseBody));
         }
     }
+
+    private static async Task<DeliveryDetail> DetailAsync(DispatchHarness harness, ClaimedDelivery claimed) =>
+        (await harness.Storage.Deliveries.FindDeliveryAsync(claimed.Service.Id, claimed.Delivery.Id, CancellationToken.None))!;
 
     private static async Task<(ObservedStore Store, IReadOnlyList<ClaimedDelivery> Claimed)> ClaimedAsync(DispatchHarness harness, int count)
     {
@@ -91,16 +116,17 @@ public sealed class SettlementWriterTests
     }
 
     /// <summary>Queues one successful attempt per delivery, answered with the given body, before the writer starts, so they make one batch.</summary>
-    private static async Task WriteAsync(DispatchHarness harness, ObservedStore store, IEnumerable<(ClaimedDelivery Claimed, string Answer)> sent)
+    private static async Task WriteAsync(DispatchHarness harness, ObservedStore store, IEnumerable<(ClaimedDelivery Claimed, string Answer, AttemptOutcome Outcome)> sent)
     {
         await using var provider = Deliveries.Provider(new Dictionary<string, string?> { ["Delivery:NodeId"] = Node });
         var writer = new SettlementWriter(store, harness.Storage.PostServices, provider.GetRequiredService<SettlementPlanner>(), provider.GetRequiredService<ServiceHealthPolicy>(),
             harness.Storage.Wakeup, new Random(1), TimeProvider.System, provider.GetRequiredService<IOptions<DeliveryOptions>>().Value, NullLogger.Instance,
             retryDelay: TimeSpan.FromMilliseconds(10));
-        foreach (var (claimed, answer) in sent)
+        foreach (var (claimed, answer, outcome) in sent)
         {
             var attempt = new Attempt(claimed.Delivery.Id, 1, Node, DateTimeOffset.UtcNow, TimeSpan.FromMilliseconds(5), "http://127.0.0.1:9/hook",
-                "Content-Type: application/json", claimed.Payload, 200, "Server: test", answer, null, AttemptOutcome.Succeeded);
+                "Content-Type: application/json", claimed.Payload, outcome == AttemptOutcome.Succeeded ? 200 : 503, "Server: test", answer,
+                outcome == AttemptOutcome.Succeeded ? null : "HTTP 503", outcome);
             writer.Add(claimed, new SentAttempt(attempt, null));
         }
 

@@ -38,7 +38,8 @@ public abstract partial class StoreContractTests
         var good = ids.Select(id => Settled(id, AttemptOutcome.Succeeded, DeliveryStatus.Succeeded, null)).ToList();
         var broken = good.Select((s, i) => i == 2 ? s with { Attempt = s.Attempt with { RequestUrl = null! } } : s).ToList();
 
-        await Assert.ThrowsAnyAsync<Exception>(() => Deliveries.SettleAsync("node-a", broken, Ct));
+        // Refused for a value (a NOT NULL column), which the writer tells from a database it cannot reach.
+        await Assert.ThrowsAsync<RecordRefusedException>(() => Deliveries.SettleAsync("node-a", broken, Ct));
 
         foreach (var id in ids)
         {
