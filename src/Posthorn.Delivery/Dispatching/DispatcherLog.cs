@@ -24,6 +24,9 @@ internal static partial class DispatcherLog
     [LoggerMessage(Level = LogLevel.Error, Message = "The database refused a value in attempt {Number} of delivery {DeliveryId}; it is recorded without its headers, bodies and error text")]
     public static partial void RecordedWithoutText(ILogger logger, Guid deliveryId, int number, Exception exception);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "The database refused attempt {Number} of delivery {DeliveryId} even without its text; it is not recorded, and the delivery is sent again when its lease runs out")]
+    public static partial void RecordGivenUp(ILogger logger, Guid deliveryId, int number, Exception exception);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lease on delivery {DeliveryId} was lost before its attempt was recorded; another node owns it")]
     public static partial void LeaseLost(ILogger logger, Guid deliveryId);
 

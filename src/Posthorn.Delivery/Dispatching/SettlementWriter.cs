@@ -63,7 +63,10 @@ internal sealed class SettlementWriter(
     /// record is alone: the others are written, in batch order still, since the service's failure
     /// count follows the order of writes. The lone record is tried once more as it is (a refusal
     /// caused by a concurrent write passes), then without the text a receiver or the request put in
-    /// it, with a note in its place. At shutdown, retries stop after <see cref="TriesAfterShutdown"/> failures.
+    /// it, with a note in its place; refused even so, it is given up (logged as an error): its lease
+    /// runs out and it is sent again, rather than holding up every attempt recorded after it. Once
+    /// stopping, the writer gives up when the write has failed <see cref="TriesAfterShutdown"/> times
+    /// in a row, counting the tries before the stop.
     /// </summary>
     /// <returns>Per settlement: whether it was written, and the store's answer for it (null: its lease was lost).</returns>
     private async Task<(bool Written, int? Failures)[]> SettleAsync(List<(ClaimedDelivery Claimed, Settlement Settlement)> batch, CancellationToken stopping)
@@ -100,14 +103,15 @@ internal sealed class SettlementWriter(
             }
             catch (RecordRefusedException refused)
             {
-                if (await TryWithoutTextAsync(settlements[0], refused, results, start).ConfigureAwait(false))
+                var without = await TryWithoutTextAsync(settlements[0], refused, results, start).ConfigureAwait(false);
+                if (without is null or RecordRefusedException)
                 {
-                    parts.Pop();
+                    parts.Pop(); // written without its text, or given up
                     tries = 0;
                     continue;
                 }
 
-                failure = refused; // refused even so: retried below, and logged each time
+                failure = without; // the database failed meanwhile: the record is tried whole again
             }
             catch (Exception ex)
             {
@@ -128,7 +132,8 @@ internal sealed class SettlementWriter(
         return results;
     }
 
-    private async Task<bool> TryWithoutTextAsync(Settlement settlement, RecordRefusedException refusal, (bool, int?)[] results, int index)
+    /// <returns>Null when written; else why not (a <see cref="RecordRefusedException"/>: the record is given up).</returns>
+    private async Task<Exception?> TryWithoutTextAsync(Settlement settlement, RecordRefusedException refusal, (bool, int?)[] results, int index)
     {
         var note = $"Posthorn could not store this text: the database refused it ({refusal.InnerException?.GetType().Name}); the server log has the details.";
         var attempt = settlement.Attempt;
@@ -147,13 +152,18 @@ internal sealed class SettlementWriter(
         {
             Record(results, index, await deliveries.SettleAsync(options.NodeId, [bare], CancellationToken.None).ConfigureAwait(false));
         }
-        catch (Exception)
+        catch (RecordRefusedException again)
         {
-            return false;
+            DispatcherLog.RecordGivenUp(logger, attempt.DeliveryId, attempt.Number, again);
+            return again;
+        }
+        catch (Exception ex)
+        {
+            return ex;
         }
 
         DispatcherLog.RecordedWithoutText(logger, attempt.DeliveryId, attempt.Number, refusal);
-        return true;
+        return null;
     }
 
     private static void Record((bool, int?)[] results, int start, IReadOnlyList<int?> written)

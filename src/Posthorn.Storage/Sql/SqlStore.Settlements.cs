@@ -88,12 +88,18 @@ public sealed partial class SqlStore
     }
 
     /// <summary>Refused for the values written, not for being unable to write: see <see cref="RecordRefusedException"/>.</summary>
-    private bool RefusesContent(Exception exception) => exception switch
+    private bool RefusesContent(Exception exception)
     {
-        DbException db => dialect.RefusesContent(db),
-        System.Text.EncoderFallbackException => true, // a string the driver cannot encode
-        _ => exception.InnerException is { } inner && RefusesContent(inner),
-    };
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is System.Text.EncoderFallbackException || (e is DbException db && dialect.RefusesContent(db)))
+            {
+                return true; // a string the driver cannot encode, or a value the database cannot hold
+            }
+        }
+
+        return false;
+    }
 
     private Task<IReadOnlyList<int?>> SettleNowAsync(string nodeId, IReadOnlyList<Settlement> settlements, CancellationToken ct) =>
         WriteAsync<IReadOnlyList<int?>>(async (c, tx) =>

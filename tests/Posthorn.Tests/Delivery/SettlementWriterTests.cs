@@ -53,6 +53,24 @@ public sealed class SettlementWriterTests
         }
     }
 
+    [Fact]
+    public async Task Write_DatabaseRefusingARecordEvenWithoutItsText_GivesThatOneUp_AndRecordsTheRest()
+    {
+        await using var harness = await DispatchHarness.StartAsync();
+        var (store, claimed) = await ClaimedAsync(harness, 4);
+        await harness.ExecuteSqlAsync(
+            $"CREATE TRIGGER refuse_delivery BEFORE INSERT ON attempts WHEN NEW.delivery_id = '{claimed[1].Delivery.Id}' BEGIN SELECT RAISE(ABORT, 'refused'); END");
+
+        await WriteAsync(harness, store, claimed.Select(c => (c, "ok", AttemptOutcome.Succeeded)));
+
+        Assert.Equal([4, 2, 1, 1, 1], store.RefusedSettlements); // the last: without its text
+        for (var i = 0; i < claimed.Count; i++)
+        {
+            var detail = await DetailAsync(harness, claimed[i]);
+            Assert.Equal(i == 1 ? (DeliveryStatus.Pending, 0) : (DeliveryStatus.Succeeded, 1), (detail.Delivery.Status, detail.Attempts.Count));
+        }
+    }
+
     // Found by review: written out of order after a split, the batch left the service's failure count
     // as its failures had it, though its last attempts had succeeded.
     [Fact]
