@@ -18,6 +18,11 @@ namespace Posthorn.Tests.Delivery;
 public sealed class SettlementWriterTests
 {
     private const string Node = "node-a";
+
+    /// <summary>A value SQLite refuses: an attempt whose answer was "refuse-me".</summary>
+    private const string RefuseTheAnswerRefuseMe =
+        "CREATE TRIGGER refuse_answer BEFORE INSERT ON attempts WHEN NEW.response_body = 'refuse-me' BEGIN SELECT RAISE(ABORT, 'answer refused'); END";
+
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     // Found by review: a record the database refused for good (as PostgreSQL refused NUL characters)
@@ -26,8 +31,7 @@ public sealed class SettlementWriterTests
     public async Task Write_DatabaseRefusesOneAnswer_TheRestOfTheBatchIsRecorded_AndThatAttemptWithoutItsText()
     {
         await using var harness = await DispatchHarness.StartAsync();
-        await harness.ExecuteSqlAsync(
-            "CREATE TRIGGER refuse_answer BEFORE INSERT ON attempts WHEN NEW.response_body = 'refuse-me' BEGIN SELECT RAISE(ABORT, 'answer refused'); END");
+        await harness.ExecuteSqlAsync(RefuseTheAnswerRefuseMe);
         var (store, claimed) = await ClaimedAsync(harness, 8);
 
         await WriteAsync(harness, store, claimed.Select((c, i) => (c, i == 2 ? "refuse-me" : "ok", AttemptOutcome.Succeeded)));
@@ -77,8 +81,7 @@ public sealed class SettlementWriterTests
     public async Task Write_SplitBatch_IsWrittenInOrder_SoTheServiceEndsAsItsLastAttemptLeftIt()
     {
         await using var harness = await DispatchHarness.StartAsync();
-        await harness.ExecuteSqlAsync(
-            "CREATE TRIGGER refuse_answer BEFORE INSERT ON attempts WHEN NEW.response_body = 'refuse-me' BEGIN SELECT RAISE(ABORT, 'answer refused'); END");
+        await harness.ExecuteSqlAsync(RefuseTheAnswerRefuseMe);
         var (store, claimed) = await ClaimedAsync(harness, 8);
 
         // Five failures (the third refused), then the receiver recovers.
