@@ -188,7 +188,7 @@ internal sealed class SettlementWriter(
             var (claimed, settlement) = batch[i];
             if (!results[i].Written)
             {
-                continue; // abandoned at shutdown, already logged
+                continue; // given up (at shutdown, or refused whatever its text): already logged
             }
 
             if (results[i].Failures is not { } failures)
