@@ -8,6 +8,9 @@ public sealed class DeliveryOptions
 {
     public const string SectionName = "Delivery";
 
+    /// <summary>What a lease must leave over beyond an attempt and its margin, for the claim that takes it.</summary>
+    public static readonly TimeSpan LeaseRoom = TimeSpan.FromMilliseconds(500);
+
     /// <summary>The schedule used when <see cref="RetrySchedule"/> is not configured: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h (about 28 h in all).</summary>
     public static readonly IReadOnlyList<TimeSpan> DefaultRetrySchedule =
     [
@@ -122,7 +125,10 @@ public sealed class DeliveryOptions
         Check(PauseBase >= TimeSpan.FromSeconds(1) && PauseBase <= PauseMax, "PauseBase must be at least 1 s and at most PauseMax.");
         Check(PauseMax <= TimeSpan.FromDays(30), "PauseMax must be at most 30 days.");
         Check(LeaseMargin >= TimeSpan.Zero && LeaseMargin <= TimeSpan.FromMinutes(1), "LeaseMargin must be between 0 and 1 min.");
-        Check(Lease > AttemptTimeout && Lease >= AttemptTimeout + LeaseMargin && Lease <= TimeSpan.FromHours(1), "Lease must be at least AttemptTimeout + LeaseMargin and at most 1 h.");
+        // Room for the claim's own round trip: with none, every claim would come back too late for
+        // an attempt and be given back, and nothing would ever be sent.
+        Check(Lease > AttemptTimeout && Lease >= AttemptTimeout + LeaseMargin + LeaseRoom && Lease <= TimeSpan.FromHours(1),
+            "Lease must be at least AttemptTimeout + LeaseMargin + 0.5 s (room for the claim itself) and at most 1 h.");
         Check(MaxConcurrency is >= 1 and <= 10_000, "MaxConcurrency must be between 1 and 10000.");
         Check(MaxInFlightPerService is >= 1 and <= 10_000, "MaxInFlightPerService must be between 1 and 10000.");
         Check(MaxInFlightPerOwner is >= 1 and <= 10_000, "MaxInFlightPerOwner must be between 1 and 10000.");

@@ -65,4 +65,15 @@ public sealed class DeliveryOptionsTests
 
         Assert.Contains(errors, e => e.StartsWith("Delivery:Lease must be at least AttemptTimeout + LeaseMargin", StringComparison.Ordinal));
     }
+
+    // Found by review: a lease of exactly AttemptTimeout + LeaseMargin passed, yet every claim found
+    // less than that left once it came back, gave its deliveries back, and nothing was ever sent.
+    [Fact]
+    public void Validate_LeaseWithNoRoomForTheClaimItself_IsReported_AndHalfASecondIsEnough()
+    {
+        var exact = new DeliveryOptions { AttemptTimeout = TimeSpan.FromSeconds(3), LeaseMargin = TimeSpan.FromSeconds(1), Lease = TimeSpan.FromSeconds(4) };
+        Assert.Contains(exact.Validate(), e => e.StartsWith("Delivery:Lease must be at least AttemptTimeout + LeaseMargin + 0.5 s", StringComparison.Ordinal));
+        exact.Lease = TimeSpan.FromSeconds(4.5);
+        Assert.Empty(exact.Validate());
+    }
 }

@@ -46,6 +46,35 @@ public sealed class ServiceTesterTests
         Assert.Equal(DeliveryStatus.Failed, detail!.Delivery.Status);
     }
 
+    // Found by review: the Test request ending mid-send (the browser closed, Ctrl-C in the CLI) cancelled
+    // the send, and the ping stayed queued and leased, for the dispatcher to retry as an ordinary delivery.
+    [Fact]
+    public async Task TestAsync_CallerGivesUpMidSend_ThePingIsStillSentAndRecorded_NotLeftQueued()
+    {
+        await using var harness = await DispatchHarness.StartAsync();
+        var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var receiver = await LoopbackReceiver.StartAsync(async c =>
+        {
+            arrived.TrySetResult();
+            await answer.Task;
+            c.Response.StatusCode = 200;
+        });
+        var service = await harness.ServiceAsync(receiver.Url);
+        using var provider = Deliveries.Provider(more: s => s.AddSingleton(harness.Storage.Deliveries).AddSingleton(harness.Storage.PostServices));
+        using var caller = new CancellationTokenSource();
+
+        var testing = provider.GetRequiredService<ServiceTester>().TestAsync(service.Id, "{}", caller.Token);
+        await arrived.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await caller.CancelAsync();
+        answer.SetResult();
+        var attempt = await testing.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(AttemptOutcome.Succeeded, attempt.Outcome);
+        var detail = await harness.Storage.Deliveries.FindDeliveryAsync(service.Id, attempt.DeliveryId, CancellationToken.None);
+        Assert.Equal((DeliveryStatus.Succeeded, 1), (detail!.Delivery.Status, detail.Attempts.Count));
+    }
+
     // docs/post-service.md: a 410 disables the service; a Test answered with 410 does the same.
     [Fact]
     public async Task TestAsync_Receiver410_DisablesTheServiceWithTheGoneReason()
