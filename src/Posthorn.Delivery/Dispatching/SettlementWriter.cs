@@ -179,7 +179,7 @@ internal sealed class SettlementWriter(
         // One decision per service per batch: the latest failure count wins, so a burst of failures
         // to one receiver costs one pause, not one per attempt.
         var decisions = new Dictionary<long, (HealthDecision Decision, int Failures)>();
-        var failedProbes = new HashSet<long>();
+        var failedProbes = new Dictionary<long, DateTimeOffset>(); // service → the end of its probe's hold (the probe's lease)
         var succeeded = new HashSet<long>();
         var retrySoon = false;
         var unpaused = false;
@@ -211,7 +211,7 @@ internal sealed class SettlementWriter(
             }
             else if (claimed.IsProbe)
             {
-                failedProbes.Add(claimed.Service.Id);
+                failedProbes[claimed.Service.Id] = claimed.LeaseUntil;
             }
 
             var decision = health.Decide(settlement.Attempt.Outcome, failures, now);
@@ -228,11 +228,11 @@ internal sealed class SettlementWriter(
 
         // A failed probe below the pause threshold (after a re-enable, say) ends its hold at once: the
         // service stays half-open, so the next claim sends one delivery again, never the backlog.
-        foreach (var serviceId in failedProbes)
+        foreach (var (serviceId, holdUntil) in failedProbes)
         {
             if (!succeeded.Contains(serviceId) && !(decisions.TryGetValue(serviceId, out var d) && d.Decision.Action != HealthAction.None))
             {
-                await EndProbeHoldAsync(serviceId, now).ConfigureAwait(false);
+                await EndProbeHoldAsync(serviceId, holdUntil, now).ConfigureAwait(false);
             }
         }
 
@@ -242,11 +242,12 @@ internal sealed class SettlementWriter(
         }
     }
 
-    private async Task EndProbeHoldAsync(long serviceId, DateTimeOffset now)
+    private async Task EndProbeHoldAsync(long serviceId, DateTimeOffset holdUntil, DateTimeOffset now)
     {
         try
         {
-            await services.PauseServiceAsync(serviceId, now, CancellationToken.None).ConfigureAwait(false);
+            // Only the hold itself: a pause another node set meanwhile stays.
+            await services.EndProbeHoldAsync(serviceId, holdUntil, now, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -261,13 +262,21 @@ internal sealed class SettlementWriter(
         {
             switch (decision.Action)
             {
+                // Decided on the count this batch left; a success recorded since (another node's, the
+                // Test button's) cleared it, and the service is not paused or disabled after all.
                 case HealthAction.Pause:
-                    await services.PauseServiceAsync(serviceId, decision.PausedUntil!.Value, CancellationToken.None).ConfigureAwait(false);
-                    DispatcherLog.ServicePaused(logger, serviceId, decision.PausedUntil.Value, failures);
+                    if (await services.PauseServiceAsync(serviceId, decision.PausedUntil!.Value, failures, CancellationToken.None).ConfigureAwait(false))
+                    {
+                        DispatcherLog.ServicePaused(logger, serviceId, decision.PausedUntil.Value, failures);
+                    }
+
                     break;
                 case HealthAction.Disable:
-                    await services.DisableServiceAsync(serviceId, decision.Reason!, now, CancellationToken.None).ConfigureAwait(false);
-                    DispatcherLog.ServiceDisabled(logger, serviceId, decision.Reason!);
+                    if (await services.DisableServiceAsync(serviceId, decision.Reason!, now, failures, CancellationToken.None).ConfigureAwait(false))
+                    {
+                        DispatcherLog.ServiceDisabled(logger, serviceId, decision.Reason!);
+                    }
+
                     break;
             }
         }

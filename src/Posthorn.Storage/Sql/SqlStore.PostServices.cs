@@ -157,10 +157,15 @@ public sealed partial class SqlStore
             """,
             ct, ("@id", serviceId)).ConfigureAwait(false) == 1, ct);
 
-    public Task PauseServiceAsync(long serviceId, DateTimeOffset until, CancellationToken ct) =>
-        WriteAsync((c, tx) => SqlCommands.ExecuteAsync(c, tx, "UPDATE post_services SET paused_until = @u WHERE id = @id", ct, ("@u", until), ("@id", serviceId)), ct);
+    public Task<bool> PauseServiceAsync(long serviceId, DateTimeOffset until, int whileFailing, CancellationToken ct) =>
+        WriteAsync(async (c, tx) => await SqlCommands.ExecuteAsync(c, tx, "UPDATE post_services SET paused_until = @u WHERE id = @id AND consecutive_failures >= @f",
+            ct, ("@u", until), ("@id", serviceId), ("@f", whileFailing)).ConfigureAwait(false) == 1, ct);
 
-    public Task DisableServiceAsync(long serviceId, string reason, DateTimeOffset now, CancellationToken ct) =>
-        WriteAsync((c, tx) => SqlCommands.ExecuteAsync(c, tx, "UPDATE post_services SET disabled_at = @now, disabled_reason = @why WHERE id = @id",
-            ct, ("@now", now), ("@why", reason), ("@id", serviceId)), ct);
+    public Task<bool> DisableServiceAsync(long serviceId, string reason, DateTimeOffset now, int whileFailing, CancellationToken ct) =>
+        WriteAsync(async (c, tx) => await SqlCommands.ExecuteAsync(c, tx, "UPDATE post_services SET disabled_at = @now, disabled_reason = @why WHERE id = @id AND consecutive_failures >= @f",
+            ct, ("@now", now), ("@why", reason), ("@id", serviceId), ("@f", whileFailing)).ConfigureAwait(false) == 1, ct);
+
+    public Task<bool> EndProbeHoldAsync(long serviceId, DateTimeOffset holdUntil, DateTimeOffset now, CancellationToken ct) =>
+        WriteAsync(async (c, tx) => await SqlCommands.ExecuteAsync(c, tx, "UPDATE post_services SET paused_until = @now WHERE id = @id AND paused_until = @hold",
+            ct, ("@now", now), ("@id", serviceId), ("@hold", holdUntil)).ConfigureAwait(false) == 1, ct);
 }

@@ -24,6 +24,47 @@ public abstract partial class StoreContractTests
         Assert.Equal([created.Id], (await Storage.PostServices.ListServicesAsync(repository.Id, Ct)).Select(s => s.Id));
     }
 
+    // Found by review: a node paused (or disabled) a service for the failure count its batch left,
+    // after another node's success had cleared that count: a working receiver was paused for hours.
+    [Fact]
+    public async Task PauseAndDisable_WhileFailing_ApplyOnlyWhileTheCountStillStands()
+    {
+        var (service, ids) = await QueuedForOneServiceAsync(2);
+        await Deliveries.ClaimDueAsync("node-a", T0, Lease, 10, Ct);
+        Assert.Equal([1], await Deliveries.SettleAsync("node-a", [Settled(ids[0], AttemptOutcome.RetryableFailure, DeliveryStatus.Pending, T0.AddMinutes(1))], Ct));
+
+        Assert.True(await Storage.PostServices.PauseServiceAsync(service.Id, T0.AddHours(1), 1, Ct));
+        Assert.Equal(T0.AddHours(1), (await HealthOfAsync(service)).PausedUntil);
+
+        Assert.Equal([0], await Deliveries.SettleAsync("node-a", [Settled(ids[1], AttemptOutcome.Succeeded, DeliveryStatus.Succeeded, null)], Ct)); // clears count and pause
+        Assert.False(await Storage.PostServices.PauseServiceAsync(service.Id, T0.AddHours(2), 1, Ct));
+        Assert.False(await Storage.PostServices.DisableServiceAsync(service.Id, "too many failures", T0, 1, Ct));
+        var health = await HealthOfAsync(service);
+        Assert.Equal((0, (DateTimeOffset?)null, (DateTimeOffset?)null), (health.ConsecutiveFailures, health.PausedUntil, health.DisabledAt));
+
+        Assert.True(await Storage.PostServices.DisableServiceAsync(service.Id, "410 Gone", T0, 0, Ct)); // 0: whatever the count
+        Assert.Equal("410 Gone", (await HealthOfAsync(service)).DisabledReason);
+    }
+
+    [Fact]
+    public async Task EndProbeHold_EndsOnlyTheHold_NotAPauseSetSince()
+    {
+        var repository = await RepositoryAsync();
+        var service = await ServiceAsync(repository.Id);
+        var hold = T0 + Lease;
+        await Storage.PostServices.PauseServiceAsync(service.Id, hold, Ct);
+
+        Assert.True(await Storage.PostServices.EndProbeHoldAsync(service.Id, hold, T0, Ct));
+        Assert.Equal(T0, (await HealthOfAsync(service)).PausedUntil);
+
+        await Storage.PostServices.PauseServiceAsync(service.Id, T0.AddMinutes(30), Ct); // paused again, by another node say
+        Assert.False(await Storage.PostServices.EndProbeHoldAsync(service.Id, hold, T0, Ct));
+        Assert.Equal(T0.AddMinutes(30), (await HealthOfAsync(service)).PausedUntil);
+    }
+
+    private async Task<ServiceHealth> HealthOfAsync(PostService service) =>
+        (await Storage.PostServices.FindServiceAsync(service.RepositoryId, service.Id, Ct))!.Health;
+
     [Fact]
     public async Task ResetHealth_ClearsPauseDisableAndFailures()
     {
