@@ -9,4 +9,12 @@ public sealed record Settlement(Attempt Attempt, DeliveryStatus Status, DateTime
     /// that lease's end is later, so the move finds nothing. Null: not checked.
     /// </summary>
     public DateTimeOffset? LeaseUntil { get; init; }
+
+    /// <summary>
+    /// The delivery's attempts in its round when it was claimed. A redelivery asked for while the
+    /// attempt was under way starts a new round; the attempt is still recorded, but the delivery keeps
+    /// the redelivery's state (pending, due now) instead of the one planned from the old round, which
+    /// could have been "failed, schedule exhausted". Null: not checked.
+    /// </summary>
+    public int? RoundAttempts { get; init; }
 }

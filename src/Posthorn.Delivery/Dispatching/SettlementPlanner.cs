@@ -11,7 +11,11 @@ namespace Posthorn.Delivery.Dispatching;
 public sealed class SettlementPlanner(RetrySchedule schedule)
 {
     public Settlement Plan(ClaimedDelivery claimed, SentAttempt sent, DateTimeOffset now, double random01) =>
-        Decide(claimed, sent, now, random01) with { LeaseUntil = claimed.LeaseUntil == DateTimeOffset.MaxValue ? null : claimed.LeaseUntil };
+        Decide(claimed, sent, now, random01) with
+        {
+            LeaseUntil = claimed.LeaseUntil == DateTimeOffset.MaxValue ? null : claimed.LeaseUntil,
+            RoundAttempts = claimed.Delivery.RoundAttempts,
+        };
 
     private Settlement Decide(ClaimedDelivery claimed, SentAttempt sent, DateTimeOffset now, double random01)
     {

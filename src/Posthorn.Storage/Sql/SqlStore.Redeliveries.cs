@@ -3,7 +3,8 @@ namespace Posthorn.Storage.Sql;
 public sealed partial class SqlStore
 {
     // Same id (receivers de-duplicate on it), a fresh round for the retry schedule. A lease is left
-    // alone: if a node is sending right now its settlement still lands.
+    // alone: if a node is sending right now its settlement still lands, recording the attempt without
+    // undoing the redelivery (the move sees the round was reset; see Settlement.RoundAttempts).
     private const string Requeue =
         "UPDATE deliveries SET status = 0, round_attempts = 0, next_attempt_at = @now, completed_at = NULL WHERE service_id = @s";
 

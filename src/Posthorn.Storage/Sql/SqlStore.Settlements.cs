@@ -9,11 +9,16 @@ public sealed partial class SqlStore
     // re-claimed elsewhere) writes nothing, so the new holder's attempt is the one recorded. The
     // lease's end is checked too: a settlement of this node's expired lease must not clear the lease
     // it took again since, with another send of the delivery in flight.
+    // A redelivery while the attempt was under way reset the round (see Settlement.RoundAttempts):
+    // the attempt is counted and recorded, the delivery keeps the redelivery's state.
     private const string MoveSql =
         """
-        UPDATE deliveries SET status = @st, attempt_count = attempt_count + 1, round_attempts = round_attempts + 1,
-            next_attempt_at = COALESCE(@next, next_attempt_at), completed_at = @done, lease_owner = NULL, lease_until = NULL,
-            last_response_status = @rs, last_error = @err
+        UPDATE deliveries SET status = CASE WHEN round_attempts = COALESCE(@round, round_attempts) THEN @st ELSE status END,
+            attempt_count = attempt_count + 1,
+            round_attempts = CASE WHEN round_attempts = COALESCE(@round, round_attempts) THEN round_attempts + 1 ELSE round_attempts END,
+            next_attempt_at = CASE WHEN round_attempts = COALESCE(@round, round_attempts) THEN COALESCE(@next, next_attempt_at) ELSE next_attempt_at END,
+            completed_at = CASE WHEN round_attempts = COALESCE(@round, round_attempts) THEN @done ELSE completed_at END,
+            lease_owner = NULL, lease_until = NULL, last_response_status = @rs, last_error = @err
         WHERE id = @id AND lease_owner = @node AND lease_until <= COALESCE(@until, lease_until)
         RETURNING attempt_count, service_id
         """;
@@ -217,6 +222,10 @@ public sealed partial class SqlStore
         {
             yield return ("@id" + suffix, a.DeliveryId);
         }
+        else
+        {
+            yield return ("@round", s.RoundAttempts);
+        }
 
         yield return ("@st" + suffix, s.Status);
         yield return ("@next" + suffix, pending ? s.NextAttemptAt : null);
@@ -230,6 +239,10 @@ public sealed partial class SqlStore
         }
 
         yield return ("@until" + suffix, s.LeaseUntil);
+        if (nodeId is null)
+        {
+            yield return ("@round" + suffix, s.RoundAttempts);
+        }
     }
 
     /// <summary>An attempt row's parameters, named with <paramref name="suffix"/>, in the order they appear in the insert.</summary>

@@ -286,6 +286,45 @@ public abstract partial class StoreContractTests
         Assert.Equal([(AttemptOutcome.Succeeded, T0 + Lease)], detail.Attempts.Select(a => (a.Outcome, a.StartedAt)));
     }
 
+    // Found by review: a redelivery asked for while the last attempt of a round was under way was
+    // lost, because that attempt's settlement, planned from the old round, marked the delivery failed.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Settle_AfterARedeliveryDuringTheAttempt_RecordsTheAttempt_AndKeepsTheRedelivery(bool withAnotherInTheBatch)
+    {
+        var (service, ids) = await QueuedForOneServiceAsync(2);
+        var deliveryId = ids[0];
+        await Deliveries.ClaimDueAsync("node-a", T0, Lease, 10, Ct);
+        await Deliveries.SettleAsync("node-a", [Settled(deliveryId, AttemptOutcome.RetryableFailure, DeliveryStatus.Pending, T0.AddMinutes(1)), Settled(ids[1], AttemptOutcome.Succeeded, DeliveryStatus.Succeeded, null)], Ct);
+        var inFlight = Assert.Single(await Deliveries.ClaimDueAsync("node-a", T0.AddMinutes(1), Lease, 10, Ct));
+        Assert.Equal(1, inFlight.Delivery.RoundAttempts);
+
+        var redeliveredAt = T0.AddMinutes(1).AddSeconds(5);
+        Assert.True(await Deliveries.RedeliverAsync(service.Id, deliveryId, redeliveredAt, Ct));
+        var exhausted = Settled(deliveryId, AttemptOutcome.RetryableFailure, DeliveryStatus.Failed, null, at: T0.AddMinutes(1)) with { RoundAttempts = inFlight.Delivery.RoundAttempts };
+        var others = withAnotherInTheBatch ? new[] { await ClaimedAgainAsync(ids[1]) } : [];
+        var results = await Deliveries.SettleAsync("node-a", [exhausted, .. others], Ct);
+
+        Assert.Equal(1, results[0]); // the attempt counts for the service (its last success had cleared the count)
+        var detail = (await Deliveries.FindDeliveryAsync(service.Id, deliveryId, Ct))!;
+        Assert.Equal((DeliveryStatus.Pending, redeliveredAt, 0, 2, (DateTimeOffset?)null), (detail.Delivery.Status, detail.Delivery.NextAttemptAt, detail.Delivery.RoundAttempts, detail.Delivery.AttemptCount, detail.Delivery.CompletedAt));
+        Assert.Equal([1, 2], detail.Attempts.Select(a => a.Number));
+        Assert.Equal(deliveryId, Assert.Single(await Deliveries.ClaimDueAsync("node-a", redeliveredAt, Lease, 10, Ct)).Delivery.Id);
+        if (withAnotherInTheBatch)
+        {
+            Assert.Equal(DeliveryStatus.Failed, (await Deliveries.FindDeliveryAsync(service.Id, ids[1], Ct))!.Delivery.Status);
+        }
+
+        // Redelivered and claimed before its attempt: the same plan moves it as planned.
+        async Task<Settlement> ClaimedAgainAsync(Guid id)
+        {
+            Assert.True(await Deliveries.RedeliverAsync(service.Id, id, T0, Ct));
+            var again = Assert.Single(await Deliveries.ClaimDueAsync("node-a", T0.AddMinutes(1), Lease, 10, Ct), c => c.Delivery.Id == id);
+            return Settled(id, AttemptOutcome.RetryableFailure, DeliveryStatus.Failed, null, at: T0.AddMinutes(1)) with { RoundAttempts = again.Delivery.RoundAttempts };
+        }
+    }
+
     // Regression: PostgreSQL's text cannot hold NUL, so a receiver answering with binary bytes made the
     // whole settlement batch fail, retried for ever while nothing else on the node was recorded.
     [Fact]
