@@ -37,7 +37,11 @@ public interface IDeliveryStore
     /// Gives back leases <paramref name="nodeId"/> still holds without recording an attempt, so the
     /// deliveries can be claimed again at once (a node that cannot send in time within its lease).
     /// </summary>
-    Task ReleaseAsync(string nodeId, IReadOnlyList<Guid> deliveryIds, CancellationToken ct);
+    Task ReleaseAsync(string nodeId, IReadOnlyList<Guid> deliveryIds, CancellationToken ct) => ReleaseAsync(nodeId, deliveryIds, null, ct);
+
+    /// <summary>As <see cref="ReleaseAsync(string, IReadOnlyList{Guid}, CancellationToken)"/>, only the leases that end at <paramref name="leaseUntil"/> (null: any).</summary>
+    /// <remarks>A node gives back the lease it sent under, not a later one it took on the same delivery since.</remarks>
+    Task ReleaseAsync(string nodeId, IReadOnlyList<Guid> deliveryIds, DateTimeOffset? leaseUntil, CancellationToken ct);
 
     /// <summary>Leases one delivery now, whatever its due time or its service's state (test pings sent inline).</summary>
     Task<ClaimedDelivery?> ClaimAsync(Guid deliveryId, string nodeId, DateTimeOffset now, TimeSpan lease, CancellationToken ct);

@@ -117,7 +117,7 @@ public sealed class DeliveryDispatcher : BackgroundService
                     inFlightByOwner[delivery.OwnerId] = inFlightByOwner.GetValueOrDefault(delivery.OwnerId) + 1;
                 }
 
-                inFlight.Start(delivery.Delivery.Id, () => SendAsync(delivery, stopping));
+                inFlight.Start(delivery, () => SendAsync(delivery, stopping));
             }
 
             // A claim that took something loops at once: it came back short because services or owners
@@ -154,7 +154,7 @@ public sealed class DeliveryDispatcher : BackgroundService
         }
         finally
         {
-            inFlight.Remove(claimed.Delivery.Id);
+            inFlight.Remove(claimed);
             lock (inFlightByService)
             {
                 Decrement(inFlightByService, claimed.Service.Id);
@@ -193,7 +193,9 @@ public sealed class DeliveryDispatcher : BackgroundService
 
         try
         {
-            await store.ReleaseAsync(options.NodeId, [claimed.Delivery.Id], CancellationToken.None).ConfigureAwait(false);
+            // This claim's lease only: the node may hold a later one on the delivery by now.
+            await store.ReleaseAsync(options.NodeId, [claimed.Delivery.Id], claimed.LeaseUntil == DateTimeOffset.MaxValue ? null : claimed.LeaseUntil, CancellationToken.None)
+                .ConfigureAwait(false);
         }
         catch (Exception ex)
         {

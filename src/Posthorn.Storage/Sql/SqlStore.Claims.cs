@@ -112,7 +112,7 @@ public sealed partial class SqlStore
             await WriteAsync(async (c, tx) =>
             {
                 await SqlCommands.ExecuteAsync(c, tx, ReleaseStatement(leased.Count), CancellationToken.None,
-                    [("@node", nodeId), .. InParameters(leased)]).ConfigureAwait(false);
+                    [.. InParameters(leased), ("@node", nodeId), ("@until", until)]).ConfigureAwait(false);
                 if (held.Count > 0)
                 {
                     await SqlCommands.ExecuteAsync(c, tx,
@@ -207,9 +207,9 @@ public sealed partial class SqlStore
         RETURNING id
         """;
 
-    /// <summary>Gives back the leases on @id0…@id{count-1} that @node holds.</summary>
+    /// <summary>Gives back the leases on @id0…@id{count-1} that @node holds (those ending at @until, when given).</summary>
     internal static string ReleaseStatement(int count) =>
-        $"UPDATE deliveries SET lease_owner = NULL, lease_until = NULL WHERE id IN ({IdList(count)}) AND {NotAnIndexKey("status")} = 0 AND lease_owner = @node";
+        $"UPDATE deliveries SET lease_owner = NULL, lease_until = NULL WHERE id IN ({IdList(count)}) AND {NotAnIndexKey("status")} = 0 AND lease_owner = @node AND lease_until = COALESCE(@until, lease_until)";
 
     /// <summary>
     /// "@id0, @id1, …" for an IN list of <paramref name="count"/> values, in a power-of-two length (see
@@ -228,7 +228,7 @@ public sealed partial class SqlStore
     /// <summary><paramref name="count"/> rounded up to a power of two (0 stays 0).</summary>
     internal static int PaddedLength(int count) => count == 0 ? 0 : (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)count);
 
-    public Task ReleaseAsync(string nodeId, IReadOnlyList<Guid> deliveryIds, CancellationToken ct)
+    public Task ReleaseAsync(string nodeId, IReadOnlyList<Guid> deliveryIds, DateTimeOffset? leaseUntil, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(deliveryIds);
         if (deliveryIds.Count == 0)
@@ -237,7 +237,7 @@ public sealed partial class SqlStore
         }
 
         return WriteAsync((c, tx) => SqlCommands.ExecuteAsync(c, tx, ReleaseStatement(deliveryIds.Count),
-            ct, [("@node", nodeId), .. InParameters(deliveryIds)]), ct);
+            ct, [.. InParameters(deliveryIds), ("@node", nodeId), ("@until", leaseUntil)]), ct);
     }
 
     public Task<ClaimedDelivery?> ClaimAsync(Guid deliveryId, string nodeId, DateTimeOffset now, TimeSpan lease, CancellationToken ct) =>

@@ -43,7 +43,7 @@ public sealed class ClaimQueryPlanTests : IAsyncLifetime
     [Fact]
     public async Task Release_SeeksItsDeliveriesByPrimaryKey_NotThroughThePendingIndex()
     {
-        var plan = await PlanAsync(SqlStore.ReleaseStatement(40), 40, "@node");
+        var plan = await PlanAsync(SqlStore.ReleaseStatement(40), 40, "@node", "@until");
 
         Assert.Contains(plan, line => line.Contains("deliveries", StringComparison.Ordinal) && line.Contains("(id=?)", StringComparison.Ordinal));
         Assert.DoesNotContain(plan, line => line.Contains("ix_deliveries_due", StringComparison.Ordinal));

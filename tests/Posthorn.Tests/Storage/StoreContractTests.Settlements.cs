@@ -325,6 +325,22 @@ public abstract partial class StoreContractTests
         }
     }
 
+    // Found by review: a node giving back a lease it could no longer send under (its send got a thread
+    // too late) gave back any lease it held on the delivery, including one it had taken since.
+    [Fact]
+    public async Task Release_OfAnExpiredLease_LeavesTheLeaseTheSameNodeTookSince()
+    {
+        var (_, _, deliveryId) = await QueuedAsync();
+        var expired = Assert.Single(await Deliveries.ClaimDueAsync("node-a", T0, Lease, 10, Ct));
+        var current = Assert.Single(await Deliveries.ClaimDueAsync("node-a", T0 + Lease, Lease, 10, Ct));
+
+        await Deliveries.ReleaseAsync("node-a", [deliveryId], expired.LeaseUntil, Ct);
+        Assert.Empty(await Deliveries.ClaimDueAsync("node-b", T0 + Lease + TimeSpan.FromSeconds(1), Lease, 10, Ct));
+
+        await Deliveries.ReleaseAsync("node-a", [deliveryId], current.LeaseUntil, Ct);
+        Assert.Single(await Deliveries.ClaimDueAsync("node-b", T0 + Lease + TimeSpan.FromSeconds(1), Lease, 10, Ct));
+    }
+
     // Regression: PostgreSQL's text cannot hold NUL, so a receiver answering with binary bytes made the
     // whole settlement batch fail, retried for ever while nothing else on the node was recorded.
     [Fact]

@@ -24,10 +24,10 @@ public sealed class ObservedStore(IDeliveryStore inner) : IDeliveryStore
         return claimed;
     }
 
-    public async Task ReleaseAsync(string nodeId, IReadOnlyList<Guid> deliveryIds, CancellationToken ct)
+    public async Task ReleaseAsync(string nodeId, IReadOnlyList<Guid> deliveryIds, DateTimeOffset? leaseUntil, CancellationToken ct)
     {
         var witnessed = Witness();
-        await inner.ReleaseAsync(nodeId, deliveryIds, ct);
+        await inner.ReleaseAsync(nodeId, deliveryIds, leaseUntil, ct);
         foreach (var id in deliveryIds)
         {
             Released.TrySetResult((id, witnessed));
