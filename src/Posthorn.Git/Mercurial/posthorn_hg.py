@@ -46,6 +46,17 @@ def text(value):
     return value.decode('utf-8', 'replace')
 
 
+def whole(number):
+    # hg's API stores a changeset date of any size (its command line refuses dates past 32 bits;
+    # other tools need not): 1e300 or -2**70 would not fit the reader's 64-bit integers, and the
+    # push could not be recorded. Such a date reads as the epoch, as git reads a date it cannot parse.
+    try:
+        value = int(number)
+    except (OverflowError, ValueError):
+        return 0
+    return value if -2**63 <= value < 2**63 else 0
+
+
 def changesets(repo, before, out):
     changelog = repo.changelog
     start = max([changelog.rev(bin(n)) for n in known(repo, before)], default=-1) + 1
@@ -61,8 +72,8 @@ def changesets(repo, before, out):
             'branch': text(ctx.branch()),
             'desc': text(ctx.description()),
             'user': text(ctx.user()),
-            'seconds': int(seconds),
-            'offset': offset,
+            'seconds': whole(seconds),
+            'offset': whole(offset),
             'parents': [text(p.hex()) for p in ctx.parents() if p.rev() >= 0],
             'added': [text(f) for f in status.added],
             'modified': [text(f) for f in status.modified],
