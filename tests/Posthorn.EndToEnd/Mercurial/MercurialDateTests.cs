@@ -11,10 +11,8 @@ namespace Posthorn.EndToEnd.Mercurial;
 /// </summary>
 public sealed class MercurialDateTests
 {
-    [Theory]
-    [InlineData("1e300")]
-    [InlineData("-(2**70)")]
-    public async Task ChangesetWithADateNoClockHolds_IsRecordedAndAnnounced_AtTheEpoch_AndLaterPushesFlow(string seconds)
+    [Fact]
+    public async Task ChangesetWithADateNoClockHolds_IsRecordedAndAnnounced_AtTheEpoch_AndLaterPushesFlow()
     {
         await using var site = await Site.StartAsync("sqlite");
         await using var receiver = await Receiver.StartAsync();
@@ -23,7 +21,7 @@ public sealed class MercurialDateTests
         await Hook.AddAsync(site, "dates", receiver.Url + "/dates");
         var work = Path.Combine(site.Folder.Path, "work");
         await hg.RunAsync(site.Folder.Path, "clone", HgCli.Url(site, "dates"), work);
-        var odd = await CommitWithDateAsync(work, seconds);
+        var odd = await CommitWithDateAsync(work, "1e300");
 
         await hg.RunAsync(work, "push", HgCli.Url(site, "dates"));
         var first = ReceivedPayload.Of((await receiver.WaitForAsync(1))[0]).GetProperty("commits")[0];
