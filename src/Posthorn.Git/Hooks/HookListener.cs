@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Posthorn.Core.Pushes;
+using Posthorn.Git.Refs;
 
 namespace Posthorn.Git.Hooks;
 
@@ -100,7 +101,7 @@ public sealed partial class HookListener(ILogger<HookListener> logger) : IDispos
 
             try
             {
-                await stream.WriteAsync(Encoding.ASCII.GetBytes(answer + "\n"), CancellationToken.None).ConfigureAwait(false);
+                await stream.WriteAsync(Encoding.UTF8.GetBytes(answer + "\n"), CancellationToken.None).ConfigureAwait(false);
             }
             catch (IOException)
             {
@@ -114,27 +115,53 @@ public sealed partial class HookListener(ILogger<HookListener> logger) : IDispos
         // Read the whole message before answering: closing with unread input would reset the
         // connection and the hook would lose the answer.
         var reader = new LineReader(stream, MaxLineLength);
-        var ticket = await reader.ReadLineAsync(ct).ConfigureAwait(false);
+        var ticket = await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } first ? Encoding.ASCII.GetString(first) : null;
         var updates = new List<RefUpdate>();
-        while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line && line != ".")
+        string? refusal = null;
+        while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line && !line.AsSpan().SequenceEqual("."u8))
         {
             // githooks(5), reference-transaction: "<old-value> SP <new-value> SP <ref-name> LF".
-            var parts = line.Split(' ', 3);
-            if (parts.Length != 3)
+            var oldEnd = Array.IndexOf(line, (byte)' ');
+            var newEnd = oldEnd < 0 ? -1 : Array.IndexOf(line, (byte)' ', oldEnd + 1);
+            if (newEnd < 0)
             {
-                throw new FormatException($"unexpected line from the reference-transaction hook: {line}");
+                throw new FormatException($"unexpected line from the reference-transaction hook: {RefName.Shown(line)}");
             }
 
             // HEAD shows up beside the branch it names (its reflog moves too); only real refs are journaled.
-            if (parts[2].StartsWith("refs/", StringComparison.Ordinal))
+            var name = line.AsSpan(newEnd + 1);
+            if (!name.StartsWith("refs/"u8))
             {
-                updates.Add(new RefUpdate(parts[2], parts[0], parts[1]));
+                continue;
             }
+
+            // Callers refuse such names earlier, with a message their client shows; this is the
+            // guarantee behind them: a name that cannot be recorded exactly is never journaled, and
+            // no ref gets one. Its deletion goes ahead: the readers leave such refs out, so it was
+            // never recorded and there is nothing to announce.
+            var newId = Encoding.ASCII.GetString(line, oldEnd + 1, newEnd - oldEnd - 1);
+            if (RefName.WhyNotStorable(name) is { } why)
+            {
+                if (newId.AsSpan().ContainsAnyExcept('0'))
+                {
+                    refusal ??= $"refused: the ref name {RefName.Shown(name)} {why}";
+                }
+
+                continue;
+            }
+
+            updates.Add(new RefUpdate(Encoding.UTF8.GetString(name), Encoding.ASCII.GetString(line, 0, oldEnd), newId));
         }
 
         if (ticket is null || !sessions.TryGetValue(ticket, out var onPrepared))
         {
             return "refused: unknown push";
+        }
+
+        if (refusal is not null)
+        {
+            LogRefused(logger, refusal);
+            return refusal;
         }
 
         try
@@ -148,6 +175,9 @@ public sealed partial class HookListener(ILogger<HookListener> logger) : IDispos
             return "refused: the server could not record the push";
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A ref transaction was refused: {Refusal}")]
+    private static partial void LogRefused(ILogger logger, string refusal);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A reference-transaction hook connection was cut short: {Reason}")]
     private static partial void LogBadConnection(ILogger logger, string reason);

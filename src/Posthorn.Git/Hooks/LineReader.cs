@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace Posthorn.Git.Hooks;
 
 /// <summary>Reads LF-terminated lines from a stream, refusing any longer than a bound (so a stranger cannot make it buffer without end).</summary>
@@ -10,9 +8,12 @@ internal sealed class LineReader(Stream stream, int maxLength)
     private int start;
     private int end;
 
-    /// <returns>The next line without its LF, or null at the end of the stream.</returns>
+    /// <returns>
+    /// The next line's bytes without its LF, or null at the end of the stream. Bytes, not text: a ref
+    /// name need not be UTF-8, and decoding it with replacement characters would hide that.
+    /// </returns>
     /// <exception cref="FormatException">A line is longer than the bound.</exception>
-    public async Task<string?> ReadLineAsync(CancellationToken ct)
+    public async Task<byte[]?> ReadLineAsync(CancellationToken ct)
     {
         line.SetLength(0);
         while (true)
@@ -23,7 +24,7 @@ internal sealed class LineReader(Stream stream, int maxLength)
                 end = await stream.ReadAsync(buffer, ct).ConfigureAwait(false);
                 if (end == 0)
                 {
-                    return line.Length == 0 ? null : Encoding.UTF8.GetString(line.ToArray());
+                    return line.Length == 0 ? null : line.ToArray();
                 }
             }
 
@@ -38,7 +39,7 @@ internal sealed class LineReader(Stream stream, int maxLength)
 
             if (newline >= 0)
             {
-                return Encoding.UTF8.GetString(line.GetBuffer(), 0, (int)line.Length);
+                return line.ToArray();
             }
         }
     }

@@ -21,13 +21,18 @@ public sealed class TransactionHook
     // the second without starting bash. Only "prepared" execs bash, for /dev/tcp (Debian's bash has
     // network redirections); read -t bounds a server that stalls. git's lines are copied with bash's
     // own read for a small push (no cat process); past 64 lines cat takes the rest (bash reads a pipe
-    // a byte at a time, so nothing is read twice or lost).
+    // a byte at a time, so nothing is read twice or lost). bash runs in the C locale: in a UTF-8 one
+    // its read takes a byte that does not begin valid UTF-8 as the start of a character, swallows
+    // the newline after it and drops a last line whose ref name is not UTF-8; the server must see
+    // such a name to refuse it.
     internal const string Script = """
         #!/bin/sh
         # Installed by Posthorn (rewritten whenever it differs): during a push Posthorn serves, ref
         # moves must be journaled by the server before git makes them. Do not edit.
         [ "$1" = prepared ] || exit 0
         [ -n "${POSTHORN_HOOK_PORT:-}" ] || exit 0
+        LC_ALL=C
+        export LC_ALL
         exec /bin/bash -c '
         if ! exec 3<>"/dev/tcp/127.0.0.1/$POSTHORN_HOOK_PORT"; then
             echo "posthorn: the server that received this push is gone; no ref was changed" >&2

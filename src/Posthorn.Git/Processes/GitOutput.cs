@@ -22,6 +22,14 @@ public static class GitOutput
         return result.Succeeded ? text : throw new GitCommandException(invocation.Arguments[0], result);
     }
 
+    /// <summary>Runs <paramref name="invocation"/>, which must succeed, and returns its stdout as bytes (for names git need not have written in UTF-8).</summary>
+    public static async Task<byte[]> ReadBytesAsync(this GitRunner runner, GitInvocation invocation, CancellationToken ct)
+    {
+        var output = new MemoryStream();
+        var result = await runner.RunAsync(invocation with { Stdout = (stdout, token) => stdout.CopyToAsync(output, token) }, ct).ConfigureAwait(false);
+        return result.Succeeded ? output.ToArray() : throw new GitCommandException(invocation.Arguments[0], result);
+    }
+
     /// <summary>A stdin writer that sends <paramref name="lines"/>, one per line, without building one big string.</summary>
     /// <remarks>
     /// A small buffer: a 64 Ki-char one put a 128 KB char[] and a 192 KB byte[] on the large object heap

@@ -1,3 +1,5 @@
+using System.Text;
+using Microsoft.Extensions.Logging;
 using Posthorn.Core.Pushes;
 using Posthorn.Git.Processes;
 
@@ -10,28 +12,45 @@ namespace Posthorn.Git.Refs;
 /// (and with the recorded refs) is how Posthorn learns what moved: only updates git really applied
 /// show up, and nothing depends on parsing the pack or the report-status text. Pull-request refs
 /// (refs/pull/{id}/head) are left out: Posthorn moves them itself to follow a source branch, they are
-/// no one's push, and clients cannot push them (receive.hideRefs), so they are never announced. Thread-safe.
+/// no one's push, and clients cannot push them (receive.hideRefs), so they are never announced.
+/// Refs whose names cannot be recorded exactly (<see cref="RefName.WhyNotStorable"/>: bytes that are
+/// not UTF-8, made on the disk behind Posthorn's back, since pushes of them are refused) are left out
+/// too, with a warning each time they are read: decoded with replacement characters, two such
+/// names would read as one. Thread-safe.
 /// </summary>
-public sealed class GitRefReader(GitRunner runner) : IRefReader
+public sealed partial class GitRefReader(GitRunner runner, ILogger<GitRefReader> logger) : IRefReader
 {
     /// <summary>The namespace of the refs Posthorn keeps for pull requests.</summary>
     public const string PullRequestRefs = "refs/pull/";
 
     public async Task<IReadOnlyDictionary<string, string>> ReadAsync(string directory, CancellationToken ct) =>
-        WithoutPullRequestRefs(FilesBackendRefs.TryRead(directory) ?? await ReadWithGitAsync(runner, directory, ct).ConfigureAwait(false));
+        WithoutPullRequestRefs(FilesBackendRefs.TryRead(directory) ?? await ReadWithGitAsync(directory, ct).ConfigureAwait(false));
 
-    /// <summary>All refs as <c>git for-each-ref</c> prints them (pull-request refs included).</summary>
-    public static async Task<IReadOnlyDictionary<string, string>> ReadWithGitAsync(GitRunner runner, string directory, CancellationToken ct)
+    /// <summary>All refs as <c>git for-each-ref</c> prints them (pull-request refs included), but those whose names cannot be recorded.</summary>
+    private async Task<IReadOnlyDictionary<string, string>> ReadWithGitAsync(string directory, CancellationToken ct)
     {
         // Ref names cannot contain spaces or newlines (git-check-ref-format), so "id name" lines are unambiguous.
-        var text = await runner.ReadTextAsync(
+        var output = await runner.ReadBytesAsync(
             new GitInvocation(["for-each-ref", "--format=%(objectname) %(refname)"]) { WorkingDirectory = directory, Environment = GitEnvironment.ForRepository(directory) },
             ct).ConfigureAwait(false);
         var refs = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var line in text.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var range in output.AsSpan().Split((byte)'\n'))
         {
-            var space = line.IndexOf(' ', StringComparison.Ordinal);
-            refs[line[(space + 1)..]] = line[..space];
+            var line = output.AsSpan(range);
+            var space = line.IndexOf((byte)' ');
+            if (space < 0)
+            {
+                continue;
+            }
+
+            var name = line[(space + 1)..];
+            if (RefName.WhyNotStorable(name) is { } why)
+            {
+                LogUnstorable(logger, RefName.Shown(name), why, directory);
+                continue;
+            }
+
+            refs[Encoding.UTF8.GetString(name)] = Encoding.ASCII.GetString(line[..space]);
         }
 
         return refs;
@@ -61,4 +80,7 @@ public sealed class GitRefReader(GitRunner runner) : IRefReader
             .Where(line => !line.EndsWith(" missing", StringComparison.Ordinal))
             .ToHashSet(StringComparer.Ordinal);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The ref {RefName} in {Directory} is left out of its refs (never announced): its name {Reason}")]
+    private static partial void LogUnstorable(ILogger logger, string refName, string reason, string directory);
 }

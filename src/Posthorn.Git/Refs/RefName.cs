@@ -1,3 +1,8 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Unicode;
+
 namespace Posthorn.Git.Refs;
 
 /// <summary>
@@ -33,6 +38,46 @@ internal static class RefName
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Why a ref name (git's, or one Posthorn makes of a Mercurial name) cannot be recorded and
+    /// announced exactly as it is, or null when it can: it must be UTF-8 with no ASCII control
+    /// character (git-check-ref-format's own rule for those; storage cannot hold NUL). Decoding
+    /// anything else takes replacement characters, and two names differing only in such bytes
+    /// would become one. posthorn_hg.py's <c>unstorable</c> applies the same rule.
+    /// </summary>
+    public static string? WhyNotStorable(ReadOnlySpan<byte> name)
+    {
+        foreach (var b in name)
+        {
+            if (b < 0x20 || b == 0x7f)
+            {
+                return "contains a control character";
+            }
+        }
+
+        return Utf8.IsValid(name) ? null : "is not valid UTF-8";
+    }
+
+    /// <summary>A name for messages and logs: its UTF-8 as it is, every other byte and every control character as \xNN.</summary>
+    public static string Shown(ReadOnlySpan<byte> name)
+    {
+        var shown = new StringBuilder(name.Length);
+        while (!name.IsEmpty)
+        {
+            if (Rune.DecodeFromUtf8(name, out var rune, out var length) != OperationStatus.Done || rune.Value < 0x20 || rune.Value == 0x7f)
+            {
+                shown.Append(CultureInfo.InvariantCulture, $"\\x{name[0]:x2}");
+                name = name[1..];
+                continue;
+            }
+
+            shown.Append(rune.ToString());
+            name = name[length..];
+        }
+
+        return shown.ToString();
     }
 
     /// <summary>40 lowercase hex digits: a SHA-1 object id as git writes it.</summary>

@@ -6,8 +6,10 @@ namespace Posthorn.Git.SmartHttp;
 /// including themselves, "0000" flush, "0001" delim and "0002" response-end in v2, at most 65520).
 /// Everything after that (receive-pack's PACK, upload-pack's further rounds) is git's to judge.
 /// Without this, garbage makes git die with "protocol error" and the client gets an opaque 500.
+/// Given <paramref name="commands"/> (receive-pack), the section's packets are handed to it as they
+/// pass, and a refused ref name stops the stream at the section's flush-pkt, before git sees it.
 /// </summary>
-internal sealed class PktLineCheckingStream(Stream inner) : ReadOnlyForwardingStream
+internal sealed class PktLineCheckingStream(Stream inner, ReceiveCommands? commands = null) : ReadOnlyForwardingStream
 {
     private const int MaxPacketLength = 65520;
 
@@ -49,6 +51,7 @@ internal sealed class PktLineCheckingStream(Stream inner) : ReadOnlyForwardingSt
             if (payloadLeft > 0)
             {
                 var skip = Math.Min(payloadLeft, bytes.Length - i);
+                commands?.Write(bytes.Slice(i, skip));
                 payloadLeft -= skip;
                 i += skip - 1;
                 continue;
@@ -72,6 +75,10 @@ internal sealed class PktLineCheckingStream(Stream inner) : ReadOnlyForwardingSt
             {
                 checkedFirstSection = true;
                 Volatile.Write(ref firstSectionPackets, packets);
+                if (commands is { Refused: not null })
+                {
+                    throw new RefusedRefNameException(commands);
+                }
             }
             else if (length is 3 or > MaxPacketLength)
             {
@@ -81,6 +88,7 @@ internal sealed class PktLineCheckingStream(Stream inner) : ReadOnlyForwardingSt
             {
                 payloadLeft = length - 4;
                 packets++;
+                commands?.Begin(payloadLeft);
             }
         }
     }

@@ -23,6 +23,9 @@ namespace Posthorn.Git.SmartHttp;
 /// payload is usually built already, from the journaled moves while git committed them
 /// (<see cref="PayloadAhead"/>), and used only when the refs on disk moved exactly that way.</item>
 /// </list>
+/// A command whose ref name cannot be recorded exactly (not UTF-8) stops the request before git has
+/// read all the commands (<see cref="ReceiveCommands"/>): nothing moves and the client reads why in
+/// Posthorn's own report (<see cref="RefusedPushReport"/>); the transaction hook refuses such a name too.
 /// git's stdout (report-status and progress, small) is held back until the push is recorded.
 /// Thread-safe; register as a singleton.
 /// </summary>
@@ -36,7 +39,7 @@ public sealed partial class ReceivePackHandler(
         Stream body;
         try
         {
-            body = RequestBody.Open(context, limit);
+            body = RequestBody.Open(context, limit, new ReceiveCommands());
         }
         catch (RequestTooLargeException)
         {
@@ -107,6 +110,12 @@ public sealed partial class ReceivePackHandler(
             {
                 LogMalformed(logger, gitDirectory, e.Message);
                 failure = GitHttpErrors.MalformedAsync;
+            }
+            catch (RefusedRefNameException e)
+            {
+                // git was stopped before it read the end of the commands: nothing moved.
+                LogRefusedRefName(logger, gitDirectory, RefName.Shown(e.Commands.Refused!.Value.Name), e.Commands.Refused.Value.Why);
+                failure = c => RefusedPushReport.WriteAsync(c, e.Commands);
             }
             catch (RequestTooLargeException)
             {
@@ -185,6 +194,9 @@ public sealed partial class ReceivePackHandler(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Malformed receive-pack request for {GitDirectory}: {Reason}")]
     private static partial void LogMalformed(ILogger logger, string gitDirectory, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A push to {GitDirectory} was refused: the ref name {RefName} {Reason}")]
+    private static partial void LogRefusedRefName(ILogger logger, string gitDirectory, string refName, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "git receive-pack failed for {GitDirectory} with exit code {ExitCode}: {StderrTail}")]
     private static partial void LogReceiveFailed(ILogger logger, string gitDirectory, int exitCode, string stderrTail);

@@ -14,7 +14,8 @@ internal static class RequestBody
 {
     /// <exception cref="RequestTooLargeException">Content-Length already says the body is too large.</exception>
     /// <exception cref="MalformedRequestException">An unsupported Content-Encoding.</exception>
-    public static Stream Open(HttpContext context, long limit)
+    /// <param name="commands">For receive-pack: collects the ref commands (and refuses names that cannot be recorded).</param>
+    public static Stream Open(HttpContext context, long limit, ReceiveCommands? commands = null)
     {
         var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
         if (sizeFeature is { IsReadOnly: false })
@@ -39,7 +40,7 @@ internal static class RequestBody
             throw new MalformedRequestException("Unsupported Content-Encoding.");
         }
 
-        return new PktLineCheckingStream(body);
+        return new PktLineCheckingStream(body, commands);
     }
 
     /// <summary>Copies the body into git's stdin, turning Kestrel's own limit failure into ours.</summary>

@@ -111,6 +111,40 @@ public sealed class GitOverHttpTests : IAsyncLifetime
         Assert.Equal(before, after);
     }
 
+    [Fact]
+    public async Task RefNameNotValidUtf8_IsRefusedWithAClearMessage_AndNothingMoves()
+    {
+        var work = await site.Git.InitWithCommitsAsync(Path.Combine(site.Folder.Path, "w5"), "x.txt");
+        await site.Git.RunAsync(work, "push", site.Url("project"), "main");
+        var before = (await site.ApiJsonAsync(HttpMethod.Get, "/api/repos/alice/project/pushes")).GetProperty("pushes").GetArrayLength();
+        // git accepts any byte from 0x80 in a ref name: "caf\350" and "caf\351" are two refs (Latin-1 é and è), and
+        // neither is UTF-8. update-ref --stdin reads C-quoted names, so the bytes need not pass through a command line.
+        await site.Git.RunAsync(work, "commit", "-q", "--allow-empty", "-m", "Latin-1 branch");
+        var head = (await site.Git.RunAsync(work, "rev-parse", "HEAD")).Trim();
+        await site.Git.RunWithInputAsync(work, $"create \"refs/heads/caf\\350\" {head}\ncreate \"refs/heads/caf\\351\" {head}\n", "update-ref", "--stdin");
+
+        var result = await site.Git.TryRunAsync(work, "push", site.Url("project"), "refs/heads/caf*:refs/heads/caf*", "main");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("not valid UTF-8", result.Stderr, StringComparison.Ordinal);
+        var bare = Path.Combine(site.Server.DataDirectory, "repositories", "alice", "project.git");
+        Assert.Equal("refs/heads/main", (await site.Git.RunAsync(bare, "for-each-ref", "--format=%(refname)")).Trim());
+        var after = (await site.ApiJsonAsync(HttpMethod.Get, "/api/repos/alice/project/pushes")).GetProperty("pushes").GetArrayLength();
+        Assert.Equal(before, after);
+    }
+
+    [Fact]
+    public async Task NonAsciiRefNameInUtf8_IsAcceptedAndRecordedAsIs()
+    {
+        var work = await site.Git.InitWithCommitsAsync(Path.Combine(site.Folder.Path, "w6"), "x.txt");
+        var head = (await site.Git.RunAsync(work, "rev-parse", "HEAD")).Trim();
+
+        await site.Git.RunAsync(work, "push", site.Url("project"), "HEAD:refs/heads/café-☕");
+
+        var latest = (await site.ApiJsonAsync(HttpMethod.Get, "/api/repos/alice/project/pushes")).GetProperty("pushes")[0];
+        AssertUpdate(latest.GetProperty("ref_updates")[0], "refs/heads/café-☕", Zero, head);
+    }
+
     private const string Zero = "0000000000000000000000000000000000000000";
 
     private static void AssertUpdate(JsonElement update, string refName, string oldId, string newId)

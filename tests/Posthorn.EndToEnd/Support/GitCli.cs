@@ -30,6 +30,10 @@ public sealed class GitCli
     public async Task<string> RunAsync(string workingDirectory, params string[] args) =>
         (await TryRunAsync(workingDirectory, args)).EnsureSuccess("git " + string.Join(' ', args)).Stdout;
 
+    /// <summary>Runs git with <paramref name="stdin"/> as its input; it must succeed.</summary>
+    public async Task<string> RunWithInputAsync(string workingDirectory, string stdin, params string[] args) =>
+        (await ProcessRunner.RunAsync("git", args, workingDirectory, env, stdin)).EnsureSuccess("git " + string.Join(' ', args)).Stdout;
+
     /// <summary>A new working repository with one commit per file given.</summary>
     public async Task<string> InitWithCommitsAsync(string path, params string[] files)
     {

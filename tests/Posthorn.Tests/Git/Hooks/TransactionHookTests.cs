@@ -96,6 +96,51 @@ public sealed class TransactionHookTests : IDisposable
     }
 
     [Fact]
+    public void RefNameNotUtf8_NothingIsJournaled_GitAbortsAndNoRefMoves()
+    {
+        // Behind the check receive-pack's request gets (a client's clear message), the hook refuses too:
+        // a name that cannot be recorded exactly is never journaled under a replacement character.
+        var journaled = new ConcurrentQueue<RefUpdate>();
+        using var session = listener.Open((updates, _) =>
+        {
+            foreach (var update in updates)
+            {
+                journaled.Enqueue(update);
+            }
+
+            return Task.CompletedTask;
+        });
+
+        var run = sandbox.Git(bare, "update-ref --stdin", stdin: $"create refs/heads/fine {second}\ncreate \"refs/heads/caf\\351\" {second}\n", allowFailure: true, environment: Env(session));
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("refs/heads/caf\\xe9 is not valid UTF-8", run.Stderr);
+        Assert.Empty(journaled);
+        Assert.Equal("refs/heads/main", sandbox.Git(bare, "for-each-ref --format=%(refname) refs/heads/").Stdout.Trim());
+    }
+
+    [Fact]
+    public void RefNameNotUtf8_ItsDeletionGoesAhead_UnjournaledAsItWasNeverRecorded()
+    {
+        sandbox.Git(bare, "update-ref --stdin", stdin: $"create \"refs/heads/caf\\351\" {second}\n");
+        var journaled = new ConcurrentQueue<RefUpdate>();
+        using var session = listener.Open((updates, _) =>
+        {
+            foreach (var update in updates)
+            {
+                journaled.Enqueue(update);
+            }
+
+            return Task.CompletedTask;
+        });
+
+        sandbox.Git(bare, "update-ref --stdin", stdin: $"delete \"refs/heads/caf\\351\"\n", environment: Env(session));
+
+        Assert.Empty(journaled);
+        Assert.Equal("refs/heads/main", sandbox.Git(bare, "for-each-ref --format=%(refname) refs/heads/").Stdout.Trim());
+    }
+
+    [Fact]
     public void RefMove_ServerGone_GitAbortsAndTheRefStays()
     {
         // A port nobody listens on any more: what an orphaned receive-pack sees after its server was killed.

@@ -125,6 +125,23 @@ public sealed class FilesBackendRefsTests : IDisposable
     }
 
     [Fact]
+    public void NamesNotInUtf8_AreLeftOut_NeverMergedIntoOneName()
+    {
+        // git takes any byte from 0x80 in a name: Latin-1 "cafè" and "café" are two refs, neither of them
+        // UTF-8. Decoded with replacement characters both would read as one name, pointing at either.
+        var head = sandbox.RevParse(bare, "HEAD");
+        var older = sandbox.RevParse(bare, "HEAD~1");
+        sandbox.Git(bare, "update-ref --stdin", stdin: $"create \"refs/heads/caf\\350\" {head}\ncreate \"refs/heads/caf\\351\" {older}\n");
+        sandbox.Git(bare, "update-ref refs/heads/café HEAD~2");
+
+        Assert.Null(FilesBackendRefs.TryRead(bare));
+        var refs = Read(bare);
+        Assert.DoesNotContain(refs.Keys, name => name.StartsWith("refs/heads/caf", StringComparison.Ordinal) && name != "refs/heads/café");
+        Assert.Equal(sandbox.RevParse(bare, "HEAD~2"), refs["refs/heads/café"]);
+        Assert.Equal(head, refs["refs/heads/main"]);
+    }
+
+    [Fact]
     public void ManyRefs_GivesWayToGit()
     {
         var head = sandbox.RevParse(bare, "HEAD");
@@ -228,5 +245,5 @@ public sealed class FilesBackendRefsTests : IDisposable
             .ToDictionary(l => l[41..], l => l[..40], StringComparer.Ordinal);
 
     private IReadOnlyDictionary<string, string> Read(string directory) =>
-        new GitRefReader(sandbox.Runner).ReadAsync(directory, CancellationToken.None).GetAwaiter().GetResult();
+        new GitRefReader(sandbox.Runner, Microsoft.Extensions.Logging.Abstractions.NullLogger<GitRefReader>.Instance).ReadAsync(directory, CancellationToken.None).GetAwaiter().GetResult();
 }
