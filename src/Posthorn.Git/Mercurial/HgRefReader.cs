@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Posthorn.Core.Pushes;
 using Posthorn.Git.Processes;
@@ -10,11 +11,26 @@ namespace Posthorn.Git.Mercurial;
 /// tipmost head (closed or not), refs/bookmarks/NAME, refs/tags/NAME (never the pseudo-tag tip).
 /// Changesets are only ever appended, and a pushed changeset always becomes the tipmost head of its
 /// branch, so every push that adds changesets moves at least one refs/heads/ ref.
+/// Names Posthorn cannot record exactly (a control character such as NUL, or bytes that are not
+/// UTF-8: RefName.WhyNotStorable) are left out by posthorn_hg.py, here as in its pretxnclose hook
+/// and its push read, so the refs on disk and the recorded refs agree; each read logs a warning for them.
 /// </summary>
-public sealed class HgRefReader(GitRunner runner, IOptions<MercurialOptions> options) : IRefReader
+public sealed partial class HgRefReader(GitRunner runner, IOptions<MercurialOptions> options, ILogger<HgRefReader> logger) : IRefReader
 {
-    public async Task<IReadOnlyDictionary<string, string>> ReadAsync(string directory, CancellationToken ct) =>
-        StateOf(ParseLines(await RunAsync("refs", directory, [], ct).ConfigureAwait(false)));
+    private const string Skipped = "skipped ";
+
+    public async Task<IReadOnlyDictionary<string, string>> ReadAsync(string directory, CancellationToken ct)
+    {
+        var lines = await RunAsync("refs", directory, [], ct).ConfigureAwait(false);
+        foreach (var line in lines.Where(l => l.StartsWith(Skipped, StringComparison.Ordinal)))
+        {
+            // "skipped NODE SHOWN<TAB>REASON": the name as shown has its control characters escaped, so no tab.
+            var (name, reason) = line.Split(' ', 3) is [_, _, var rest] && rest.Split('\t') is [var shown, var why] ? (shown, why) : (line, "cannot be recorded");
+            LogUnstorable(logger, name, reason, directory);
+        }
+
+        return StateOf(ParseLines(lines.Where(l => !l.StartsWith(Skipped, StringComparison.Ordinal))));
+    }
 
     public async Task<IReadOnlyCollection<string>> ExistingAsync(string directory, IReadOnlyCollection<string> objectIds, CancellationToken ct) =>
         objectIds.Count == 0 ? [] : await RunAsync("existing", directory, objectIds, ct).ConfigureAwait(false);
@@ -38,4 +54,7 @@ public sealed class HgRefReader(GitRunner runner, IOptions<MercurialOptions> opt
 
         return Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The ref {RefName} in {Directory} is left out of its refs (never announced): its name {Reason}")]
+    private static partial void LogUnstorable(ILogger logger, string refName, string reason, string directory);
 }

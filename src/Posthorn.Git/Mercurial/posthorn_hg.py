@@ -1,7 +1,8 @@
 # Posthorn's side of Mercurial, run by Posthorn as: python3 -c <this file> MODE REPOSITORY [ARGS...]
 #   cgi         serve one request with hgweb (the CGI variables are in the environment)
 #   refs        print "0*40 NODE REF" per ref: refs/heads/BRANCH (the branch's tipmost head, closed or
-#               not), refs/bookmarks/NAME, refs/tags/NAME (never the pseudo-tag tip)
+#               not), refs/bookmarks/NAME, refs/tags/NAME (never the pseudo-tag tip); then
+#               "skipped NODE SHOWN<TAB>REASON" per ref left out because its name cannot be recorded
 #   existing    print those of the given nodes the repository holds
 #   push        everything a recorded push needs, in one process: reads stdin lines
 #               "tip NODE" (a node the refs pointed at before), "move OLD NEW" (a ref move) and
@@ -20,21 +21,50 @@ from mercurial.node import hex, bin
 ZERO = b'0' * 40
 
 
+def unstorable(name):
+    """Why Posthorn cannot record the ref NAME exactly, or None: the rule of RefName.WhyNotStorable.
+    hg's own checks let control characters other than NUL, CR and LF into new names, and a pushed
+    changeset's .hgtags or branch can carry any bytes."""
+    if any(b < 0x20 or b == 0x7f for b in bytearray(name)):
+        return b'contains a control character'
+    try:
+        name.decode('utf-8')
+    except UnicodeDecodeError:
+        return b'is not valid UTF-8'
+    return None
+
+
+def shown(name):
+    """NAME for messages: its UTF-8 as it is, other bytes and control characters as \\xNN (as RefName.Shown)."""
+    text = name.decode('utf-8', 'backslashreplace')
+    return ''.join('\\x%02x' % ord(c) if ord(c) < 0x20 or ord(c) == 0x7f else c for c in text).encode('utf-8')
+
+
 def refs(repo):
+    """The refs Posthorn records, and those it leaves out (their names cannot be recorded exactly:
+    two such names could become one, and a NUL cannot be stored), each as {ref: node}."""
     changelog = repo.changelog
-    found = {}
+    found, skipped = {}, {}
+
+    def add(name, node):
+        (skipped if unstorable(name) else found)[name] = hex(node)
+
     for branch, heads, _tip, _closed in repo.branchmap().iterbranches():
-        found[b'refs/heads/' + branch] = hex(max(heads, key=changelog.rev))
+        add(b'refs/heads/' + branch, max(heads, key=changelog.rev))
     for name, node in repo._bookmarks.items():
-        found[b'refs/bookmarks/' + name] = hex(node)
+        add(b'refs/bookmarks/' + name, node)
     for name, node in repo.tags().items():
         if name != b'tip' and changelog.hasnode(node):
-            found[b'refs/tags/' + name] = hex(node)
-    return found
+            add(b'refs/tags/' + name, node)
+    return found, skipped
 
 
-def ref_lines(repo):
-    return b''.join(b'%s %s %s\n' % (ZERO, node, name) for name, node in sorted(refs(repo).items()))
+def ref_lines(found):
+    return b''.join(b'%s %s %s\n' % (ZERO, node, name) for name, node in sorted(found.items()))
+
+
+def skipped_lines(skipped):
+    return b''.join(b'skipped %s %s\t%s\n' % (node, shown(name), unstorable(name)) for name, node in sorted(skipped.items()))
 
 
 def known(repo, nodes):
@@ -89,7 +119,7 @@ def ancestors(repo, pairs):
 
 
 def push(repo, lines, out):
-    found = refs(repo)
+    found = refs(repo)[0]
     tips, moves = [], []
     for line in lines:
         parts = line.rstrip(b'\n').split(b' ', 2)
@@ -109,13 +139,41 @@ def push(repo, lines, out):
     changesets(repo, tips, out)
 
 
+KINDS = ((b'refs/heads/', b'branch'), (b'refs/bookmarks/', b'bookmark'), (b'refs/tags/', b'tag'))
+
+
+def visible(repo):
+    """A fresh view of REPO as main() reads it for Posthorn: hgweb's own view, made before the
+    transaction, can answer tags from before it."""
+    return repo.unfiltered().filtered(b'visible')
+
+
+def open_hook(ui, repo, **kwargs):
+    """pretxnopen: notes the refs left out before the transaction, so that pretxnclose refuses
+    only names the transaction adds or moves (a repository that already has one stays usable)."""
+    repo.unfiltered()._posthorn_skipped = refs(visible(repo))[1]
+    return False
+
+
 def hook(ui, repo, **kwargs):
     """pretxnclose: before the transaction commits, the server that ran hgweb journals the refs
-    it is about to show; if that server is gone or refuses, the transaction is rolled back."""
+    it is about to show; if that server is gone or refuses, the transaction is rolled back. A
+    branch, bookmark or tag the transaction adds or moves whose name cannot be recorded is refused
+    here, with a message the hg client shows: left out, it would land unannounced."""
     port = os.environ.get('POSTHORN_HOOK_PORT')
     if not port:
         return False
-    message = os.environ['POSTHORN_HOOK_TICKET'].encode('ascii') + b'\n' + ref_lines(repo) + b'.\n'
+    # Tags read before the transaction (by open_hook) may be cached and would miss a pushed .hgtags.
+    vars(repo.unfiltered()).pop('_tagscache', None)
+    found, skipped = refs(visible(repo))
+    before = getattr(repo.unfiltered(), '_posthorn_skipped', {})
+    for ref, node in sorted(skipped.items()):
+        if before.get(ref) != node:
+            prefix, kind = next((p, k) for p, k in KINDS if ref.startswith(p))
+            ui.warn(b'posthorn: push refused, nothing was changed: the name of %s "%s" %s; '
+                    b'names must be UTF-8 without control characters\n' % (kind, shown(ref[len(prefix):]), unstorable(ref)))
+            return True
+    message = os.environ['POSTHORN_HOOK_TICKET'].encode('ascii') + b'\n' + ref_lines(found) + b'.\n'
     answer = b''
     try:
         with socket.create_connection(('127.0.0.1', int(port)), timeout=120) as connection:
@@ -143,6 +201,7 @@ def serve(path):
     ):
         ui.setconfig(section, name, value, b'posthorn')
     if os.environ.get('POSTHORN_HOOK_PORT'):
+        ui.setconfig(b'hooks', b'pretxnopen.posthorn', open_hook, b'posthorn')
         ui.setconfig(b'hooks', b'pretxnclose.posthorn', hook, b'posthorn')
     wsgicgi.launch(hgweb(path, baseui=ui))
 
@@ -155,7 +214,8 @@ def main():
     repo = hg.repository(uimod.ui.load(), path).filtered(b'visible')
     out = sys.stdout.buffer
     if mode == 'refs':
-        out.write(ref_lines(repo))
+        found, skipped = refs(repo)
+        out.write(ref_lines(found) + skipped_lines(skipped))
     elif mode == 'existing':
         out.write(b''.join(n + b'\n' for n in known(repo, args)))
     elif mode == 'push':
