@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Posthorn.Git.Refs;
@@ -28,14 +27,14 @@ internal static class RefusedPushReport
         }
 
         var report = new MemoryStream();
-        WritePacket(report, "unpack ok\n"u8);
+        report.Write(PktLine.Encode("unpack ok\n"u8));
         foreach (var name in commands.Names)
         {
             var reason = ReferenceEquals(name, refusedName) ? "ref name " + why : "another ref name in this push is refused";
-            WritePacket(report, [.. "ng "u8, .. name, (byte)' ', .. Encoding.UTF8.GetBytes(reason), (byte)'\n']);
+            report.Write(PktLine.Encode([.. "ng "u8, .. name, (byte)' ', .. Encoding.UTF8.GetBytes(reason), (byte)'\n']));
         }
 
-        report.Write("0000"u8);
+        report.Write(PktLine.Flush);
 
         // With a side band (as every current git asks), the report travels on band 1 and the summary on band 2.
         var band = capabilities.Contains("side-band-64k") ? 65520 - 5 : capabilities.Contains("side-band") ? 1000 - 5 : 0;
@@ -47,14 +46,14 @@ internal static class RefusedPushReport
         }
         else
         {
-            WritePacket(body, [2, .. Encoding.UTF8.GetBytes(Summary + "\n")]);
+            body.Write(PktLine.Encode([2, .. Encoding.UTF8.GetBytes(Summary + "\n")]));
             var bytes = report.ToArray();
             for (var offset = 0; offset < bytes.Length; offset += band)
             {
-                WritePacket(body, [1, .. bytes.AsSpan(offset, Math.Min(band, bytes.Length - offset))]);
+                body.Write(PktLine.Encode([1, .. bytes.AsSpan(offset, Math.Min(band, bytes.Length - offset))]));
             }
 
-            body.Write("0000"u8);
+            body.Write(PktLine.Flush);
         }
 
         context.Response.StatusCode = StatusCodes.Status200OK;
@@ -62,11 +61,5 @@ internal static class RefusedPushReport
         context.Response.Headers.CacheControl = "no-cache";
         body.Position = 0;
         await body.CopyToAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
-    }
-
-    private static void WritePacket(Stream stream, ReadOnlySpan<byte> payload)
-    {
-        stream.Write(Encoding.ASCII.GetBytes((payload.Length + 4).ToString("x4", CultureInfo.InvariantCulture)));
-        stream.Write(payload);
     }
 }
