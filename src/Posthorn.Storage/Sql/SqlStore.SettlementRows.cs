@@ -44,13 +44,8 @@ public sealed partial class SqlStore
     /// <summary>Moves @id0…@id{count-1} (internal: a test checks SQLite's plan for it). The lease check and the move stay one statement, as in MoveSql.</summary>
     internal static string MoveRowsSql(int count) =>
         $"""
-        WITH v (id, st, next, done, rs, err, until, round) AS (VALUES {Rows(count, i => $"(@id{i}, @st{i}, @next{i}, @done{i}, @rs{i}, @err{i}, @until{i}, @round{i})")})
-        UPDATE deliveries SET status = CASE WHEN round_attempts = COALESCE(v.round, round_attempts) THEN v.st ELSE status END,
-            attempt_count = attempt_count + 1,
-            round_attempts = CASE WHEN round_attempts = COALESCE(v.round, round_attempts) THEN round_attempts + 1 ELSE round_attempts END,
-            next_attempt_at = CASE WHEN round_attempts = COALESCE(v.round, round_attempts) THEN COALESCE(v.next, next_attempt_at) ELSE next_attempt_at END,
-            completed_at = CASE WHEN round_attempts = COALESCE(v.round, round_attempts) THEN v.done ELSE completed_at END,
-            lease_owner = NULL, lease_until = NULL, last_response_status = v.rs, last_error = v.err
+        WITH v (id, round, st, next, done, rs, err, until) AS (VALUES {Rows(count, i => $"(@id{i}, @round{i}, @st{i}, @next{i}, @done{i}, @rs{i}, @err{i}, @until{i})")})
+        UPDATE deliveries SET {MoveAssignments("v.")}
         FROM v WHERE deliveries.id = v.id AND deliveries.lease_owner = @node AND deliveries.lease_until <= COALESCE(v.until, deliveries.lease_until)
         RETURNING id, attempt_count, service_id
         """;

@@ -9,19 +9,31 @@ public sealed partial class SqlStore
     // re-claimed elsewhere) writes nothing, so the new holder's attempt is the one recorded. The
     // lease's end is checked too: a settlement of this node's expired lease must not clear the lease
     // it took again since, with another send of the delivery in flight.
-    // A redelivery while the attempt was under way reset the round (see Settlement.RoundAttempts):
-    // the attempt is counted and recorded, the delivery keeps the redelivery's state.
-    private const string MoveSql =
-        """
-        UPDATE deliveries SET status = CASE WHEN round_attempts = COALESCE(@round, round_attempts) THEN @st ELSE status END,
-            attempt_count = attempt_count + 1,
-            round_attempts = CASE WHEN round_attempts = COALESCE(@round, round_attempts) THEN round_attempts + 1 ELSE round_attempts END,
-            next_attempt_at = CASE WHEN round_attempts = COALESCE(@round, round_attempts) THEN COALESCE(@next, next_attempt_at) ELSE next_attempt_at END,
-            completed_at = CASE WHEN round_attempts = COALESCE(@round, round_attempts) THEN @done ELSE completed_at END,
-            lease_owner = NULL, lease_until = NULL, last_response_status = @rs, last_error = @err
+    private static readonly string MoveSql =
+        $"""
+        UPDATE deliveries SET {MoveAssignments("@")}
         WHERE id = @id AND lease_owner = @node AND lease_until <= COALESCE(@until, lease_until)
         RETURNING attempt_count, service_id
         """;
+
+    /// <summary>
+    /// What a move sets, from the values <paramref name="value"/>round, …st, …next, …done, …rs and …err:
+    /// "@" for one row's parameters (<see cref="MoveSql"/>), "v." for a list of rows (<see cref="MoveRowsSql"/>).
+    /// A redelivery while the attempt was under way reset the round (see Settlement.RoundAttempts):
+    /// the attempt is counted and recorded, and the delivery keeps the redelivery's state.
+    /// </summary>
+    private static string MoveAssignments(string value)
+    {
+        var sameRound = $"round_attempts = COALESCE({value}round, round_attempts)";
+        return $"""
+            status = CASE WHEN {sameRound} THEN {value}st ELSE status END,
+                attempt_count = attempt_count + 1,
+                round_attempts = CASE WHEN {sameRound} THEN round_attempts + 1 ELSE round_attempts END,
+                next_attempt_at = CASE WHEN {sameRound} THEN COALESCE({value}next, next_attempt_at) ELSE next_attempt_at END,
+                completed_at = CASE WHEN {sameRound} THEN {value}done ELSE completed_at END,
+                lease_owner = NULL, lease_until = NULL, last_response_status = {value}rs, last_error = {value}err
+            """;
+    }
 
     // The request body is stored once (request_bodies, by digest); the attempt row keeps '' inline.
     private static readonly string InsertAttemptSql = $"INSERT INTO attempts ({AttemptColumns}, request_body_id) VALUES {AttemptValues("")}";
@@ -222,11 +234,8 @@ public sealed partial class SqlStore
         {
             yield return ("@id" + suffix, a.DeliveryId);
         }
-        else
-        {
-            yield return ("@round", s.RoundAttempts);
-        }
 
+        yield return ("@round" + suffix, s.RoundAttempts);
         yield return ("@st" + suffix, s.Status);
         yield return ("@next" + suffix, pending ? s.NextAttemptAt : null);
         yield return ("@done" + suffix, pending ? null : a.StartedAt + a.Duration);
@@ -239,10 +248,6 @@ public sealed partial class SqlStore
         }
 
         yield return ("@until" + suffix, s.LeaseUntil);
-        if (nodeId is null)
-        {
-            yield return ("@round" + suffix, s.RoundAttempts);
-        }
     }
 
     /// <summary>An attempt row's parameters, named with <paramref name="suffix"/>, in the order they appear in the insert.</summary>
