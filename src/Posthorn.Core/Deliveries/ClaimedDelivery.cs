@@ -17,6 +17,9 @@ public sealed record ClaimedDelivery(Delivery Delivery, PostService Service, str
     /// <summary>When the lease ends; no attempt may still be under way then (another node may take the delivery over).</summary>
     public DateTimeOffset LeaseUntil { get; init; } = DateTimeOffset.MaxValue;
 
+    /// <summary><see cref="LeaseUntil"/> as the store's checks take it: null when the claim carries no lease end (MaxValue), so nothing is checked.</summary>
+    public DateTimeOffset? LeaseEnd => LeaseUntil == DateTimeOffset.MaxValue ? null : LeaseUntil;
+
     /// <summary>
     /// Whether an attempt started at <paramref name="now"/> and cut off after <paramref name="attemptTimeout"/>
     /// ends at least <paramref name="margin"/> before the lease does. The lease starts at claim time and

@@ -194,8 +194,7 @@ public sealed class DeliveryDispatcher : BackgroundService
         try
         {
             // This claim's lease only: the node may hold a later one on the delivery by now.
-            await store.ReleaseAsync(options.NodeId, [claimed.Delivery.Id], claimed.LeaseUntil == DateTimeOffset.MaxValue ? null : claimed.LeaseUntil, CancellationToken.None)
-                .ConfigureAwait(false);
+            await store.ReleaseAsync(options.NodeId, [claimed.Delivery.Id], claimed.LeaseEnd, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

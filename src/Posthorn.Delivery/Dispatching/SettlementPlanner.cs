@@ -13,7 +13,7 @@ public sealed class SettlementPlanner(RetrySchedule schedule)
     public Settlement Plan(ClaimedDelivery claimed, SentAttempt sent, DateTimeOffset now, double random01) =>
         Decide(claimed, sent, now, random01) with
         {
-            LeaseUntil = claimed.LeaseUntil == DateTimeOffset.MaxValue ? null : claimed.LeaseUntil,
+            LeaseUntil = claimed.LeaseEnd,
             RoundAttempts = claimed.Delivery.RoundAttempts,
         };
 
