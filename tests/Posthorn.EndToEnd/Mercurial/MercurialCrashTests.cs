@@ -16,10 +16,7 @@ public sealed class MercurialCrashTests
         await using var site = await Site.StartAsync("sqlite", new Dictionary<string, string> { ["Delivery__RetrySchedule__0"] = "00:00:00.200", ["Delivery__Jitter"] = "0" });
         await using var receiver = await Receiver.StartAsync();
         var hg = new HgCli(site.Folder.Sub("hg-home"));
-        await site.CreateRepositoryAsync("crash", scm: "hg");
-        await Hook.AddAsync(site, "crash", receiver.Url + "/crash");
-        var work = Path.Combine(site.Folder.Path, "work");
-        await hg.RunAsync(site.Folder.Path, "clone", HgCli.Url(site, "crash"), work);
+        var work = await HgWork.CloneWithServiceAsync(site, hg, "crash", receiver.Url);
         var first = await hg.CommitFileAsync(work, "a.txt", "1\n", "first");
         await hg.RunAsync(work, "push", HgCli.Url(site, "crash"));
         await receiver.WaitForAsync(1);

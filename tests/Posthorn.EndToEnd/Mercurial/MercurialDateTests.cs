@@ -17,10 +17,7 @@ public sealed class MercurialDateTests
         await using var site = await Site.StartAsync("sqlite");
         await using var receiver = await Receiver.StartAsync();
         var hg = new HgCli(site.Folder.Sub("hg-home"));
-        await site.CreateRepositoryAsync("dates", scm: "hg");
-        await Hook.AddAsync(site, "dates", receiver.Url + "/dates");
-        var work = Path.Combine(site.Folder.Path, "work");
-        await hg.RunAsync(site.Folder.Path, "clone", HgCli.Url(site, "dates"), work);
+        var work = await HgWork.CloneWithServiceAsync(site, hg, "dates", receiver.Url);
         var odd = await CommitWithDateAsync(work, "1e300");
 
         await hg.RunAsync(work, "push", HgCli.Url(site, "dates"));

@@ -63,10 +63,7 @@ public sealed class MercurialRefNameTests(MercurialSite fixture) : IClassFixture
         await using var site = await Site.StartAsync("sqlite", new Dictionary<string, string> { ["Git__ReconcileInterval"] = "00:00:01" });
         await using var receiver = await Receiver.StartAsync();
         var hg = new HgCli(site.Folder.Sub("hg-home"));
-        await site.CreateRepositoryAsync("disk", scm: "hg");
-        await Hook.AddAsync(site, "disk", receiver.Url + "/disk");
-        var work = Path.Combine(site.Folder.Path, "work");
-        await hg.RunAsync(site.Folder.Path, "clone", HgCli.Url(site, "disk"), work);
+        var work = await HgWork.CloneWithServiceAsync(site, hg, "disk", receiver.Url);
         var first = await hg.CommitFileAsync(work, "a.txt", "1\n", "first");
         await hg.RunAsync(work, "push", HgCli.Url(site, "disk"));
         await receiver.WaitForAsync(1);
