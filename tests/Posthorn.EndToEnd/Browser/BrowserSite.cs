@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Posthorn.EndToEnd.Support;
 
@@ -56,11 +57,24 @@ public sealed class BrowserSite : IAsyncLifetime
             await page.GetByLabel("Username").FillAsync(user);
             await page.GetByLabel("Password").FillAsync(Site.Password);
             await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-            await page.WaitForURLAsync(BaseUrl + "/");
+            await ArrivedAtAsync(page, BaseUrl + "/");
         }
 
         return page;
     }
+
+    /// <summary>
+    /// Waits (up to the page deadline) until the page is at <paramref name="url"/>. Not WaitForURLAsync:
+    /// it checks the address or load state and only then subscribes to the event, so an event that
+    /// arrives in between is lost and it waits out its whole timeout on a page already loaded. The
+    /// assertion polls the address instead.
+    /// </summary>
+    public static Task ArrivedAtAsync(IPage page, string url) =>
+        Assertions.Expect(page).ToHaveURLAsync(url, new() { Timeout = 60_000 });
+
+    /// <inheritdoc cref="ArrivedAtAsync(IPage, string)"/>
+    public static Task ArrivedAtAsync(IPage page, Regex url) =>
+        Assertions.Expect(page).ToHaveURLAsync(url, new() { Timeout = 60_000 });
 
     /// <summary>Full-page screenshot to artifacts/screenshots/{name}.png under the repository root, for people to look at.</summary>
     public static async Task ScreenshotAsync(IPage page, string name)

@@ -14,7 +14,7 @@ public sealed class MercurialPageTests(BrowserSite fixture) : IClassFixture<Brow
         await page.GetByLabel("Slug").FillAsync("mercurial");
         await page.GetByLabel("Mercurial").CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Create repository" }).ClickAsync();
-        await page.WaitForURLAsync(fixture.BaseUrl + "/alice/mercurial");
+        await BrowserSite.ArrivedAtAsync(page, fixture.BaseUrl + "/alice/mercurial");
 
         var cloneUrl = await page.Locator("#clone-url").InputValueAsync();
         Assert.Equal(fixture.BaseUrl + "/alice/mercurial", cloneUrl);

@@ -23,7 +23,7 @@ public sealed partial class SeedWorkflowTests(BrowserSite fixture) : IClassFixtu
         await page.GetByLabel("Display name").FillAsync("Hooked project");
         await BrowserSite.ScreenshotAsync(page, "new-repository");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create repository" }).ClickAsync();
-        await page.WaitForURLAsync(fixture.BaseUrl + "/alice/hooked");
+        await BrowserSite.ArrivedAtAsync(page, fixture.BaseUrl + "/alice/hooked");
         Assert.Equal(fixture.Site.Server.GitUrl("alice", "hooked").Replace(fixture.BaseUrl, "", StringComparison.Ordinal), new Uri(await page.Locator("#clone-url").InputValueAsync()).AbsolutePath);
 
         // Admin → Services → add POST service → URL → Save settings.
@@ -31,7 +31,7 @@ public sealed partial class SeedWorkflowTests(BrowserSite fixture) : IClassFixtu
         await page.GetByLabel("URL", new() { Exact = true }).FillAsync(fixture.Receiver.Url + "/hook");
         await BrowserSite.ScreenshotAsync(page, "services-empty");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
-        await page.WaitForURLAsync(ServicePattern());
+        await BrowserSite.ArrivedAtAsync(page, ServicePattern());
         var servicePage = page.Url.Split('?')[0];
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("POST service saved");
 

@@ -31,7 +31,7 @@ public sealed partial class PullRequestTests
         await carol.GetByLabel("Description").FillAsync("Three lines.");
         await BrowserSite.ScreenshotAsync(carol, "pull-request-new");
         await carol.GetByRole(AriaRole.Button, new() { Name = "Open pull request" }).ClickAsync();
-        await carol.WaitForURLAsync(new Regex("/alice/reviewed/pull-requests/1$"));
+        await BrowserSite.ArrivedAtAsync(carol, new Regex("/alice/reviewed/pull-requests/1$"));
 
         await Assertions.Expect(carol.GetByTestId("pull-request-state")).ToHaveTextAsync("OPEN");
         await Assertions.Expect(carol.GetByTestId("merge-state")).ToHaveTextAsync("mergeable");
