@@ -34,7 +34,7 @@ public static class LatencyScenario
         "goes out after. Accepted → received: client has read Posthorn's answer → receiver has read the POST (baseline: round " +
         "trip of a bare HttpClient POST of the same body). Capacity: every repository pushes back to back (10 pushes in flight), " +
         "four alternating phases of 8 s (each repository has prepared commits for 200 pushes/s in every phase of both servers); " +
-        "accepted pushes per second from the first start to the last answer, per server. CPU per push (the process's own and its " +
+        "accepted pushes per second from the first start to the last answer, per server, with each server's CPU per push over its capacity phases. CPU per push (the process's own and its " +
         "reaped git children's, from /proc/self/stat) is measured over the latency phases of each server.";
 
     public static async Task<IReadOnlyList<Figure>> RunAsync(string work, bool quick)
@@ -162,10 +162,20 @@ public static class LatencyScenario
         var capacity = TimeSpan.FromSeconds(capacitySeconds);
         var most = new List<double>();
         var mostBackend = new List<double>();
+        // CPU per push while saturated: with both cores busy, capacity is about the inverse of it.
+        var (capacityCpu, capacityPushes, backendCapacityCpu, backendCapacityPushes) = (default(ProcessCpu), 0, default(ProcessCpu), 0);
         for (var round = 0; round < 2; round++)
         {
-            most.Add(PushStream.Rate(await posthorn.RunAsync(0, int.MaxValue, capacity)));
-            mostBackend.Add(PushStream.Rate(await backend.RunAsync(0, int.MaxValue, capacity)));
+            cpuBefore = ProcessCpu.Read();
+            var phase = await posthorn.RunAsync(0, int.MaxValue, capacity);
+            capacityCpu = Sum(capacityCpu, ProcessCpu.Read() - cpuBefore);
+            capacityPushes += phase.Count;
+            most.Add(PushStream.Rate(phase));
+            cpuBefore = ProcessCpu.Read();
+            var backendPhase = await backend.RunAsync(0, int.MaxValue, capacity);
+            backendCapacityCpu = Sum(backendCapacityCpu, ProcessCpu.Read() - cpuBefore);
+            backendCapacityPushes += backendPhase.Count;
+            mostBackend.Add(PushStream.Rate(backendPhase));
         }
 
         var pushesSent = accepted.Count + posthorn.Failures;
@@ -180,7 +190,9 @@ public static class LatencyScenario
             $"{allocated / 1024.0 / Math.Max(1, pushesSent):0} KB ({gen2} gen-2 collections), http-backend {backendAllocated / 1024.0 / backendSent:0} KB";
         Console.WriteLine($"  {note}");
         var capacityNote = $"Posthorn {string.Join(" / ", most.Select(m => m.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)))} pushes/s, " +
-            $"http-backend {string.Join(" / ", mostBackend.Select(m => m.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)))} pushes/s over {capacitySeconds} s phases";
+            $"http-backend {string.Join(" / ", mostBackend.Select(m => m.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)))} pushes/s over {capacitySeconds} s phases; " +
+            $"CPU per push while saturated: Posthorn {PerPush(capacityCpu.Self, capacityPushes)} + {PerPush(capacityCpu.Children, capacityPushes)} ms, " +
+            $"http-backend {PerPush(backendCapacityCpu.Self, backendCapacityPushes)} + {PerPush(backendCapacityCpu.Children, backendCapacityPushes)} ms (this process + git processes)";
         Console.WriteLine($"  {capacityNote}");
         var p50 = Percentiles.Of(fromStart, 50);
         var backendP50 = Percentiles.Of(backendDurations, 50);
@@ -194,6 +206,9 @@ public static class LatencyScenario
             new("push capacity (pushes/s, back to back)", Ran(most), "pushes/s", Ran(mostBackend), "≥ 0.8× git http-backend", Ran(most) >= 0.8 * Ran(mostBackend), capacityNote),
         ];
     }
+
+    private static string PerPush(TimeSpan cpu, int pushes) =>
+        (cpu.TotalMilliseconds / Math.Max(1, pushes)).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture);
 
     private static ProcessCpu Sum(ProcessCpu a, ProcessCpu b) => new(a.Self + b.Self, a.Children + b.Children);
 

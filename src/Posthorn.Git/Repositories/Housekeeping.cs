@@ -8,26 +8,13 @@ namespace Posthorn.Git.Repositories;
 /// <summary>
 /// Keeps repositories packed. git receive-pack would run <c>git gc --auto</c> after every push: one
 /// more process per push, and a process costs milliseconds, which adds up in a burst. Posthorn
-/// turns that off (<see cref="ReceivePackEnvironment"/>) and runs the same check itself every
+/// turns that off (<see cref="SmartHttp.ReceivePackConfig"/>) and runs the same check itself every
 /// Git:GcCheckEveryPushes accepted pushes per repository, in the background, one at a time per
 /// repository. gc is safe next to concurrent pushes; a count lost on restart only delays a check.
 /// Thread-safe; register as a singleton.
 /// </summary>
 public sealed partial class Housekeeping(GitRunner runner, IOptions<GitOptions> options, ILogger<Housekeeping> logger)
 {
-    /// <summary>
-    /// Added to receive-pack's environment (git ≥ 2.31 reads config from GIT_CONFIG_*). receive.hideRefs
-    /// makes receive-pack refuse pushes to refs/pull/: only Posthorn moves a pull request's ref.
-    /// </summary>
-    public static IEnumerable<KeyValuePair<string, string>> ReceivePackEnvironment { get; } =
-    [
-        new("GIT_CONFIG_COUNT", "2"),
-        new("GIT_CONFIG_KEY_0", "receive.autogc"),
-        new("GIT_CONFIG_VALUE_0", "false"),
-        new("GIT_CONFIG_KEY_1", "receive.hideRefs"),
-        new("GIT_CONFIG_VALUE_1", "refs/pull"),
-    ];
-
     private readonly ConcurrentDictionary<string, int> pushesSinceCheck = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> running = new(StringComparer.Ordinal);
 

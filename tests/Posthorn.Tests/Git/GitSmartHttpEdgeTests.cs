@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Posthorn.Core.Pushes;
 
 namespace Posthorn.Tests.Git;
 
@@ -14,11 +15,12 @@ public sealed class GitSmartHttpEdgeTests : IAsyncLifetime
     private readonly HttpClient client = new();
     private SmartHttpHost host = null!;
     private string url = "";
+    private string bare = "";
 
     public async Task InitializeAsync()
     {
         host = await SmartHttpHost.StartAsync(sandbox.PathOf("repos"), maxRequestBodyBytes: 100L << 20);
-        await host.Repositories.CreateAsync("alice", "project", CancellationToken.None);
+        bare = await host.Repositories.CreateAsync("alice", "project", CancellationToken.None);
         url = host.UrlOf("alice", "project");
     }
 
@@ -95,6 +97,56 @@ public sealed class GitSmartHttpEdgeTests : IAsyncLifetime
         using var response = await client.PostAsync($"{small.UrlOf("alice", "project")}/git-receive-pack", new ByteArrayContent(new byte[10_000]));
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task ReceivePack_PackLackingTheCommitsTree_IsRefusedAndNothingMoves()
+    {
+        var work = sandbox.NewWorkTree("work", "a.txt");
+        var first = sandbox.RevParse(work, "HEAD");
+        sandbox.Git(work, $"push {url} main");
+        var second = sandbox.Commit(work, "b.txt");
+
+        // Only the commit: its new tree and blob are neither in the pack nor in the repository.
+        var report = await PushPackAsync(work, $"{first} {second} refs/heads/main", second);
+
+        Assert.Contains("ng refs/heads/main", report, StringComparison.Ordinal);
+        Assert.Equal(first, sandbox.RevParse(bare, "refs/heads/main"));
+        Assert.Single(host.Accepted);
+    }
+
+    [Fact]
+    public async Task ReceivePack_BranchAtACommitOnlyAHiddenRefReaches_IsAccepted()
+    {
+        var work = sandbox.NewWorkTree("work", "a.txt");
+        sandbox.Git(work, $"push {url} main");
+        var side = sandbox.Commit(work, "side.txt");
+        // The commit reaches the repository under refs/pull/, which receive-pack hides, so the
+        // connectivity check cannot stop at it and walks its objects instead; they are all there.
+        sandbox.Git(work, $"push {bare} {side}:refs/pull/1/head");
+
+        var report = await PushPackAsync(work, $"{RefUpdate.ZeroId} {side} refs/heads/side");
+
+        Assert.Contains("ok refs/heads/side", report, StringComparison.Ordinal);
+        Assert.Equal(side, sandbox.RevParse(bare, "refs/heads/side"));
+    }
+
+    /// <summary>One command and a pack of exactly <paramref name="objects"/> (none: an empty pack), sent as git would.</summary>
+    private async Task<string> PushPackAsync(string work, string command, params string[] objects)
+    {
+        var packs = sandbox.PathOf("packs");
+        Directory.CreateDirectory(packs);
+        var name = sandbox.Git(work, $"pack-objects -q {Path.Combine(packs, "p")}", stdin: string.Concat(objects.Select(o => o + "\n"))).Stdout.Trim();
+        var pack = await File.ReadAllBytesAsync(Path.Combine(packs, $"p-{name}.pack"));
+        var line = $"{command}\0report-status\n";
+        var body = new MemoryStream();
+        body.Write(Encoding.ASCII.GetBytes($"{line.Length + 4:x4}{line}0000"));
+        body.Write(pack);
+        using var content = new ByteArrayContent(body.ToArray());
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-git-receive-pack-request");
+        using var response = await client.PostAsync($"{url}/git-receive-pack", content);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsStringAsync();
     }
 
     [Fact]
