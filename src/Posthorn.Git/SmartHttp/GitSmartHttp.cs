@@ -56,7 +56,9 @@ public sealed partial class GitSmartHttp(
             var result = await runner.RunAsync(
                 new GitInvocation([service.Command(), "--stateless-rpc", "--advertise-refs", gitDirectory])
                 {
-                    Environment = Environment(protocol),
+                    Environment = service == GitService.ReceivePack
+                        ? new Dictionary<string, string>(ReceivePackConfig.ForAdvertisement.Concat(Environment(protocol) ?? []))
+                        : Environment(protocol),
                     Stdout = (stdout, ct) => stdout.CopyToAsync(response.Body, ct),
                 },
                 context.RequestAborted).ConfigureAwait(false);

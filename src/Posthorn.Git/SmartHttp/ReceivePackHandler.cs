@@ -100,7 +100,7 @@ public sealed partial class ReceivePackHandler(
                     new GitInvocation(["receive-pack", "--stateless-rpc", gitDirectory])
                     {
                         Environment = new Dictionary<string, string>(
-                            ReceivePackConfig.Environment.Concat(session.Environment).Concat(GitSmartHttp.Environment(GitProtocolHeader.Read(context.Request)) ?? [])),
+                            ReceivePackConfig.ForPush.Concat(session.Environment).Concat(GitSmartHttp.Environment(GitProtocolHeader.Read(context.Request)) ?? [])),
                         Stdin = (stdin, ct) => RequestBody.CopyAsync(body, stdin, limit, ct),
                         Stdout = (stdout, ct) => stdout.CopyToAsync(report, ct),
                     },

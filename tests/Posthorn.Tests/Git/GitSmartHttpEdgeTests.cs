@@ -131,6 +131,42 @@ public sealed class GitSmartHttpEdgeTests : IAsyncLifetime
         Assert.Equal(side, sandbox.RevParse(bare, "refs/heads/side"));
     }
 
+    [Fact]
+    public void Push_DoesNotStartAnAlternateRefsListing()
+    {
+        // git starts core.alternateRefsCommand (for-each-ref by default) during the connectivity
+        // check of every push in quarantine; this one leaves a mark. Posthorn's own setting, given to
+        // receive-pack in its environment, comes before the repository's and lists nothing.
+        var mark = sandbox.PathOf("alternate-refs-listed");
+        sandbox.Git(bare, $"config core.alternateRefsCommand \"touch {mark} #\"");
+        var work = sandbox.NewWorkTree("work", "a.txt");
+
+        sandbox.Git(work, $"push {url} main");
+        sandbox.Commit(work, "b.txt");
+        sandbox.Git(work, $"push {url} main");
+
+        Assert.Equal(2, host.Accepted.Count);
+        Assert.False(File.Exists(mark), "receive-pack listed the repository's refs as an alternate's");
+    }
+
+    [Fact]
+    public void MirrorPush_LeavesPullRequestRefsAlone()
+    {
+        var work = sandbox.NewWorkTree("work", "a.txt");
+        sandbox.Git(work, $"push {url} main");
+        var side = sandbox.Commit(work, "side.txt");
+        sandbox.Git(work, $"push {bare} {side}:refs/pull/1/head");
+        sandbox.Git(work, "reset -q --hard HEAD~1");
+
+        // A mirror push deletes every ref the server advertises that the client lacks: the pull
+        // request's ref must not be among them, or the push is refused for it.
+        var run = sandbox.Git(work, $"push --mirror {url}", allowFailure: true);
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.DoesNotContain("refs/pull", run.Stderr, StringComparison.Ordinal);
+        Assert.Equal(side, sandbox.RevParse(bare, "refs/pull/1/head"));
+    }
+
     /// <summary>One command and a pack of exactly <paramref name="objects"/> (none: an empty pack), sent as git would.</summary>
     private async Task<string> PushPackAsync(string work, string command, params string[] objects)
     {
