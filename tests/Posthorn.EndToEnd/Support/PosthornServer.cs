@@ -144,15 +144,29 @@ public sealed class PosthornServer : IAsyncDisposable
     /// The log once it contains <paramref name="text"/>, or as it is after a generous deadline: the
     /// server's console logger writes on its own thread, so a line can trail the event it reports.
     /// </summary>
-    public async Task<string> LogContainingAsync(string text)
+    public Task<string> LogContainingAsync(string text) => LogContainingAsync(text, 1);
+
+    /// <summary>The log once it holds <paramref name="text"/> at least <paramref name="times"/> times (or after a 60 s deadline).</summary>
+    public async Task<string> LogContainingAsync(string text, int times)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!Log().Contains(text, StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        while (Occurrences(Log(), text) < times && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);
         }
 
         return Log();
+    }
+
+    public static int Occurrences(string log, string text)
+    {
+        var count = 0;
+        for (var at = log.IndexOf(text, StringComparison.Ordinal); at >= 0; at = log.IndexOf(text, at + text.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
     }
 
     public static AuthenticationHeaderValue Basic(string user, string secret) =>
