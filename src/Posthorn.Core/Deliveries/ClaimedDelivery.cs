@@ -14,6 +14,9 @@ public sealed record ClaimedDelivery(Delivery Delivery, PostService Service, str
     /// </summary>
     public bool IsProbe { get; init; }
 
+    /// <summary>How many times the delivery had been redelivered when claimed: each redelivery starts a new round (see <see cref="Settlement.Round"/>).</summary>
+    public int Round { get; init; }
+
     /// <summary>When the lease ends; no attempt may still be under way then (another node may take the delivery over).</summary>
     public DateTimeOffset LeaseUntil { get; init; } = DateTimeOffset.MaxValue;
 

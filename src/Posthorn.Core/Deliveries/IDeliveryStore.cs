@@ -50,9 +50,10 @@ public interface IDeliveryStore
     /// Records each attempt and moves its delivery on, only where <paramref name="nodeId"/> still holds
     /// the lease; updates the service's health counters (success resets the consecutive failures and
     /// clears any pause, any other outcome adds one). Returns, per settlement, the service's consecutive failures after
-    /// it, or null where the lease had been lost (nothing written for that one).
+    /// it and the status the delivery was left in (see <see cref="SettledDelivery"/>), or null where the lease had been
+    /// lost (nothing written for that one).
     /// </summary>
-    Task<IReadOnlyList<int?>> SettleAsync(string nodeId, IReadOnlyList<Settlement> settlements, CancellationToken ct);
+    Task<IReadOnlyList<SettledDelivery?>> SettleAsync(string nodeId, IReadOnlyList<Settlement> settlements, CancellationToken ct);
 
     /// <summary>The earliest time any pending delivery could be claimed (taking pauses into account), or null when none.</summary>
     Task<DateTimeOffset?> NextDueAtAsync(CancellationToken ct);

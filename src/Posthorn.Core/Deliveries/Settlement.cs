@@ -11,10 +11,10 @@ public sealed record Settlement(Attempt Attempt, DeliveryStatus Status, DateTime
     public DateTimeOffset? LeaseUntil { get; init; }
 
     /// <summary>
-    /// The delivery's attempts in its round when it was claimed. A redelivery asked for while the
-    /// attempt was under way starts a new round; the attempt is still recorded, but the delivery keeps
-    /// the redelivery's state (pending, due now) instead of the one planned from the old round, which
-    /// could have been "failed, schedule exhausted". Null: not checked.
+    /// The delivery's round when it was claimed (<see cref="ClaimedDelivery.Round"/>). A redelivery asked
+    /// for while the attempt was under way starts a new round; the attempt is still recorded, but the
+    /// delivery keeps the redelivery's state (pending, due now) instead of the one planned from the old
+    /// round, which could have been "failed". Null: not checked.
     /// </summary>
-    public int? RoundAttempts { get; init; }
+    public int? Round { get; init; }
 }

@@ -14,7 +14,7 @@ public sealed class SettlementPlanner(RetrySchedule schedule)
         Decide(claimed, sent, now, random01) with
         {
             LeaseUntil = claimed.LeaseEnd,
-            RoundAttempts = claimed.Delivery.RoundAttempts,
+            Round = claimed.Round,
         };
 
     private Settlement Decide(ClaimedDelivery claimed, SentAttempt sent, DateTimeOffset now, double random01)

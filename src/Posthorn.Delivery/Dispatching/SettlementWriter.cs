@@ -69,9 +69,9 @@ internal sealed class SettlementWriter(
     /// in a row, counting the tries before the stop.
     /// </summary>
     /// <returns>Per settlement: whether it was written, and the store's answer for it (null: its lease was lost).</returns>
-    private async Task<(bool Written, int? Failures)[]> SettleAsync(List<(ClaimedDelivery Claimed, Settlement Settlement)> batch, CancellationToken stopping)
+    private async Task<(bool Written, SettledDelivery? Settled)[]> SettleAsync(List<(ClaimedDelivery Claimed, Settlement Settlement)> batch, CancellationToken stopping)
     {
-        var results = new (bool, int?)[batch.Count];
+        var results = new (bool, SettledDelivery?)[batch.Count];
         var parts = new Stack<(int Start, int Count)>(); // the next part to write on top, the rest in batch order below
         parts.Push((0, batch.Count));
         var tries = 0; // failed tries since the last write
@@ -133,7 +133,7 @@ internal sealed class SettlementWriter(
     }
 
     /// <returns>Null when written; else why not (a <see cref="RecordRefusedException"/>: the record is given up).</returns>
-    private async Task<Exception?> TryWithoutTextAsync(Settlement settlement, RecordRefusedException refusal, (bool, int?)[] results, int index)
+    private async Task<Exception?> TryWithoutTextAsync(Settlement settlement, RecordRefusedException refusal, (bool, SettledDelivery?)[] results, int index)
     {
         var note = $"Posthorn could not store this text: the database refused it ({refusal.InnerException?.GetType().Name}); the server log has the details.";
         var attempt = settlement.Attempt;
@@ -166,7 +166,7 @@ internal sealed class SettlementWriter(
         return null;
     }
 
-    private static void Record((bool, int?)[] results, int start, IReadOnlyList<int?> written)
+    private static void Record((bool, SettledDelivery?)[] results, int start, IReadOnlyList<SettledDelivery?> written)
     {
         for (var i = 0; i < written.Count; i++)
         {
@@ -174,7 +174,7 @@ internal sealed class SettlementWriter(
         }
     }
 
-    private async Task ApplyAsync(List<(ClaimedDelivery Claimed, Settlement Settlement)> batch, (bool Written, int? Failures)[] results, DateTimeOffset now)
+    private async Task ApplyAsync(List<(ClaimedDelivery Claimed, Settlement Settlement)> batch, (bool Written, SettledDelivery? Settled)[] results, DateTimeOffset now)
     {
         // One decision per service per batch: the latest failure count wins, so a burst of failures
         // to one receiver costs one pause, not one per attempt.
@@ -191,13 +191,14 @@ internal sealed class SettlementWriter(
                 continue; // given up (at shutdown, or refused whatever its text): already logged
             }
 
-            if (results[i].Failures is not { } failures)
+            if (results[i].Settled is not var (failures, status))
             {
                 DispatcherLog.LeaseLost(logger, claimed.Delivery.Id);
                 continue;
             }
 
-            if (settlement.Status == DeliveryStatus.Failed)
+            // The stored status, not the planned one: a redelivery during the attempt kept it queued.
+            if (status == DeliveryStatus.Failed)
             {
                 DispatcherLog.DeliveryFailed(logger, claimed.Delivery.Id, settlement.Attempt.Number, settlement.Attempt.Outcome);
                 Observability.DeliveryMetrics.DeliveryFailed();

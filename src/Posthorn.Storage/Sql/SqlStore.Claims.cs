@@ -271,12 +271,13 @@ public sealed partial class SqlStore
         var services = new Dictionary<long, PostService>();
         var rows = await SqlCommands.ListAsync(c, tx,
             $"""
-            SELECT {DeliveryColumns}, {ServiceColumns}, d.payload, r.owner_id
+            SELECT {DeliveryColumns}, {ServiceColumns}, d.payload, r.owner_id, d.round_number
             FROM deliveries d JOIN post_services s ON s.id = d.service_id JOIN repositories r ON r.id = s.repository_id
             WHERE d.id IN ({IdList(ids.Count)}){stillLeased} ORDER BY d.next_attempt_at, d.id
             """,
             r => (Delivery: ReadDelivery(r), Service: ServiceOf(r, services),
-                Payload: r.NullableText(DeliveryColumnCount + ServiceColumnCount), OwnerId: r.Long(DeliveryColumnCount + ServiceColumnCount + 1)),
+                Payload: r.NullableText(DeliveryColumnCount + ServiceColumnCount), OwnerId: r.Long(DeliveryColumnCount + ServiceColumnCount + 1),
+                Round: r.Int(DeliveryColumnCount + ServiceColumnCount + 2)),
             ct, [.. InParameters(ids), .. leasedTo is null ? [] : new[] { ("@node", (object?)leasedTo) }]).ConfigureAwait(false);
 
         // A push's payload is read once for all its deliveries, in this claim and the next ones (one push
@@ -311,6 +312,7 @@ public sealed partial class SqlStore
             claimed.Add(new ClaimedDelivery(row.Delivery, row.Service, payload ?? "")
             {
                 OwnerId = row.OwnerId,
+                Round = row.Round,
                 LeaseUntil = leaseUntil ?? DateTimeOffset.MaxValue,
             });
         }

@@ -2,11 +2,11 @@ namespace Posthorn.Storage.Sql;
 
 public sealed partial class SqlStore
 {
-    // Same id (receivers de-duplicate on it), a fresh round for the retry schedule. A lease is left
-    // alone: if a node is sending right now its settlement still lands, recording the attempt without
-    // undoing the redelivery (the move sees the round was reset; see Settlement.RoundAttempts).
+    // Same id (receivers de-duplicate on it), a new round, with the retry schedule from its start. A
+    // lease is left alone: if a node is sending right now its settlement still lands, recording the
+    // attempt without undoing the redelivery (the move sees a new round began; see Settlement.Round).
     private const string Requeue =
-        "UPDATE deliveries SET status = 0, round_attempts = 0, next_attempt_at = @now, completed_at = NULL WHERE service_id = @s";
+        "UPDATE deliveries SET status = 0, round_number = round_number + 1, round_attempts = 0, next_attempt_at = @now, completed_at = NULL WHERE service_id = @s";
 
     public async Task<bool> RedeliverAsync(long serviceId, Guid deliveryId, DateTimeOffset now, CancellationToken ct)
     {

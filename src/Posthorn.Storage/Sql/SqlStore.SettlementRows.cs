@@ -47,7 +47,7 @@ public sealed partial class SqlStore
         WITH v (id, round, st, next, done, rs, err, until) AS (VALUES {Rows(count, i => $"(@id{i}, @round{i}, @st{i}, @next{i}, @done{i}, @rs{i}, @err{i}, @until{i})")})
         UPDATE deliveries SET {MoveAssignments("v.")}
         FROM v WHERE deliveries.id = v.id AND deliveries.lease_owner = @node AND deliveries.lease_until <= COALESCE(v.until, deliveries.lease_until)
-        RETURNING id, attempt_count, service_id
+        RETURNING id, attempt_count, service_id, status
         """;
 
     private static string AttemptRowsSql(int count) =>
@@ -64,22 +64,22 @@ public sealed partial class SqlStore
     private static readonly Dictionary<int, (string Move, string Attempt, string ClearHealth)> RowStatements =
         Enumerable.Range(0, 7).Select(k => 1 << k).ToDictionary(n => n, n => (MoveRowsSql(n), AttemptRowsSql(n), ClearHealthRowsSql(n)));
 
-    /// <summary>The moves in parts, then the distinct bodies: each held move's attempt number and service (null: its lease was lost), and each body's row id.</summary>
-    private static async Task<((long Number, long ServiceId)?[] Moved, long[] BodyIds)> MoveInRowsAsync(
+    /// <summary>The moves in parts, then the distinct bodies: each held move (null: its lease was lost), and each body's row id.</summary>
+    private static async Task<(Moved?[] Moved, long[] BodyIds)> MoveInRowsAsync(
         DbConnection c, DbTransaction tx, string nodeId, IReadOnlyList<Settlement> settlements, List<(string Digest, string Body)> bodies, CancellationToken ct)
     {
-        var held = new Dictionary<string, (long Number, long ServiceId)>(settlements.Count, StringComparer.Ordinal);
+        var held = new Dictionary<string, Moved>(settlements.Count, StringComparer.Ordinal);
         foreach (var (start, count) in Parts(settlements.Count))
         {
             var parameters = Enumerable.Range(start, count).SelectMany(i => MoveParameters(settlements[i], (i - start).ToString(System.Globalization.CultureInfo.InvariantCulture), null))
                 .Append(("@node", nodeId)).ToArray();
-            foreach (var (id, number, serviceId) in await SqlCommands.ListAsync(c, tx, RowStatements[count].Move, r => (r.Text(0), r.Long(1), r.Long(2)), ct, parameters).ConfigureAwait(false))
+            foreach (var (id, move) in await SqlCommands.ListAsync(c, tx, RowStatements[count].Move, r => (r.Text(0), new Moved(r.Long(1), r.Long(2), (DeliveryStatus)r.Long(3))), ct, parameters).ConfigureAwait(false))
             {
-                held[id] = (number, serviceId);
+                held[id] = move;
             }
         }
 
-        var moved = settlements.Select(s => held.TryGetValue(s.Attempt.DeliveryId.ToString(), out var m) ? m : ((long, long)?)null).ToArray();
+        var moved = settlements.Select(s => held.TryGetValue(s.Attempt.DeliveryId.ToString(), out var m) ? m : (Moved?)null).ToArray();
         var stored = await SqlStatements.QueryEachAsync(c, tx, bodies.Select(b => (StoreBodySql, new (string, object?)[] { ("@d", b.Digest), ("@b", b.Body) })).ToList(),
             r => r.Long(0), ct).ConfigureAwait(false);
         return (moved, stored.Select(r => r[0]).ToArray());

@@ -13,18 +13,18 @@ public sealed partial class SqlStore
         $"""
         UPDATE deliveries SET {MoveAssignments("@")}
         WHERE id = @id AND lease_owner = @node AND lease_until <= COALESCE(@until, lease_until)
-        RETURNING attempt_count, service_id
+        RETURNING attempt_count, service_id, status
         """;
 
     /// <summary>
     /// What a move sets, from the values <paramref name="value"/>round, …st, …next, …done, …rs and …err:
     /// "@" for one row's parameters (<see cref="MoveSql"/>), "v." for a list of rows (<see cref="MoveRowsSql"/>).
-    /// A redelivery while the attempt was under way reset the round (see Settlement.RoundAttempts):
+    /// A redelivery while the attempt was under way started a new round (see Settlement.Round):
     /// the attempt is counted and recorded, and the delivery keeps the redelivery's state.
     /// </summary>
     private static string MoveAssignments(string value)
     {
-        var sameRound = $"round_attempts = COALESCE({value}round, round_attempts)";
+        var sameRound = $"round_number = COALESCE({value}round, round_number)";
         return $"""
             status = CASE WHEN {sameRound} THEN {value}st ELSE status END,
                 attempt_count = attempt_count + 1,
@@ -53,7 +53,7 @@ public sealed partial class SqlStore
     // DO UPDATE (not DO NOTHING) so the row is returned, and on PostgreSQL locked, when it exists:
     // a prune running at the same time cannot delete it before this batch's attempts point at it.
     private const string StoreBodySql =
-        "INSERT INTO request_bodies (digest, body) VALUES (@d, @b) ON CONFLICT (digest) DO UPDATE SET digest = excluded.digest RETURNING id, 0";
+        "INSERT INTO request_bodies (digest, body) VALUES (@d, @b) ON CONFLICT (digest) DO UPDATE SET digest = excluded.digest RETURNING id, 0, 0";
 
     /// <summary>
     /// The body's row as this database stores it. On PostgreSQL a body already stored (every batch but
@@ -71,7 +71,7 @@ public sealed partial class SqlStore
         stored AS (
             INSERT INTO request_bodies (digest, body) SELECT @d, @b WHERE NOT EXISTS (SELECT 1 FROM found)
             ON CONFLICT (digest) DO UPDATE SET digest = excluded.digest RETURNING id)
-        SELECT id, 0 FROM found UNION ALL SELECT id, 0 FROM stored
+        SELECT id, 0, 0 FROM found UNION ALL SELECT id, 0, 0 FROM stored
         """;
 
     // A success clears the pause with the count: the receiver works again (a probe, or a send that was
@@ -92,7 +92,7 @@ public sealed partial class SqlStore
     /// writes its services' rows once rather than once per attempt. On SQLite the moves, the attempt
     /// rows and those all-success updates go many rows per statement (see <see cref="SettleInRows"/>).
     /// </summary>
-    public async Task<IReadOnlyList<int?>> SettleAsync(string nodeId, IReadOnlyList<Settlement> settlements, CancellationToken ct)
+    public async Task<IReadOnlyList<SettledDelivery?>> SettleAsync(string nodeId, IReadOnlyList<Settlement> settlements, CancellationToken ct)
     {
         try
         {
@@ -118,8 +118,8 @@ public sealed partial class SqlStore
         return false;
     }
 
-    private Task<IReadOnlyList<int?>> SettleNowAsync(string nodeId, IReadOnlyList<Settlement> settlements, CancellationToken ct) =>
-        WriteAsync<IReadOnlyList<int?>>(async (c, tx) =>
+    private Task<IReadOnlyList<SettledDelivery?>> SettleNowAsync(string nodeId, IReadOnlyList<Settlement> settlements, CancellationToken ct) =>
+        WriteAsync<IReadOnlyList<SettledDelivery?>>(async (c, tx) =>
         {
             // One row per distinct body (one push's deliveries in one format share it), in digest order
             // so two nodes' batches lock shared rows in the same order. A body stored for a move that
@@ -193,37 +193,40 @@ public sealed partial class SqlStore
             }
 
             var written = await SqlStatements.QueryEachAsync(c, tx, writes, r => r.Long(0), ct).ConfigureAwait(false);
-            var results = new int?[settlements.Count];
+            var results = new SettledDelivery?[settlements.Count];
             for (var i = 0; i < settlements.Count; i++)
             {
-                if (healthWrite[i] >= 0)
+                if (moved[i] is not { } move)
                 {
-                    results[i] = (int)written[healthWrite[i]][0];
+                    continue;
                 }
-                else if (moved[i] is not null)
-                {
-                    results[i] = 0; // a success of an all-success service: answered by its one update (a success leaves 0)
-                }
+
+                // A success of an all-success service is answered by its service's one update (a success leaves 0).
+                var failures = healthWrite[i] >= 0 ? (int)written[healthWrite[i]][0] : 0;
+                results[i] = new SettledDelivery(failures, move.Status);
             }
 
             return results;
         }, ct);
 
-    /// <summary>Every move and every distinct body, a statement each (one round trip on PostgreSQL): each held move's attempt number and service, and each body's row id.</summary>
-    private async Task<((long Number, long ServiceId)?[] Moved, long[] BodyIds)> MoveEachAsync(
+    /// <summary>Every move and every distinct body, a statement each (one round trip on PostgreSQL): each held move, and each body's row id (its rows are shaped as a move's, id first).</summary>
+    private async Task<(Moved?[] Moved, long[] BodyIds)> MoveEachAsync(
         DbConnection c, DbTransaction tx, string nodeId, IReadOnlyList<Settlement> settlements, List<(string Digest, string Body)> bodies, CancellationToken ct)
     {
         var statements = settlements.Select(s => (MoveSql, MoveParameters(s, "", nodeId).ToArray())).ToList();
         statements.AddRange(bodies.Select(b => (StoreBodyStatement, new (string, object?)[] { ("@d", b.Digest), ("@b", b.Body) })));
-        var rows = await SqlStatements.QueryEachAsync(c, tx, statements, r => (r.Long(0), r.Long(1)), ct).ConfigureAwait(false);
-        var moved = new (long, long)?[settlements.Count];
+        var rows = await SqlStatements.QueryEachAsync(c, tx, statements, r => new Moved(r.Long(0), r.Long(1), (DeliveryStatus)r.Long(2)), ct).ConfigureAwait(false);
+        var moved = new Moved?[settlements.Count];
         for (var i = 0; i < settlements.Count; i++)
         {
             moved[i] = rows[i].Count == 0 ? null : rows[i][0];
         }
 
-        return (moved, rows.Skip(settlements.Count).Select(r => r[0].Item1).ToArray());
+        return (moved, rows.Skip(settlements.Count).Select(r => r[0].Number).ToArray());
     }
+
+    /// <summary>A move that held its lease: the attempt's number (from the row), its service, and the status the row was left in.</summary>
+    private readonly record struct Moved(long Number, long ServiceId, DeliveryStatus Status);
 
     /// <summary>A move's parameters, named with <paramref name="suffix"/> (a row's number in a many-row statement), in the order they first appear in the statement.</summary>
     private static IEnumerable<(string, object?)> MoveParameters(Settlement s, string suffix, string? nodeId)
@@ -235,7 +238,7 @@ public sealed partial class SqlStore
             yield return ("@id" + suffix, a.DeliveryId);
         }
 
-        yield return ("@round" + suffix, s.RoundAttempts);
+        yield return ("@round" + suffix, s.Round);
         yield return ("@st" + suffix, s.Status);
         yield return ("@next" + suffix, pending ? s.NextAttemptAt : null);
         yield return ("@done" + suffix, pending ? null : a.StartedAt + a.Duration);

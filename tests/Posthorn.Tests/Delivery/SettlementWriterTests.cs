@@ -1,4 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Posthorn.Core.Deliveries;
@@ -123,6 +125,27 @@ public sealed class SettlementWriterTests
         }
     }
 
+    // Found by review: the writer logged "failed for good" (and counted the delivery as failed) from
+    // the status it planned, though a redelivery asked for during the attempt had kept the delivery
+    // queued; the log and the metric then disagreed with the delivery's page.
+    [Fact]
+    public async Task Write_LastAttemptOfARoundARedeliveryReset_IsNotReportedAsFailedForGood()
+    {
+        await using var harness = await DispatchHarness.StartAsync();
+        var (store, claimed) = await ClaimedAsync(harness, 2);
+        var (redelivered, failed) = (claimed[0], claimed[1]);
+        store.BeforeSettle = async _ => Assert.True(await harness.Storage.Deliveries.RedeliverAsync(redelivered.Service.Id, redelivered.Delivery.Id, DateTimeOffset.UtcNow, CancellationToken.None));
+        var logger = new FakeLogger();
+
+        await WriteAsync(harness, store, claimed.Select(c => (c, "gone for good", AttemptOutcome.PermanentFailure)), logger);
+
+        var kept = await DetailAsync(harness, redelivered);
+        Assert.Equal((DeliveryStatus.Pending, 1), (kept.Delivery.Status, kept.Attempts.Count));
+        Assert.Equal(DeliveryStatus.Failed, (await DetailAsync(harness, failed)).Delivery.Status);
+        var failedForGood = logger.Collector.GetSnapshot().Where(r => r.Message.Contains("failed for good", StringComparison.Ordinal)).Select(r => r.Message).ToList();
+        Assert.Equal(failed.Delivery.Id.ToString(), Assert.Single(failedForGood).Split(' ')[1]);
+    }
+
     private static async Task<DeliveryDetail> DetailAsync(DispatchHarness harness, ClaimedDelivery claimed) =>
         (await harness.Storage.Deliveries.FindDeliveryAsync(claimed.Service.Id, claimed.Delivery.Id, CancellationToken.None))!;
 
@@ -137,11 +160,11 @@ public sealed class SettlementWriterTests
     }
 
     /// <summary>Queues one successful attempt per delivery, answered with the given body, before the writer starts, so they make one batch.</summary>
-    private static async Task WriteAsync(DispatchHarness harness, ObservedStore store, IEnumerable<(ClaimedDelivery Claimed, string Answer, AttemptOutcome Outcome)> sent)
+    private static async Task WriteAsync(DispatchHarness harness, ObservedStore store, IEnumerable<(ClaimedDelivery Claimed, string Answer, AttemptOutcome Outcome)> sent, ILogger? logger = null)
     {
         await using var provider = Deliveries.Provider(new Dictionary<string, string?> { ["Delivery:NodeId"] = Node });
         var writer = new SettlementWriter(store, harness.Storage.PostServices, provider.GetRequiredService<SettlementPlanner>(), provider.GetRequiredService<ServiceHealthPolicy>(),
-            harness.Storage.Wakeup, new Random(1), TimeProvider.System, provider.GetRequiredService<IOptions<DeliveryOptions>>().Value, NullLogger.Instance,
+            harness.Storage.Wakeup, new Random(1), TimeProvider.System, provider.GetRequiredService<IOptions<DeliveryOptions>>().Value, logger ?? NullLogger.Instance,
             retryDelay: TimeSpan.FromMilliseconds(10));
         foreach (var (claimed, answer, outcome) in sent)
         {

@@ -31,12 +31,12 @@ public abstract partial class StoreContractTests
     {
         var (service, ids) = await QueuedForOneServiceAsync(2);
         await Deliveries.ClaimDueAsync("node-a", T0, Lease, 10, Ct);
-        Assert.Equal([1], await Deliveries.SettleAsync("node-a", [Settled(ids[0], AttemptOutcome.RetryableFailure, DeliveryStatus.Pending, T0.AddMinutes(1))], Ct));
+        Assert.Equal([1], Failures(await Deliveries.SettleAsync("node-a", [Settled(ids[0], AttemptOutcome.RetryableFailure, DeliveryStatus.Pending, T0.AddMinutes(1))], Ct)));
 
         Assert.True(await Storage.PostServices.PauseServiceAsync(service.Id, T0.AddHours(1), 1, Ct));
         Assert.Equal(T0.AddHours(1), (await HealthOfAsync(service)).PausedUntil);
 
-        Assert.Equal([0], await Deliveries.SettleAsync("node-a", [Settled(ids[1], AttemptOutcome.Succeeded, DeliveryStatus.Succeeded, null)], Ct)); // clears count and pause
+        Assert.Equal([0], Failures(await Deliveries.SettleAsync("node-a", [Settled(ids[1], AttemptOutcome.Succeeded, DeliveryStatus.Succeeded, null)], Ct))); // clears count and pause
         Assert.False(await Storage.PostServices.PauseServiceAsync(service.Id, T0.AddHours(2), 1, Ct));
         Assert.False(await Storage.PostServices.DisableServiceAsync(service.Id, "too many failures", T0, 1, Ct));
         var health = await HealthOfAsync(service);

@@ -47,7 +47,7 @@ public abstract partial class StoreContractTests
             Assert.Equal((DeliveryStatus.Pending, 0, 0), (detail.Delivery.Status, detail.Delivery.AttemptCount, detail.Attempts.Count));
         }
 
-        Assert.Equal([0, 0, 0], await Deliveries.SettleAsync("node-a", good, Ct));
+        Assert.Equal([0, 0, 0], Failures(await Deliveries.SettleAsync("node-a", good, Ct)));
         foreach (var id in ids)
         {
             var detail = (await Deliveries.FindDeliveryAsync(service.Id, id, Ct))!;
@@ -65,12 +65,12 @@ public abstract partial class StoreContractTests
 
         var results = await Deliveries.SettleAsync("node-a", [Settled(deliveryId, AttemptOutcome.Succeeded, DeliveryStatus.Succeeded, null)], Ct);
 
-        Assert.Equal([null], results);
+        Assert.Equal([null], Failures(results));
         var detail = (await Deliveries.FindDeliveryAsync(service.Id, deliveryId, Ct))!;
         Assert.Equal((DeliveryStatus.Pending, 0), (detail.Delivery.Status, detail.Delivery.AttemptCount));
         Assert.Empty(detail.Attempts);
         Assert.Equal(0, (await Storage.PostServices.FindServiceAsync(service.RepositoryId, service.Id, Ct))!.Health.ConsecutiveFailures);
-        Assert.Equal([1], await Deliveries.SettleAsync("node-b", [Settled(deliveryId, AttemptOutcome.RetryableFailure, DeliveryStatus.Pending, T0, "node-b")], Ct));
+        Assert.Equal([1], Failures(await Deliveries.SettleAsync("node-b", [Settled(deliveryId, AttemptOutcome.RetryableFailure, DeliveryStatus.Pending, T0, "node-b")], Ct)));
     }
 
     [Fact]
@@ -91,9 +91,9 @@ public abstract partial class StoreContractTests
             Settled(ids[1], AttemptOutcome.PermanentFailure, DeliveryStatus.Failed, null),
             Settled(ids[2], AttemptOutcome.Gone, DeliveryStatus.Failed, null),
         ], Ct);
-        Assert.Equal([1, 2, 3], results);
+        Assert.Equal([1, 2, 3], Failures(results));
 
-        Assert.Equal([0], await Deliveries.SettleAsync("node-a", [Settled(ids[3], AttemptOutcome.Succeeded, DeliveryStatus.Succeeded, null, at: T0.AddSeconds(1))], Ct));
+        Assert.Equal([0], Failures(await Deliveries.SettleAsync("node-a", [Settled(ids[3], AttemptOutcome.Succeeded, DeliveryStatus.Succeeded, null, at: T0.AddSeconds(1))], Ct)));
         var health = (await Storage.PostServices.FindServiceAsync(repository.Id, service.Id, Ct))!.Health;
         Assert.Equal((0, AttemptOutcome.Succeeded, T0.AddSeconds(1)), (health.ConsecutiveFailures, health.LastOutcome, health.LastAttemptAt));
     }
@@ -120,7 +120,7 @@ public abstract partial class StoreContractTests
             Settled(ids[3], AttemptOutcome.Succeeded, DeliveryStatus.Succeeded, null, at: T0.AddSeconds(2)),
         ], Ct);
 
-        Assert.Equal([0, 0, 0], results);
+        Assert.Equal([0, 0, 0], Failures(results));
         var health = (await Storage.PostServices.FindServiceAsync(repository.Id, service.Id, Ct))!.Health;
         Assert.Equal((0, AttemptOutcome.Succeeded, T0.AddSeconds(2)), (health.ConsecutiveFailures, health.LastOutcome, health.LastAttemptAt));
         foreach (var id in ids.Skip(1))
@@ -155,7 +155,7 @@ public abstract partial class StoreContractTests
             Settled(byService[working.Id][1], AttemptOutcome.Succeeded, DeliveryStatus.Succeeded, null),
         ], Ct);
 
-        Assert.Equal([1, 0, 2, 0], results);
+        Assert.Equal([1, 0, 2, 0], Failures(results));
         Assert.Equal(2, (await Storage.PostServices.FindServiceAsync(repository.Id, failing.Id, Ct))!.Health.ConsecutiveFailures);
         Assert.Equal(0, (await Storage.PostServices.FindServiceAsync(repository.Id, working.Id, Ct))!.Health.ConsecutiveFailures);
     }
@@ -208,7 +208,7 @@ public abstract partial class StoreContractTests
             expected.Add(failures[serviceOf[ids[i]]]);
         }
 
-        Assert.Equal(expected, results);
+        Assert.Equal(expected, Failures(results));
         for (var i = 0; i < ids.Count; i++)
         {
             var detail = (await Deliveries.FindDeliveryAsync(services[serviceOf[ids[i]]].Id, ids[i], Ct))!;
@@ -248,7 +248,7 @@ public abstract partial class StoreContractTests
             Settled(deliveryId, AttemptOutcome.Succeeded, DeliveryStatus.Succeeded, null, at: T0 + Lease),
         ], Ct);
 
-        Assert.Equal([1, null], results);
+        Assert.Equal([1, null], Failures(results));
         var detail = (await Deliveries.FindDeliveryAsync(service.Id, deliveryId, Ct))!;
         Assert.Equal((DeliveryStatus.Pending, 1), (detail.Delivery.Status, detail.Delivery.AttemptCount));
         Assert.Equal([AttemptOutcome.RetryableFailure], detail.Attempts.Select(a => a.Outcome));
@@ -270,15 +270,15 @@ public abstract partial class StoreContractTests
 
         if (oneBatch)
         {
-            Assert.Equal([null, 0], await Deliveries.SettleAsync("node-a", [late, own], Ct));
+            Assert.Equal([null, 0], Failures(await Deliveries.SettleAsync("node-a", [late, own], Ct)));
         }
         else
         {
-            Assert.Equal([null], await Deliveries.SettleAsync("node-a", [late], Ct));
+            Assert.Equal([null], Failures(await Deliveries.SettleAsync("node-a", [late], Ct)));
             var held = (await Deliveries.FindDeliveryAsync(service.Id, deliveryId, Ct))!;
             Assert.Equal((DeliveryStatus.Pending, 0), (held.Delivery.Status, held.Delivery.AttemptCount));
             Assert.Empty(await Deliveries.ClaimDueAsync("node-b", T0 + Lease + TimeSpan.FromSeconds(1), Lease, 10, Ct)); // still leased to node-a
-            Assert.Equal([0], await Deliveries.SettleAsync("node-a", [own], Ct));
+            Assert.Equal([0], Failures(await Deliveries.SettleAsync("node-a", [own], Ct)));
         }
 
         var detail = (await Deliveries.FindDeliveryAsync(service.Id, deliveryId, Ct))!;
@@ -302,11 +302,13 @@ public abstract partial class StoreContractTests
 
         var redeliveredAt = T0.AddMinutes(1).AddSeconds(5);
         Assert.True(await Deliveries.RedeliverAsync(service.Id, deliveryId, redeliveredAt, Ct));
-        var exhausted = Settled(deliveryId, AttemptOutcome.RetryableFailure, DeliveryStatus.Failed, null, at: T0.AddMinutes(1)) with { RoundAttempts = inFlight.Delivery.RoundAttempts };
+        var exhausted = Settled(deliveryId, AttemptOutcome.RetryableFailure, DeliveryStatus.Failed, null, at: T0.AddMinutes(1)) with { Round = inFlight.Round };
         var others = withAnotherInTheBatch ? new[] { await ClaimedAgainAsync(ids[1]) } : [];
         var results = await Deliveries.SettleAsync("node-a", [exhausted, .. others], Ct);
 
-        Assert.Equal(1, results[0]); // the attempt counts for the service (its last success had cleared the count)
+        // The attempt counts for the service (its last success had cleared the count), and the store
+        // answers with the status it kept, not the one planned: the delivery has not failed for good.
+        Assert.Equal(new SettledDelivery(1, DeliveryStatus.Pending), results[0]);
         var detail = (await Deliveries.FindDeliveryAsync(service.Id, deliveryId, Ct))!;
         Assert.Equal((DeliveryStatus.Pending, redeliveredAt, 0, 2, (DateTimeOffset?)null), (detail.Delivery.Status, detail.Delivery.NextAttemptAt, detail.Delivery.RoundAttempts, detail.Delivery.AttemptCount, detail.Delivery.CompletedAt));
         Assert.Equal([1, 2], detail.Attempts.Select(a => a.Number));
@@ -314,6 +316,7 @@ public abstract partial class StoreContractTests
         if (withAnotherInTheBatch)
         {
             Assert.Equal(DeliveryStatus.Failed, (await Deliveries.FindDeliveryAsync(service.Id, ids[1], Ct))!.Delivery.Status);
+            Assert.Equal(DeliveryStatus.Failed, results[1]?.Status);
         }
 
         // Redelivered and claimed before its attempt: the same plan moves it as planned.
@@ -321,8 +324,32 @@ public abstract partial class StoreContractTests
         {
             Assert.True(await Deliveries.RedeliverAsync(service.Id, id, T0, Ct));
             var again = Assert.Single(await Deliveries.ClaimDueAsync("node-a", T0.AddMinutes(1), Lease, 10, Ct), c => c.Delivery.Id == id);
-            return Settled(id, AttemptOutcome.RetryableFailure, DeliveryStatus.Failed, null, at: T0.AddMinutes(1)) with { RoundAttempts = again.Delivery.RoundAttempts };
+            return Settled(id, AttemptOutcome.RetryableFailure, DeliveryStatus.Failed, null, at: T0.AddMinutes(1)) with { Round = again.Round };
         }
+    }
+
+    // Found when the store began answering with the status it kept: a redelivery asked for during a
+    // round's first attempt was lost when that attempt failed for good, since the round's attempt
+    // count (0) was the same before and after it. Each redelivery now starts a numbered round.
+    [Fact]
+    public async Task Settle_AfterARedeliveryDuringTheRoundsFirstAttempt_KeepsTheRedelivery()
+    {
+        var (_, service, deliveryId) = await QueuedAsync();
+        var inFlight = Assert.Single(await Deliveries.ClaimDueAsync("node-a", T0, Lease, 10, Ct));
+        Assert.Equal((0, 0), (inFlight.Delivery.RoundAttempts, inFlight.Round));
+
+        Assert.True(await Deliveries.RedeliverAsync(service.Id, deliveryId, T0.AddSeconds(5), Ct));
+        var gone = Settled(deliveryId, AttemptOutcome.Gone, DeliveryStatus.Failed, null) with { Round = inFlight.Round };
+        var results = await Deliveries.SettleAsync("node-a", [gone], Ct);
+
+        Assert.Equal(DeliveryStatus.Pending, results[0]?.Status);
+        var detail = (await Deliveries.FindDeliveryAsync(service.Id, deliveryId, Ct))!;
+        Assert.Equal((DeliveryStatus.Pending, T0.AddSeconds(5), 0, 1), (detail.Delivery.Status, detail.Delivery.NextAttemptAt, detail.Delivery.RoundAttempts, detail.Delivery.AttemptCount));
+        var again = Assert.Single(await Deliveries.ClaimDueAsync("node-a", T0.AddSeconds(5), Lease, 10, Ct));
+        Assert.Equal(1, again.Round);
+
+        // The new round's own attempt moves the delivery as planned.
+        Assert.Equal(DeliveryStatus.Failed, (await Deliveries.SettleAsync("node-a", [gone with { Round = again.Round }], Ct))[0]?.Status);
     }
 
     // Found by review: a node giving back a lease it could no longer send under (its send got a thread

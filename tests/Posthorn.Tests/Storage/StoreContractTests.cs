@@ -51,6 +51,9 @@ public abstract partial class StoreContractTests(IStoreFixture fixture) : IAsync
         return (repository, service, recorded.DeliveryIds.Single());
     }
 
+    /// <summary>The service failure counts a settlement answered with (null: the lease was lost).</summary>
+    protected static int?[] Failures(IEnumerable<SettledDelivery?> settled) => settled.Select(s => s?.ServiceFailures).ToArray();
+
     protected static Settlement Settled(Guid deliveryId, AttemptOutcome outcome, DeliveryStatus status, DateTimeOffset? next, string node = "node-a", DateTimeOffset? at = null) =>
         new(new Attempt(deliveryId, 0, node, at ?? T0, TimeSpan.FromMilliseconds(42), "https://ci.example.com/hook", "Content-Type: x", "payload=...",
                 outcome == AttemptOutcome.Succeeded ? 200 : 500, "Server: test", "ok", outcome == AttemptOutcome.Succeeded ? null : "HTTP 500", outcome),

@@ -49,7 +49,7 @@ public sealed class ObservedStore(IDeliveryStore inner) : IDeliveryStore
     /// <summary>Runs before each settlement reaches the store.</summary>
     public Func<IReadOnlyList<Settlement>, Task>? BeforeSettle { get; set; }
 
-    public async Task<IReadOnlyList<int?>> SettleAsync(string nodeId, IReadOnlyList<Settlement> settlements, CancellationToken ct)
+    public async Task<IReadOnlyList<SettledDelivery?>> SettleAsync(string nodeId, IReadOnlyList<Settlement> settlements, CancellationToken ct)
     {
         if (BeforeSettle is not null)
         {
