@@ -36,8 +36,11 @@ public sealed class ServiceTester(
         var attempt = sent.Attempt;
         var status = attempt.Outcome == AttemptOutcome.Succeeded ? DeliveryStatus.Succeeded : DeliveryStatus.Failed;
 
-        // The receiver has answered; record it even if the caller gave up meanwhile.
-        await deliveries.SettleAsync(settings.NodeId, [new Settlement(attempt, status, null)], CancellationToken.None).ConfigureAwait(false);
+        // The receiver has answered; record it even if the caller gave up meanwhile. Under the lease and
+        // in the round it was sent in, as the dispatcher's attempts are: a redelivery of the ping asked
+        // for meanwhile stays queued.
+        var settlement = new Settlement(attempt, status, null) { LeaseUntil = claimed.LeaseEnd, Round = claimed.Round };
+        await deliveries.SettleAsync(settings.NodeId, [settlement], CancellationToken.None).ConfigureAwait(false);
         if (attempt.Outcome == AttemptOutcome.Succeeded)
         {
             // Settling the success cleared the pause; a service that was paused or disabled still

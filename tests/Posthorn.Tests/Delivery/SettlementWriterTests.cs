@@ -129,7 +129,7 @@ public sealed class SettlementWriterTests
     // the status it planned, though a redelivery asked for during the attempt had kept the delivery
     // queued; the log and the metric then disagreed with the delivery's page.
     [Fact]
-    public async Task Write_LastAttemptOfARoundARedeliveryReset_IsNotReportedAsFailedForGood()
+    public async Task Write_FailedAttemptDuringWhichARedeliveryCame_IsNotReportedAsFailedForGood()
     {
         await using var harness = await DispatchHarness.StartAsync();
         var (store, claimed) = await ClaimedAsync(harness, 2);

@@ -2,4 +2,4 @@
 -- when the delivery was redelivered is recorded, but the delivery keeps the redelivery's state rather
 -- than the one its old round planned. Counting attempts in the round could not tell this apart when
 -- the redelivery came during a round's first attempt (the count was 0 before and after).
-ALTER TABLE deliveries ADD COLUMN round_number integer NOT NULL DEFAULT 0;
+ALTER TABLE deliveries ADD COLUMN round_number BIGINT NOT NULL DEFAULT 0;
