@@ -1,17 +1,7 @@
-using Posthorn.Core.Payloads;
-
 namespace Posthorn.Core.PostServices;
 
 public interface IPostServiceStore
 {
-    /// <summary>
-    /// Stores, in one transaction, the deliveries <paramref name="composer"/> gives for each active
-    /// service of the repository (an event that is not a push, e.g. a pull request's), due at
-    /// <paramref name="now"/>, and signals other nodes. Durable when this returns.
-    /// </summary>
-    /// <returns>The ids of the deliveries stored.</returns>
-    Task<IReadOnlyList<Guid>> QueueEventAsync(long repositoryId, IDeliveryComposer composer, DateTimeOffset now, CancellationToken ct);
-
     /// <summary>Creates a service without a per-repository limit (tools and tests; the API, pages and CLI use the overload with a limit).</summary>
     Task<PostService> CreateServiceAsync(long repositoryId, PostServiceSettings settings, DateTimeOffset now, CancellationToken ct) =>
         CreateServiceAsync(repositoryId, settings, int.MaxValue, now, ct);

@@ -1,11 +1,13 @@
+using Posthorn.Core.Payloads;
+
 namespace Posthorn.Core.PullRequests;
 
 /// <summary>
-/// Turns a pull-request event into durable deliveries for the repository's services that subscribe
-/// to it (and whose branch filter matches the destination branch), then wakes the dispatchers.
-/// Called after the pull request's new state is stored.
+/// Turns a pull-request event into what each of the repository's services is sent for it (those that
+/// subscribe to it and whose branch filter matches the destination branch). The store queues the
+/// result in the transaction that stores the change (<see cref="PullRequestAnnouncement"/>).
 /// </summary>
 public interface IPullRequestAnnouncer
 {
-    Task AnnounceAsync(PullRequestEvent pullRequestEvent, CancellationToken ct);
+    IDeliveryComposer Compose(PullRequestEvent pullRequestEvent);
 }

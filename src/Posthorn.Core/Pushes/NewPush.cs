@@ -19,4 +19,14 @@ public sealed record NewPush(
     /// delivery of <see cref="Payload"/> per active service.
     /// </summary>
     public Payloads.IDeliveryComposer? Composer { get; init; }
+
+    /// <summary>
+    /// The pull request this push merges (a merge made by Posthorn), closed in the push's own
+    /// transaction together with its event, so no crash leaves the merge recorded and the pull request
+    /// open, or merged and unannounced. Null: none.
+    /// </summary>
+    public PullRequests.PullRequestClosing? Closes { get; init; }
+
+    /// <summary>The event of <see cref="Closes"/>.</summary>
+    public PullRequests.PullRequestAnnouncement? ClosingAnnouncement { get; init; }
 }

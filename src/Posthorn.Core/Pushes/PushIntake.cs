@@ -59,6 +59,8 @@ public sealed class PushIntake(
             new NewPush(moved.Repository.Id, moved.Pusher, time.GetUtcNow(), moved.Updates, payload.CommitCount, payload.Json, moved.Recovered)
             {
                 Composer = new PushDeliveries(payload, moved.Updates),
+                Closes = moved.Closes,
+                ClosingAnnouncement = moved.ClosingAnnouncement,
             }, ct);
         if (recorded.DeliveryIds.Count > 0)
         {

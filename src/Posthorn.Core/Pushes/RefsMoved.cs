@@ -14,4 +14,11 @@ public sealed record RefsMoved(
     string Pusher,
     IReadOnlyList<RefUpdate> Updates,
     IReadOnlyCollection<string> TipsBefore,
-    bool Recovered = false);
+    bool Recovered = false)
+{
+    /// <summary>The pull request these moves merge, closed with the push (<see cref="NewPush.Closes"/>).</summary>
+    public PullRequests.PullRequestClosing? Closes { get; init; }
+
+    /// <summary>The event of <see cref="Closes"/>.</summary>
+    public PullRequests.PullRequestAnnouncement? ClosingAnnouncement { get; init; }
+}

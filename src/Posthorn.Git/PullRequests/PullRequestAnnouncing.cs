@@ -7,36 +7,32 @@ using Posthorn.Git.Processes;
 namespace Posthorn.Git.PullRequests;
 
 /// <summary>
-/// Hands a stored pull-request change to the <see cref="IPullRequestAnnouncer"/>. The change is already
-/// stored when this runs, so a failure to announce is logged (an error an operator sees) and does not
-/// undo or fail it. The announcer has no git access, so the source's commit count (GitHub's
-/// <c>pull_request.commits</c>) is counted here: destination..source as recorded, which still holds
-/// after a merge. Thread-safe.
+/// Prepares the event a pull-request change announces (<see cref="PullRequestAnnouncement"/>), which
+/// the store then queues in the change's own transaction. The announcer has no git access, so the
+/// source's commit count (GitHub's <c>pull_request.commits</c>) is counted here, before the change:
+/// destination..source as the change will record them, which still holds after a merge. Thread-safe.
 /// </summary>
 public sealed partial class PullRequestAnnouncing(
     IPullRequestAnnouncer announcer, IRepositoryFolders folders, GitRunner runner, TimeProvider time, ILogger<PullRequestAnnouncing> logger)
 {
-    public async Task AnnounceAsync(PullRequestEventKind kind, Repository repository, PullRequest pullRequest, string actor, CancellationToken ct)
+    /// <param name="destinationCommit">The destination commit the pull request will record.</param>
+    /// <param name="sourceCommit">The source commit the pull request will record.</param>
+    public async Task<PullRequestAnnouncement> PrepareAsync(
+        PullRequestEventKind kind, Repository repository, string actor, string destinationCommit, string sourceCommit, CancellationToken ct)
     {
-        try
-        {
-            var commits = await CountCommitsAsync(repository, pullRequest, ct).ConfigureAwait(false);
-            await announcer.AnnounceAsync(new PullRequestEvent(kind, repository, pullRequest, actor, time.GetUtcNow(), commits), ct).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            LogFailed(logger, e, kind, pullRequest.Id, repository.FullName);
-        }
+        var commits = await CountCommitsAsync(repository, kind, destinationCommit, sourceCommit, ct).ConfigureAwait(false);
+        var at = time.GetUtcNow();
+        return changed => announcer.Compose(new PullRequestEvent(kind, repository, changed, actor, at, commits));
     }
 
     /// <summary>null when git cannot count (the document then omits the count rather than the event being lost).</summary>
-    private async Task<int?> CountCommitsAsync(Repository repository, PullRequest pullRequest, CancellationToken ct)
+    private async Task<int?> CountCommitsAsync(Repository repository, PullRequestEventKind kind, string destinationCommit, string sourceCommit, CancellationToken ct)
     {
         var directory = folders.PathOf(repository.Owner, repository.Slug);
         try
         {
             var text = await runner.ReadTextAsync(
-                new GitInvocation(["rev-list", "--count", $"{pullRequest.DestinationCommit}..{pullRequest.SourceCommit}"])
+                new GitInvocation(["rev-list", "--count", $"{destinationCommit}..{sourceCommit}"])
                 {
                     WorkingDirectory = directory,
                     Environment = GitEnvironment.ForRepository(directory),
@@ -44,12 +40,13 @@ public sealed partial class PullRequestAnnouncing(
                 ct).ConfigureAwait(false);
             return int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var count) ? count : null;
         }
-        catch (GitCommandException)
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
+            LogNotCounted(logger, e, kind, repository.FullName);
             return null;
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Announcing {Kind} of pull request #{Id} of {Repository} failed; the change is stored but its services were not told")]
-    private static partial void LogFailed(ILogger logger, Exception exception, PullRequestEventKind kind, long id, string repository);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Counting the commits of a {Kind} event of {Repository} failed; the event is sent without the count")]
+    private static partial void LogNotCounted(ILogger logger, Exception exception, PullRequestEventKind kind, string repository);
 }

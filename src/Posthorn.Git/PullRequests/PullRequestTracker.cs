@@ -80,14 +80,14 @@ public sealed partial class PullRequestTracker(
 
         if (sourceTip != pullRequest.SourceCommit)
         {
-            var updated = await store.UpdateSourceAsync(pullRequest.RepositoryId, pullRequest.Id, sourceTip, time.GetUtcNow(), ct).ConfigureAwait(false);
+            var announce = await announcing.PrepareAsync(PullRequestEventKind.Updated, moved.Repository, moved.Pusher, pullRequest.DestinationCommit, sourceTip, ct).ConfigureAwait(false);
+            var updated = await store.UpdateSourceAsync(pullRequest.RepositoryId, pullRequest.Id, sourceTip, time.GetUtcNow(), announce, ct).ConfigureAwait(false);
             if (updated is null)
             {
                 return;
             }
 
             await pullRef.SetAsync(moved.Directory, pullRequest.Id, sourceTip, ct).ConfigureAwait(false);
-            await announcing.AnnounceAsync(PullRequestEventKind.Updated, moved.Repository, updated, moved.Pusher, ct).ConfigureAwait(false);
             current = updated;
         }
 
@@ -99,12 +99,12 @@ public sealed partial class PullRequestTracker(
 
         // Merged into: the destination as it was before this push, when this push moved it.
         var mergedInto = moved.Updates.FirstOrDefault(u => u.RefName == destinationRef && !u.IsCreate)?.OldId ?? destinationTip;
+        var fulfilled = await announcing.PrepareAsync(PullRequestEventKind.Fulfilled, moved.Repository, moved.Pusher, mergedInto, sourceTip, ct).ConfigureAwait(false);
         var closed = await store.CloseAsync(
-            new PullRequestClosing(current.RepositoryId, current.Id, PullRequestState.Merged, sourceTip, mergedInto, moved.Pusher, time.GetUtcNow()), ct).ConfigureAwait(false);
+            new PullRequestClosing(current.RepositoryId, current.Id, PullRequestState.Merged, sourceTip, mergedInto, moved.Pusher, time.GetUtcNow()), fulfilled, ct).ConfigureAwait(false);
         if (closed is not null)
         {
             LogMergedOutside(logger, moved.Repository.FullName, closed.Id, moved.Pusher);
-            await announcing.AnnounceAsync(PullRequestEventKind.Fulfilled, moved.Repository, closed, moved.Pusher, ct).ConfigureAwait(false);
         }
     }
 

@@ -16,12 +16,14 @@ namespace Posthorn.Git.PullRequests;
 /// <item>compute the merge commit (<see cref="MergeEngine"/>) against the destination's current tip;</item>
 /// <item>journal the move under the merger's name (<see cref="PushIntake.JournalAsync"/>);</item>
 /// <item>compare-and-swap the destination with update-ref;</item>
-/// <item>record the push (<see cref="PushIntake.RecordAsync"/>): payload and deliveries, pusher = the merger;
-/// if that fails the destination is put back and the merge refused;</item>
-/// <item>store the pull request as merged, then announce "fulfilled".</item>
+/// <item>record the push (<see cref="PushIntake.RecordAsync"/>): payload and deliveries, pusher = the merger,
+/// and in the same transaction the pull request stored as merged with its "fulfilled" event queued;
+/// if that fails the destination is put back and the merge refused.</item>
 /// </list>
 /// Killed between 3 and 4, reconciliation at start-up records the move as a recovered push named after the
-/// merger (from the journal), and <see cref="PullRequestTracker"/> then marks the pull request merged.
+/// merger (from the journal), and <see cref="PullRequestTracker"/> then marks the pull request merged when
+/// the destination now reaches the source (a merge commit or a fast-forward; not a squash, whose commit
+/// does not). Every other change is stored with its event in one transaction too.
 /// Thread-safe; register as a singleton.
 /// </summary>
 public sealed partial class PullRequestWorkflow(
@@ -45,12 +47,12 @@ public sealed partial class PullRequestWorkflow(
                 throw new ValidationException("source", $"'{source}' has no commits that '{destination}' lacks: there is nothing to merge.");
             }
 
+            var created = await announcing.PrepareAsync(PullRequestEventKind.Created, repository, author, destinationTip, sourceTip, ct).ConfigureAwait(false);
             opened = await store.CreatePullRequestAsync(
-                new NewPullRequest(repository.Id, title, description, author, source, sourceTip, destination, destinationTip), time.GetUtcNow(), ct).ConfigureAwait(false);
+                new NewPullRequest(repository.Id, title, description, author, source, sourceTip, destination, destinationTip), time.GetUtcNow(), created, ct).ConfigureAwait(false);
             await pullRef.SetAsync(directory, opened.Id, sourceTip, CancellationToken.None).ConfigureAwait(false);
         }
 
-        await announcing.AnnounceAsync(PullRequestEventKind.Created, repository, opened, author, CancellationToken.None).ConfigureAwait(false);
         return opened;
     }
 
@@ -84,19 +86,18 @@ public sealed partial class PullRequestWorkflow(
             }
 
             var update = new RefUpdate(destinationRef, destinationTip, outcome.Commit);
+            var closing = new PullRequestClosing(repository.Id, pullRequest.Id, PullRequestState.Merged, outcome.Commit, destinationTip, merger.Username, time.GetUtcNow());
+            var fulfilled = await announcing.PrepareAsync(PullRequestEventKind.Fulfilled, repository, merger.Username, destinationTip, sourceTip, ct).ConfigureAwait(false);
+            RecordedPush recorded;
             using (tracker.Merging(repository.Id, pullRequest.Id))
             {
-                await MoveAndRecordAsync(repository, directory, merger.Username, update, refs, ct).ConfigureAwait(false);
+                recorded = await MoveAndRecordAsync(repository, directory, merger.Username, update, refs, closing, fulfilled, ct).ConfigureAwait(false);
             }
 
-            merged = await store.CloseAsync(
-                new PullRequestClosing(repository.Id, pullRequest.Id, PullRequestState.Merged, outcome.Commit, destinationTip, merger.Username, time.GetUtcNow()),
-                CancellationToken.None).ConfigureAwait(false)
-                ?? throw new ConflictException($"Pull request #{id} was closed while it was being merged.");
+            merged = recorded.Closed ?? throw new ConflictException($"Pull request #{id} was closed while it was being merged.");
             LogMerged(logger, repository.FullName, id, strategy, merger.Username, outcome.Commit);
         }
 
-        await announcing.AnnounceAsync(PullRequestEventKind.Fulfilled, repository, merged, merger.Username, CancellationToken.None).ConfigureAwait(false);
         return merged;
     }
 
@@ -108,17 +109,18 @@ public sealed partial class PullRequestWorkflow(
         await using (held.ConfigureAwait(false))
         {
             var pullRequest = await OpenOneAsync(repository, id, ct).ConfigureAwait(false);
+            var rejected = await announcing.PrepareAsync(PullRequestEventKind.Rejected, repository, decliner, pullRequest.DestinationCommit, pullRequest.SourceCommit, ct).ConfigureAwait(false);
             declined = await store.CloseAsync(
-                new PullRequestClosing(repository.Id, pullRequest.Id, PullRequestState.Declined, null, null, decliner, time.GetUtcNow()), ct).ConfigureAwait(false)
+                new PullRequestClosing(repository.Id, pullRequest.Id, PullRequestState.Declined, null, null, decliner, time.GetUtcNow()), rejected, ct).ConfigureAwait(false)
                 ?? throw new ConflictException($"Pull request #{id} is no longer open.");
         }
 
-        await announcing.AnnounceAsync(PullRequestEventKind.Rejected, repository, declined, decliner, CancellationToken.None).ConfigureAwait(false);
         return declined;
     }
 
-    private async Task MoveAndRecordAsync(
-        Repository repository, string directory, string pusher, RefUpdate update, IReadOnlyDictionary<string, string> refsBefore, CancellationToken ct)
+    private async Task<RecordedPush> MoveAndRecordAsync(
+        Repository repository, string directory, string pusher, RefUpdate update, IReadOnlyDictionary<string, string> refsBefore,
+        PullRequestClosing closing, PullRequestAnnouncement fulfilled, CancellationToken ct)
     {
         await intake.JournalAsync(repository, pusher, [update], ct).ConfigureAwait(false);
         // From here on no caller token: once the ref may have moved, recording (or undoing) must finish.
@@ -137,8 +139,12 @@ public sealed partial class PullRequestWorkflow(
 
         try
         {
-            await intake.RecordAsync(new RefsMoved(repository, directory, pusher, [update], refsBefore.Values.ToHashSet(StringComparer.Ordinal)), CancellationToken.None)
-                .ConfigureAwait(false);
+            var moved = new RefsMoved(repository, directory, pusher, [update], refsBefore.Values.ToHashSet(StringComparer.Ordinal))
+            {
+                Closes = closing,
+                ClosingAnnouncement = fulfilled,
+            };
+            return (await intake.RecordAsync(moved, CancellationToken.None).ConfigureAwait(false))!;
         }
         catch (Exception e)
         {

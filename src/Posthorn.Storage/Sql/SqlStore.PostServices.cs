@@ -93,23 +93,6 @@ public sealed partial class SqlStore
         ("@sw", settings.StandardWebhooks), ("@fe", settings.FormEncoded),
     ];
 
-    public Task<IReadOnlyList<Guid>> QueueEventAsync(long repositoryId, IDeliveryComposer composer, DateTimeOffset now, CancellationToken ct)
-    {
-        ArgumentNullException.ThrowIfNull(composer);
-        return QueueComposedAsync(repositoryId, null, composer, now, ct);
-    }
-
-    private async Task<IReadOnlyList<Guid>> QueueComposedAsync(long repositoryId, long? pushId, IDeliveryComposer composer, DateTimeOffset now, CancellationToken ct)
-    {
-        var queued = await WriteAsync((c, tx) => InsertComposedAsync(c, tx, repositoryId, pushId, composer, now, ct), ct).ConfigureAwait(false);
-        if (queued.Count > 0)
-        {
-            SignalQueued();
-        }
-
-        return queued;
-    }
-
     /// <summary>
     /// The outbox rows of one event: what <paramref name="composer"/> gives for each active service,
     /// read in the caller's transaction so a service saved meanwhile is seen whole or not at all.

@@ -9,10 +9,12 @@ public sealed partial class SqlStore : IPullRequestStore
     private const string PullRequestColumns =
         "repository_id, id, title, description, author, state, source_branch, source_commit, destination_branch, destination_commit, merge_commit, closed_by, closed_at, created_at, updated_at";
 
-    public async Task<PullRequest> CreatePullRequestAsync(NewPullRequest pullRequest, DateTimeOffset at, CancellationToken ct)
+    public async Task<PullRequest> CreatePullRequestAsync(NewPullRequest pullRequest, DateTimeOffset at, PullRequestAnnouncement? announce, CancellationToken ct)
     {
-        var id = await WriteUniqueAsync("Another pull request was opened at the same moment; try again.", async (c, tx) =>
-            (long)(await SqlCommands.ScalarAsync(c, tx,
+        ArgumentNullException.ThrowIfNull(pullRequest);
+        var (created, queued) = await WriteUniqueAsync("Another pull request was opened at the same moment; try again.", async (c, tx) =>
+        {
+            var id = (long)(await SqlCommands.ScalarAsync(c, tx,
                 """
                 INSERT INTO pull_requests (repository_id, id, title, description, author, state, source_branch, source_commit,
                                            destination_branch, destination_commit, created_at, updated_at)
@@ -22,8 +24,12 @@ public sealed partial class SqlStore : IPullRequestStore
                 """,
                 ct, ("@r", pullRequest.RepositoryId), ("@title", pullRequest.Title), ("@description", pullRequest.Description), ("@author", pullRequest.Author),
                 ("@sb", pullRequest.SourceBranch), ("@sc", pullRequest.SourceCommit), ("@db", pullRequest.DestinationBranch), ("@dc", pullRequest.DestinationCommit),
-                ("@t", at)).ConfigureAwait(false))!, ct).ConfigureAwait(false);
-        return (await FindPullRequestAsync(pullRequest.RepositoryId, id, ct).ConfigureAwait(false))!;
+                ("@t", at)).ConfigureAwait(false))!;
+            var stored = (await FindPullRequestAsync(c, tx, pullRequest.RepositoryId, id, ct).ConfigureAwait(false))!;
+            return (stored, await AnnounceInTransactionAsync(c, tx, stored, announce, at, ct).ConfigureAwait(false));
+        }, ct).ConfigureAwait(false);
+        SignalIfQueued(queued);
+        return created;
     }
 
     public Task<PullRequest?> FindPullRequestAsync(long repositoryId, long id, CancellationToken ct) =>
@@ -35,29 +41,66 @@ public sealed partial class SqlStore : IPullRequestStore
             $"SELECT {PullRequestColumns} FROM pull_requests WHERE repository_id = @r AND (@s < 0 OR state = @s) ORDER BY id DESC LIMIT @l",
             ReadPullRequest, ct, ("@r", repositoryId), ("@s", state is { } s ? (long)s : -1L), ("@l", limit)).ConfigureAwait(false), ct);
 
-    public Task<PullRequest?> UpdateSourceAsync(long repositoryId, long id, string sourceCommit, DateTimeOffset at, CancellationToken ct) =>
-        WriteAsync(async (c, tx) =>
+    public async Task<PullRequest?> UpdateSourceAsync(long repositoryId, long id, string sourceCommit, DateTimeOffset at, PullRequestAnnouncement? announce, CancellationToken ct)
+    {
+        var (updated, queued) = await WriteAsync(async (c, tx) =>
         {
             var changed = await SqlCommands.ExecuteAsync(c, tx,
                 "UPDATE pull_requests SET source_commit = @sc, updated_at = @t WHERE repository_id = @r AND id = @id AND state = 0",
                 ct, ("@sc", sourceCommit), ("@t", at), ("@r", repositoryId), ("@id", id)).ConfigureAwait(false);
-            return changed == 1 ? await FindPullRequestAsync(c, tx, repositoryId, id, ct).ConfigureAwait(false) : null;
-        }, ct);
+            return await ChangedAsync(c, tx, changed, repositoryId, id, announce, at, ct).ConfigureAwait(false);
+        }, ct).ConfigureAwait(false);
+        SignalIfQueued(queued);
+        return updated;
+    }
 
-    public Task<PullRequest?> CloseAsync(PullRequestClosing closing, CancellationToken ct) =>
-        WriteAsync(async (c, tx) =>
+    public async Task<PullRequest?> CloseAsync(PullRequestClosing closing, PullRequestAnnouncement? announce, CancellationToken ct)
+    {
+        var (closed, queued) = await WriteAsync((c, tx) => CloseInTransactionAsync(c, tx, closing, announce, ct), ct).ConfigureAwait(false);
+        SignalIfQueued(queued);
+        return closed;
+    }
+
+    /// <summary>The close and its event in the caller's transaction (a merge closes with its push): the pull request as stored and the deliveries queued, or null and 0 when it was no longer open.</summary>
+    private async Task<(PullRequest? Closed, int Queued)> CloseInTransactionAsync(
+        DbConnection c, DbTransaction tx, PullRequestClosing closing, PullRequestAnnouncement? announce, CancellationToken ct)
+    {
+        // COALESCE keeps the destination commit when the closing does not name one (a decline).
+        var changed = await SqlCommands.ExecuteAsync(c, tx,
+            """
+            UPDATE pull_requests
+            SET state = @s, merge_commit = @m, destination_commit = COALESCE(@dc, destination_commit), closed_by = @u, closed_at = @t, updated_at = @t
+            WHERE repository_id = @r AND id = @id AND state = 0
+            """,
+            ct, ("@s", closing.State), ("@m", closing.MergeCommit), ("@dc", closing.DestinationCommit), ("@u", closing.ClosedBy), ("@t", closing.At),
+            ("@r", closing.RepositoryId), ("@id", closing.Id)).ConfigureAwait(false);
+        return await ChangedAsync(c, tx, changed, closing.RepositoryId, closing.Id, announce, closing.At, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>After a conditional update: the pull request as stored with its event queued, or null when the update found it no longer open.</summary>
+    private async Task<(PullRequest? Changed, int Queued)> ChangedAsync(
+        DbConnection c, DbTransaction tx, int rows, long repositoryId, long id, PullRequestAnnouncement? announce, DateTimeOffset at, CancellationToken ct)
+    {
+        if (rows != 1)
         {
-            // COALESCE keeps the destination commit when the closing does not name one (a decline).
-            var changed = await SqlCommands.ExecuteAsync(c, tx,
-                """
-                UPDATE pull_requests
-                SET state = @s, merge_commit = @m, destination_commit = COALESCE(@dc, destination_commit), closed_by = @u, closed_at = @t, updated_at = @t
-                WHERE repository_id = @r AND id = @id AND state = 0
-                """,
-                ct, ("@s", closing.State), ("@m", closing.MergeCommit), ("@dc", closing.DestinationCommit), ("@u", closing.ClosedBy), ("@t", closing.At),
-                ("@r", closing.RepositoryId), ("@id", closing.Id)).ConfigureAwait(false);
-            return changed == 1 ? await FindPullRequestAsync(c, tx, closing.RepositoryId, closing.Id, ct).ConfigureAwait(false) : null;
-        }, ct);
+            return (null, 0);
+        }
+
+        var stored = (await FindPullRequestAsync(c, tx, repositoryId, id, ct).ConfigureAwait(false))!;
+        return (stored, await AnnounceInTransactionAsync(c, tx, stored, announce, at, ct).ConfigureAwait(false));
+    }
+
+    /// <summary>The event's outbox rows, in the change's transaction: how many were queued.</summary>
+    private async Task<int> AnnounceInTransactionAsync(DbConnection c, DbTransaction tx, PullRequest changed, PullRequestAnnouncement? announce, DateTimeOffset at, CancellationToken ct) =>
+        announce is null ? 0 : (await InsertComposedAsync(c, tx, changed.RepositoryId, null, announce(changed), at, ct).ConfigureAwait(false)).Count;
+
+    private void SignalIfQueued(int queued)
+    {
+        if (queued > 0)
+        {
+            SignalQueued();
+        }
+    }
 
     private static async Task<PullRequest?> FindPullRequestAsync(DbConnection c, DbTransaction? tx, long repositoryId, long id, CancellationToken ct) =>
         (await SqlCommands.ListAsync(c, tx, $"SELECT {PullRequestColumns} FROM pull_requests WHERE repository_id = @r AND id = @id",

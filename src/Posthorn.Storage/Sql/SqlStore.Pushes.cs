@@ -53,16 +53,16 @@ public sealed partial class SqlStore
                 deliveryIds = ids;
             }
 
+            // A merge made by Posthorn closes its pull request, with the event, in the same transaction.
+            var (closed, announced) = push.Closes is { } closing
+                ? await CloseInTransactionAsync(c, tx, closing, push.ClosingAnnouncement, ct).ConfigureAwait(false)
+                : (null, 0);
             var stored = new Push(id, push.RepositoryId, push.Pusher, DateTimeOffset.FromUnixTimeMilliseconds(push.PushedAt.ToUnixTimeMilliseconds()), push.RefUpdates, push.CommitCount, push.Recovered);
-            return new RecordedPush(stored, deliveryIds);
+            return (Push: new RecordedPush(stored, deliveryIds) { Closed = closed }, Announced: announced);
         }, ct).ConfigureAwait(false);
 
-        if (recorded.DeliveryIds.Count > 0)
-        {
-            SignalQueued();
-        }
-
-        return recorded;
+        SignalIfQueued(recorded.Push.DeliveryIds.Count + recorded.Announced);
+        return recorded.Push;
     }
 
     public Task<IReadOnlyList<Push>> ListPushesAsync(long repositoryId, int limit, long? beforeId, CancellationToken ct) =>

@@ -1,3 +1,5 @@
+using Posthorn.Core.Payloads;
+using Posthorn.Core.PostServices;
 using Posthorn.Core.PullRequests;
 
 namespace Posthorn.Tests.Storage;
@@ -100,5 +102,58 @@ public abstract partial class StoreContractTests
         await Storage.Repositories.DeleteRepositoryAsync(repository.Id, Ct);
 
         Assert.Empty(await Storage.PullRequests.ListPullRequestsAsync(repository.Id, null, 10, Ct));
+    }
+
+    // Found by review: a change and its event were two transactions, so a crash between them kept the
+    // change and lost its event (a merge's "fulfilled"), and a failed announcement went unnoticed.
+    [Fact]
+    public async Task Close_WithItsEvent_QueuesTheEventInTheSameTransaction_AndAnEventThatFailsLeavesItOpen()
+    {
+        var repository = await RepositoryAsync();
+        var service = await ServiceAsync(repository.Id);
+        await Storage.PullRequests.CreatePullRequestAsync(DraftOf(repository.Id), T0, Ct);
+        var declining = new PullRequestClosing(repository.Id, 1, PullRequestState.Declined, null, null, "bob", T0.AddHours(1));
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Storage.PullRequests.CloseAsync(declining, _ => throw new InvalidOperationException("composer broke"), Ct));
+        Assert.Equal(PullRequestState.Open, (await Storage.PullRequests.FindPullRequestAsync(repository.Id, 1, Ct))!.State);
+        Assert.Empty(await Deliveries.ClaimDueAsync("node-a", T0.AddHours(1), Lease, 10, Ct));
+
+        PullRequest? composedFrom = null;
+        var declined = await Storage.PullRequests.CloseAsync(declining, pr => EveryService("pullrequest:rejected", composedFrom = pr), Ct);
+
+        Assert.Equal((PullRequestState.Declined, PullRequestState.Declined), (declined!.State, composedFrom!.State)); // composed from the pull request as closed
+        var queued = Assert.Single(await Deliveries.ClaimDueAsync("node-a", T0.AddHours(1), Lease, 10, Ct));
+        Assert.Equal(("pullrequest:rejected", service.Id), (queued.Delivery.Event, queued.Service.Id));
+        Assert.Null(await Storage.PullRequests.CloseAsync(declining, _ => throw new InvalidOperationException("a close that changes nothing announces nothing"), Ct));
+    }
+
+    [Fact]
+    public async Task RecordPush_ThatMergesAPullRequest_ClosesItAndQueuesItsEventWithThePush_OrRecordsNothing()
+    {
+        var repository = await RepositoryAsync();
+        await ServiceAsync(repository.Id);
+        await Storage.PullRequests.CreatePullRequestAsync(DraftOf(repository.Id), T0, Ct);
+        var merging = new PullRequestClosing(repository.Id, 1, PullRequestState.Merged, new string('a', 40), Dst, "alice", T0.AddHours(1));
+        var push = PushOf(repository.Id, T0.AddHours(1)) with { Closes = merging, ClosingAnnouncement = _ => throw new InvalidOperationException("composer broke") };
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Storage.Pushes.RecordPushAsync(push, Ct));
+        Assert.Empty(await Storage.Pushes.ListPushesAsync(repository.Id, 10, null, Ct));
+        Assert.Empty(await Storage.Pushes.GetRecordedRefsAsync(repository.Id, Ct));
+        Assert.Equal(PullRequestState.Open, (await Storage.PullRequests.FindPullRequestAsync(repository.Id, 1, Ct))!.State);
+
+        var recorded = await Storage.Pushes.RecordPushAsync(push with { ClosingAnnouncement = pr => EveryService("pullrequest:fulfilled", pr) }, Ct);
+
+        Assert.Equal((PullRequestState.Merged, new string('a', 40), "alice"), (recorded.Closed!.State, recorded.Closed.MergeCommit, recorded.Closed.ClosedBy));
+        Assert.Equal(PullRequestState.Merged, (await Storage.PullRequests.FindPullRequestAsync(repository.Id, 1, Ct))!.State);
+        var events = (await Deliveries.ClaimDueAsync("node-a", T0.AddHours(1), Lease, 10, Ct)).Select(c => c.Delivery.Event).Order();
+        Assert.Equal(["pullrequest:fulfilled", "push"], events);
+    }
+
+    /// <summary>A composer giving every active service one delivery of <paramref name="eventName"/>, whatever it subscribes to.</summary>
+    private static IDeliveryComposer EveryService(string eventName, PullRequest changed) => new OneEach(eventName, $"{{\"id\": {changed.Id}}}");
+
+    private sealed class OneEach(string eventName, string payload) : IDeliveryComposer
+    {
+        public IReadOnlyList<ComposedDelivery> For(ServiceSubscription service) => [new ComposedDelivery(eventName, payload)];
     }
 }

@@ -57,11 +57,13 @@ public abstract partial class StoreContractTests
         var cloud = await SubscribedAsync(repository, PayloadFormat.BitbucketCloud, ["pullrequest:fulfilled"], []);
         var github = await SubscribedAsync(repository, PayloadFormat.Github, ["pullrequest:fulfilled"], ["ma*"]);
         var inactive = await SubscribedAsync(repository, PayloadFormat.Json, ["pullrequest:fulfilled"], [], active: false);
-        var announcer = new PullRequestAnnouncer(Storage.PostServices, Storage.Wakeup, new CanonUrl("https://git.example.com/"));
+        var announcer = new PullRequestAnnouncer(new CanonUrl("https://git.example.com/"));
+        await Storage.PullRequests.CreatePullRequestAsync(new NewPullRequest(repository.Id, "Add feature", "Long text", "bob", "feature", new string('b', 40), "main", new string('e', 40)), T0, Ct);
 
-        var pullRequest = new PullRequest(repository.Id, 7, "Add feature", "Long text", "bob", PullRequestState.Merged, "feature", new string('b', 40), "main",
-            new string('c', 40), new string('d', 40), "alice", T0.AddMinutes(5), T0, T0.AddMinutes(5));
-        await announcer.AnnounceAsync(new PullRequestEvent(PullRequestEventKind.Fulfilled, repository, pullRequest, "alice", T0.AddMinutes(5)), Ct);
+        // The close and its event in one call: the store composes the event from the pull request as closed.
+        var closing = new PullRequestClosing(repository.Id, 1, PullRequestState.Merged, new string('d', 40), new string('c', 40), "alice", T0.AddMinutes(5));
+        var closed = await Storage.PullRequests.CloseAsync(closing, pr => announcer.Compose(new PullRequestEvent(PullRequestEventKind.Fulfilled, repository, pr, "alice", T0.AddMinutes(5))), Ct);
+        Assert.Equal(PullRequestState.Merged, closed?.State);
 
         var claimed = await Deliveries.ClaimDueAsync("node-a", T0.AddMinutes(5), Lease, 100, Ct);
         Assert.Equal(
@@ -78,7 +80,7 @@ public abstract partial class StoreContractTests
         Assert.Equal("alice", root.GetProperty("user").GetString());
         Assert.Equal(repository.Slug, root.GetProperty("repository").GetProperty("slug").GetString());
         var pr = root.GetProperty("pullrequest");
-        Assert.Equal(7, pr.GetProperty("id").GetInt64());
+        Assert.Equal(1, pr.GetProperty("id").GetInt64());
         Assert.Equal(("Add feature", "Long text", "MERGED", "bob"), (pr.GetProperty("title").GetString(), pr.GetProperty("description").GetString(), pr.GetProperty("state").GetString(), pr.GetProperty("author").GetString()));
         Assert.Equal(("feature", new string('b', 40)), (pr.GetProperty("source").GetProperty("branch").GetString(), pr.GetProperty("source").GetProperty("commit").GetString()));
         Assert.Equal(("main", new string('c', 40)), (pr.GetProperty("destination").GetProperty("branch").GetString(), pr.GetProperty("destination").GetProperty("commit").GetString()));
@@ -86,7 +88,7 @@ public abstract partial class StoreContractTests
         Assert.Equal("alice", pr.GetProperty("closed_by").GetString());
         Assert.Equal("2025-01-01T12:00:00.000+00:00", pr.GetProperty("created_on").GetString());
         Assert.Equal("2025-01-01T12:05:00.000+00:00", pr.GetProperty("updated_on").GetString());
-        Assert.Equal($"https://git.example.com/{repository.Owner}/{repository.Slug}/pull-requests/7", pr.GetProperty("links").GetProperty("html").GetString());
+        Assert.Equal($"https://git.example.com/{repository.Owner}/{repository.Slug}/pull-requests/1", pr.GetProperty("links").GetProperty("html").GetString());
         Assert.Equal(claimed.Single(c => c.Service.Id == merged.Id).Payload, claimed.Single(c => c.Service.Id == mergedJson.Id).Payload);
 
         using var bitbucketCloud = JsonDocument.Parse(claimed.Single(c => c.Service.Id == cloud.Id).Payload);
@@ -100,7 +102,7 @@ public abstract partial class StoreContractTests
 
         using var githubDocument = JsonDocument.Parse(claimed.Single(c => c.Service.Id == github.Id).Payload);
         var ghRoot = githubDocument.RootElement;
-        Assert.Equal(("closed", 7), (ghRoot.GetProperty("action").GetString(), ghRoot.GetProperty("number").GetInt32()));
+        Assert.Equal(("closed", 1), (ghRoot.GetProperty("action").GetString(), ghRoot.GetProperty("number").GetInt32()));
         var ghPr = ghRoot.GetProperty("pull_request");
         Assert.True(ghPr.GetProperty("merged").GetBoolean());
         Assert.Equal(new string('d', 40), ghPr.GetProperty("merge_commit_sha").GetString());
@@ -113,10 +115,10 @@ public abstract partial class StoreContractTests
     {
         var repository = await RepositoryAsync();
         await ServiceAsync(repository.Id);
-        var announcer = new PullRequestAnnouncer(Storage.PostServices, Storage.Wakeup, new CanonUrl("https://git.example.com"));
-        var pullRequest = new PullRequest(repository.Id, 1, "t", "", "bob", PullRequestState.Open, "feature", new string('b', 40), "main", new string('c', 40), null, null, null, T0, T0);
+        var announcer = new PullRequestAnnouncer(new CanonUrl("https://git.example.com"));
 
-        await announcer.AnnounceAsync(new PullRequestEvent(PullRequestEventKind.Created, repository, pullRequest, "bob", T0), Ct);
+        await Storage.PullRequests.CreatePullRequestAsync(new NewPullRequest(repository.Id, "t", "", "bob", "feature", new string('b', 40), "main", new string('c', 40)), T0,
+            pr => announcer.Compose(new PullRequestEvent(PullRequestEventKind.Created, repository, pr, "bob", T0)), Ct);
 
         Assert.Empty(await Deliveries.ClaimDueAsync("node-a", T0, Lease, 100, Ct));
     }
