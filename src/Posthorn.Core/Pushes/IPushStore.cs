@@ -14,7 +14,11 @@ public interface IPushStore
     Task<IReadOnlyDictionary<string, string>> GetRecordedRefsAsync(long repositoryId, CancellationToken ct);
 
     /// <summary>Journals ref moves git is about to make; durable when this returns.</summary>
-    Task RecordRefIntentsAsync(long repositoryId, string pusher, IReadOnlyList<RefUpdate> updates, DateTimeOffset at, CancellationToken ct);
+    Task RecordRefIntentsAsync(long repositoryId, string pusher, IReadOnlyList<RefUpdate> updates, DateTimeOffset at, CancellationToken ct) =>
+        RecordRefIntentsAsync(repositoryId, pusher, updates, null, at, ct);
+
+    /// <summary>As <see cref="RecordRefIntentsAsync(long, string, IReadOnlyList{RefUpdate}, DateTimeOffset, CancellationToken)"/>, for the merge of pull request <paramref name="pullRequestId"/> (null: not a merge).</summary>
+    Task RecordRefIntentsAsync(long repositoryId, string pusher, IReadOnlyList<RefUpdate> updates, long? pullRequestId, DateTimeOffset at, CancellationToken ct);
 
     /// <summary>The repository's journaled ref moves not yet replaced by a recorded push, oldest first.</summary>
     Task<IReadOnlyList<RefIntent>> ListRefIntentsAsync(long repositoryId, CancellationToken ct);

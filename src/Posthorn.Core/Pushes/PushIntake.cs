@@ -1,5 +1,6 @@
 using Posthorn.Core.Deliveries;
 using Posthorn.Core.Payloads;
+using Posthorn.Core.PullRequests;
 using Posthorn.Core.Repositories;
 
 namespace Posthorn.Core.Pushes;
@@ -17,7 +18,9 @@ namespace Posthorn.Core.Pushes;
 /// events, branch filters, formats).</item>
 /// <item><see cref="ReconcileAsync"/>: the refs on disk are compared with the recorded ones and any
 /// difference (a crash between 1 and 2, a push on the disk behind Posthorn's back) is recorded as a
-/// recovered push. Run before every push and periodically.</item>
+/// recovered push. Run before every push and periodically. A merge made by Posthorn is journaled with
+/// its pull request (<see cref="JournalMergeAsync"/>), and the recovered push closes it, with its
+/// "fulfilled" event, in the push's transaction.</item>
 /// </list>
 /// Callers hold the repository's receive lock, so the refs cannot move between reading and recording.
 /// Repositories of another version control system (Mercurial) read refs and build payloads through
@@ -27,7 +30,7 @@ namespace Posthorn.Core.Pushes;
 /// </summary>
 public sealed class PushIntake(
     IPushPayloadBuilder payloads, IPushStore pushes, IRefReader refs, IDeliveryWakeup wakeup, CanonUrl canonUrl, TimeProvider time,
-    IEnumerable<ScmSupport> scms, IEnumerable<IRecordedPushObserver>? observers = null)
+    IEnumerable<ScmSupport> scms, IEnumerable<IRecordedPushObserver>? observers = null, IPullRequestAnnouncer? pullRequests = null)
 {
     private readonly IRecordedPushObserver[] observers = observers?.ToArray() ?? [];
 
@@ -36,6 +39,10 @@ public sealed class PushIntake(
 
     public Task JournalAsync(Repository repository, string pusher, IReadOnlyList<RefUpdate> updates, CancellationToken ct) =>
         pushes.RecordRefIntentsAsync(repository.Id, pusher, updates, time.GetUtcNow(), ct);
+
+    /// <summary>Journals the move of a merge of pull request <paramref name="pullRequestId"/> by <paramref name="merger"/>, before it is made.</summary>
+    public Task JournalMergeAsync(Repository repository, string merger, RefUpdate update, long pullRequestId, CancellationToken ct) =>
+        pushes.RecordRefIntentsAsync(repository.Id, merger, [update], pullRequestId, time.GetUtcNow(), ct);
 
     /// <summary>
     /// Builds the payload of <paramref name="moved"/> without recording anything: a caller that knows
@@ -119,8 +126,32 @@ public sealed class PushIntake(
 
         var intents = await pushes.ListRefIntentsAsync(repository.Id, ct);
         var tipsBefore = await reader.ExistingAsync(directory, recorded.Values.ToHashSet(StringComparer.Ordinal), ct);
-        var push = await RecordAsync(new RefsMoved(repository, directory, PusherOf(updates, intents), updates, tipsBefore, Recovered: true), ct);
+        var moved = new RefsMoved(repository, directory, PusherOf(updates, intents), updates, tipsBefore, Recovered: true);
+        var push = await RecordAsync(MergeOf(moved, intents) ?? moved, ct);
         return (onDisk, push);
+    }
+
+    /// <summary>
+    /// A recovered move that a merge by Posthorn journaled (a crash after the move, before its record):
+    /// the same moves, closing the pull request as the merge would have, with its event. Null when no
+    /// merge explains one of the moves.
+    /// </summary>
+    private RefsMoved? MergeOf(RefsMoved moved, IReadOnlyList<RefIntent> intents)
+    {
+        var merge = intents.LastOrDefault(i => i.PullRequestId is not null && moved.Updates.Contains(i.Update));
+        if (merge is not { PullRequestId: { } id })
+        {
+            return null;
+        }
+
+        var at = time.GetUtcNow();
+        return moved with
+        {
+            Closes = new PullRequestClosing(moved.Repository.Id, id, PullRequestState.Merged, merge.Update.NewId, merge.Update.OldId, merge.Pusher, at),
+            ClosingAnnouncement = pullRequests is null
+                ? null
+                : closed => pullRequests.Compose(new PullRequestEvent(PullRequestEventKind.Fulfilled, moved.Repository, closed, merge.Pusher, at)),
+        };
     }
 
     /// <summary>Forgets journaled moves once reconciliation found nothing left to record.</summary>

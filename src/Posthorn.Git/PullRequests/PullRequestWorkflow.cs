@@ -14,16 +14,15 @@ namespace Posthorn.Git.PullRequests;
 /// A merge is a push made by Posthorn, kept to the same guarantee:
 /// <list type="number">
 /// <item>compute the merge commit (<see cref="MergeEngine"/>) against the destination's current tip;</item>
-/// <item>journal the move under the merger's name (<see cref="PushIntake.JournalAsync"/>);</item>
+/// <item>journal the move under the merger's name, with the pull request (<see cref="PushIntake.JournalMergeAsync"/>);</item>
 /// <item>compare-and-swap the destination with update-ref;</item>
 /// <item>record the push (<see cref="PushIntake.RecordAsync"/>): payload and deliveries, pusher = the merger,
 /// and in the same transaction the pull request stored as merged with its "fulfilled" event queued;
 /// if that fails the destination is put back and the merge refused.</item>
 /// </list>
 /// Killed between 3 and 4, reconciliation at start-up records the move as a recovered push named after the
-/// merger (from the journal), and <see cref="PullRequestTracker"/> then marks the pull request merged when
-/// the destination now reaches the source (a merge commit or a fast-forward; not a squash, whose commit
-/// does not). Every other change is stored with its event in one transaction too.
+/// merger, and closes the pull request with it (both from the journal), whatever the strategy. Every
+/// other change is stored with its event in one transaction too.
 /// Thread-safe; register as a singleton.
 /// </summary>
 public sealed partial class PullRequestWorkflow(
@@ -122,7 +121,7 @@ public sealed partial class PullRequestWorkflow(
         Repository repository, string directory, string pusher, RefUpdate update, IReadOnlyDictionary<string, string> refsBefore,
         PullRequestClosing closing, PullRequestAnnouncement fulfilled, CancellationToken ct)
     {
-        await intake.JournalAsync(repository, pusher, [update], ct).ConfigureAwait(false);
+        await intake.JournalMergeAsync(repository, pusher, update, closing.Id, ct).ConfigureAwait(false);
         // From here on no caller token: once the ref may have moved, recording (or undoing) must finish.
         // update-ref <ref> <new> <old> is a compare-and-swap: it fails if the ref is no longer <old>.
         var swap = await runner.RunAsync(

@@ -14,14 +14,14 @@ public sealed partial class SqlStore
             return (IReadOnlyDictionary<string, string>)rows.ToDictionary(r => r.Name, r => r.Id, StringComparer.Ordinal);
         }, ct);
 
-    public Task RecordRefIntentsAsync(long repositoryId, string pusher, IReadOnlyList<RefUpdate> updates, DateTimeOffset at, CancellationToken ct) =>
+    public Task RecordRefIntentsAsync(long repositoryId, string pusher, IReadOnlyList<RefUpdate> updates, long? pullRequestId, DateTimeOffset at, CancellationToken ct) =>
         WriteAsync(async (c, tx) =>
         {
             foreach (var update in updates)
             {
                 await SqlCommands.ExecuteAsync(c, tx,
-                    "INSERT INTO ref_intents (repository_id, pusher, ref_name, old_id, new_id, created_at) VALUES (@r, @u, @n, @o, @v, @t)",
-                    ct, ("@r", repositoryId), ("@u", pusher), ("@n", update.RefName), ("@o", update.OldId), ("@v", update.NewId), ("@t", at)).ConfigureAwait(false);
+                    "INSERT INTO ref_intents (repository_id, pusher, ref_name, old_id, new_id, created_at, pull_request_id) VALUES (@r, @u, @n, @o, @v, @t, @pr)",
+                    ct, ("@r", repositoryId), ("@u", pusher), ("@n", update.RefName), ("@o", update.OldId), ("@v", update.NewId), ("@t", at), ("@pr", pullRequestId)).ConfigureAwait(false);
             }
 
             return true;
@@ -29,8 +29,8 @@ public sealed partial class SqlStore
 
     public Task<IReadOnlyList<RefIntent>> ListRefIntentsAsync(long repositoryId, CancellationToken ct) =>
         ReadAsync(async c => (IReadOnlyList<RefIntent>)await SqlCommands.ListAsync(c, null,
-            "SELECT pusher, ref_name, old_id, new_id FROM ref_intents WHERE repository_id = @r ORDER BY id",
-            r => new RefIntent(r.Text(0), new RefUpdate(r.Text(1), r.Text(2), r.Text(3))), ct, ("@r", repositoryId)).ConfigureAwait(false), ct);
+            "SELECT pusher, ref_name, old_id, new_id, pull_request_id FROM ref_intents WHERE repository_id = @r ORDER BY id",
+            r => new RefIntent(r.Text(0), new RefUpdate(r.Text(1), r.Text(2), r.Text(3))) { PullRequestId = r.NullableLong(4) }, ct, ("@r", repositoryId)).ConfigureAwait(false), ct);
 
     public Task ClearRefIntentsAsync(long repositoryId, CancellationToken ct) =>
         WriteAsync((c, tx) => SqlCommands.ExecuteAsync(c, tx, "DELETE FROM ref_intents WHERE repository_id = @r", ct, ("@r", repositoryId)), ct);

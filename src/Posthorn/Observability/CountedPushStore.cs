@@ -14,8 +14,8 @@ public sealed class CountedPushStore(IPushStore inner, PosthornMeter meter) : IP
 
     public Task<IReadOnlyDictionary<string, string>> GetRecordedRefsAsync(long repositoryId, CancellationToken ct) => inner.GetRecordedRefsAsync(repositoryId, ct);
 
-    public Task RecordRefIntentsAsync(long repositoryId, string pusher, IReadOnlyList<RefUpdate> updates, DateTimeOffset at, CancellationToken ct) =>
-        inner.RecordRefIntentsAsync(repositoryId, pusher, updates, at, ct);
+    public Task RecordRefIntentsAsync(long repositoryId, string pusher, IReadOnlyList<RefUpdate> updates, long? pullRequestId, DateTimeOffset at, CancellationToken ct) =>
+        inner.RecordRefIntentsAsync(repositoryId, pusher, updates, pullRequestId, at, ct);
 
     public Task<IReadOnlyList<RefIntent>> ListRefIntentsAsync(long repositoryId, CancellationToken ct) => inner.ListRefIntentsAsync(repositoryId, ct);
 

@@ -33,11 +33,11 @@ public abstract partial class StoreContractTests
         var repository = await RepositoryAsync();
         var other = await RepositoryAsync("other");
         await Storage.Pushes.RecordRefIntentsAsync(repository.Id, "carol", [new RefUpdate("refs/heads/main", RefUpdate.ZeroId, A)], T0, Ct);
-        await Storage.Pushes.RecordRefIntentsAsync(repository.Id, "dave", [new RefUpdate("refs/heads/x", A, B)], T0, Ct);
+        await Storage.Pushes.RecordRefIntentsAsync(repository.Id, "dave", [new RefUpdate("refs/heads/x", A, B)], pullRequestId: 7, T0, Ct);
         await Storage.Pushes.RecordRefIntentsAsync(other.Id, "eve", [new RefUpdate("refs/heads/y", A, B)], T0, Ct);
 
         Assert.Equal(
-            [new RefIntent("carol", new RefUpdate("refs/heads/main", RefUpdate.ZeroId, A)), new RefIntent("dave", new RefUpdate("refs/heads/x", A, B))],
+            [new RefIntent("carol", new RefUpdate("refs/heads/main", RefUpdate.ZeroId, A)), new RefIntent("dave", new RefUpdate("refs/heads/x", A, B)) { PullRequestId = 7 }],
             await Storage.Pushes.ListRefIntentsAsync(repository.Id, Ct));
 
         await Storage.Pushes.RecordPushAsync(PushOf(repository.Id, T0), Ct);

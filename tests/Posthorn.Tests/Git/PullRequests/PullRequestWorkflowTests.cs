@@ -201,19 +201,24 @@ public sealed class PullRequestWorkflowTests : IAsyncLifetime
 
     /// <summary>
     /// A crash after the merge moved the destination and before it was recorded leaves what the workflow's
-    /// steps 2 and 3 leave: a journaled intent by the merger and a moved ref. The start-up reconciliation pass
-    /// records it as a recovered push named after the merger, and the pull request is marked merged by them.
+    /// steps 2 and 3 leave: a journaled intent by the merger, naming the pull request, and a moved ref. The
+    /// start-up reconciliation pass records it as a recovered push named after the merger, and closes the
+    /// pull request as merged by them in the same transaction, with its event: for a squash too, whose
+    /// commit does not reach the source (found by review: a squash's pull request stayed open for good).
     /// </summary>
-    [Fact]
-    public async Task CrashBetweenMoveAndRecord_ReconciliationRecoversThePushByTheMerger_AndMarksThePullRequestMerged()
+    [Theory]
+    [InlineData(MergeStrategy.MergeCommit)]
+    [InlineData(MergeStrategy.Squash)]
+    [InlineData(MergeStrategy.FastForward)]
+    public async Task CrashBetweenMoveAndRecord_ReconciliationRecoversThePushByTheMerger_AndMarksThePullRequestMerged(MergeStrategy strategy)
     {
         await pr.OpenAsync();
         var repository = await pr.RepositoryAsync();
         var destination = pr.TipOf("refs/heads/main");
         var engine = pr.Host.Services.GetRequiredService<MergeEngine>();
-        var outcome = await engine.MergeAsync(pr.Bare, destination, pr.TipOf("refs/heads/feature"), MergeStrategy.MergeCommit, "Merge", new MergeIdentity("bob", "bob@example.com"), CancellationToken.None);
+        var outcome = await engine.MergeAsync(pr.Bare, destination, pr.TipOf("refs/heads/feature"), strategy, "Merge", new MergeIdentity("bob", "bob@example.com"), CancellationToken.None);
         var update = new RefUpdate("refs/heads/main", destination, outcome.Commit!);
-        await pr.Intake.JournalAsync(repository, "bob", [update], CancellationToken.None);
+        await pr.Intake.JournalMergeAsync(repository, "bob", update, 1, CancellationToken.None);
         pr.Sandbox.Git(pr.Bare, $"update-ref refs/heads/main {outcome.Commit} {destination}");
 
         var passes = await pr.Host.Services.GetRequiredService<Reconciliation>().PassAsync(CancellationToken.None);
@@ -223,7 +228,7 @@ public sealed class PullRequestWorkflowTests : IAsyncLifetime
         Assert.Equal(("bob", true), (recovered.Pusher, recovered.Recovered));
         Assert.Equal([update], recovered.RefUpdates);
         var merged = await pr.FindAsync(1);
-        Assert.Equal((PullRequestState.Merged, "bob"), (merged.State, merged.ClosedBy));
+        Assert.Equal((PullRequestState.Merged, "bob", outcome.Commit, destination), (merged.State, merged.ClosedBy, merged.MergeCommit, merged.DestinationCommit));
         Assert.Equal([(PullRequestEventKind.Created, 1L, "alice"), (PullRequestEventKind.Fulfilled, 1L, "bob")], pr.Announcer.Summary);
     }
 
