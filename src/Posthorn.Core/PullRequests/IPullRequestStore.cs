@@ -9,10 +9,15 @@ namespace Posthorn.Core.PullRequests;
 public interface IPullRequestStore
 {
     /// <summary>Stores a new open pull request with the repository's next number (1, 2, ...).</summary>
-    Task<PullRequest> CreatePullRequestAsync(NewPullRequest pullRequest, DateTimeOffset at, CancellationToken ct) => CreatePullRequestAsync(pullRequest, at, null, ct);
+    Task<PullRequest> CreatePullRequestAsync(NewPullRequest pullRequest, DateTimeOffset at, CancellationToken ct) => CreatePullRequestAsync(pullRequest, at, null, null, ct);
 
-    /// <summary>As <see cref="CreatePullRequestAsync(NewPullRequest, DateTimeOffset, CancellationToken)"/>, with the event it announces.</summary>
-    Task<PullRequest> CreatePullRequestAsync(NewPullRequest pullRequest, DateTimeOffset at, PullRequestAnnouncement? announce, CancellationToken ct);
+    /// <summary>
+    /// As <see cref="CreatePullRequestAsync(NewPullRequest, DateTimeOffset, CancellationToken)"/>, with the event it
+    /// announces, after <paramref name="beforeAnnouncing"/> has run inside the transaction with the numbered pull
+    /// request (its ref is set there, so no receiver hears of it before the ref exists; if it throws, nothing is stored).
+    /// </summary>
+    Task<PullRequest> CreatePullRequestAsync(
+        NewPullRequest pullRequest, DateTimeOffset at, Func<PullRequest, Task>? beforeAnnouncing, PullRequestAnnouncement? announce, CancellationToken ct);
 
     Task<PullRequest?> FindPullRequestAsync(long repositoryId, long id, CancellationToken ct);
 

@@ -127,8 +127,30 @@ public sealed class PushIntake(
         var intents = await pushes.ListRefIntentsAsync(repository.Id, ct);
         var tipsBefore = await reader.ExistingAsync(directory, recorded.Values.ToHashSet(StringComparer.Ordinal), ct);
         var moved = new RefsMoved(repository, directory, PusherOf(updates, intents), updates, tipsBefore, Recovered: true);
-        var push = await RecordAsync(MergeOf(moved, intents) ?? moved, ct);
-        return (onDisk, push);
+        return (onDisk, await RecordRecoveredAsync(moved, MergeOf(moved, intents), ct));
+    }
+
+    /// <summary>
+    /// The recovered push, closing the pull request a journaled merge names. Should that close fail (its
+    /// event cannot be composed, say), the push is recorded without it: refs on disk that cannot be
+    /// recorded would refuse every later push to the repository, and the pull request is then left to
+    /// the observers, as a merge found after a push.
+    /// </summary>
+    private async Task<RecordedPush?> RecordRecoveredAsync(RefsMoved moved, RefsMoved? merge, CancellationToken ct)
+    {
+        if (merge is not null)
+        {
+            try
+            {
+                return await RecordAsync(merge, ct);
+            }
+            catch (Exception) when (!ct.IsCancellationRequested)
+            {
+                // Recorded below without the close; a database that cannot write fails there too.
+            }
+        }
+
+        return await RecordAsync(moved, ct);
     }
 
     /// <summary>

@@ -80,6 +80,10 @@ public sealed partial class PullRequestTracker(
 
         if (sourceTip != pullRequest.SourceCommit)
         {
+            // The ref first, then the change with its event: a receiver that fetches refs/pull/{id}/head
+            // on "updated" finds the new commit. Under the push's receive lock nothing closes the pull
+            // request in between; if something had, its ref would only point at its source's tip.
+            await pullRef.SetAsync(moved.Directory, pullRequest.Id, sourceTip, ct).ConfigureAwait(false);
             var announce = await announcing.PrepareAsync(PullRequestEventKind.Updated, moved.Repository, moved.Pusher, pullRequest.DestinationCommit, sourceTip, ct).ConfigureAwait(false);
             var updated = await store.UpdateSourceAsync(pullRequest.RepositoryId, pullRequest.Id, sourceTip, time.GetUtcNow(), announce, ct).ConfigureAwait(false);
             if (updated is null)
@@ -87,7 +91,6 @@ public sealed partial class PullRequestTracker(
                 return;
             }
 
-            await pullRef.SetAsync(moved.Directory, pullRequest.Id, sourceTip, ct).ConfigureAwait(false);
             current = updated;
         }
 

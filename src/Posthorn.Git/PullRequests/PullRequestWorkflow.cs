@@ -47,9 +47,11 @@ public sealed partial class PullRequestWorkflow(
             }
 
             var created = await announcing.PrepareAsync(PullRequestEventKind.Created, repository, author, destinationTip, sourceTip, ct).ConfigureAwait(false);
+            // refs/pull/{id}/head is set inside the creating transaction, before the event is queued:
+            // a receiver that fetches it on "created" finds it, and a failure stores nothing.
             opened = await store.CreatePullRequestAsync(
-                new NewPullRequest(repository.Id, title, description, author, source, sourceTip, destination, destinationTip), time.GetUtcNow(), created, ct).ConfigureAwait(false);
-            await pullRef.SetAsync(directory, opened.Id, sourceTip, CancellationToken.None).ConfigureAwait(false);
+                new NewPullRequest(repository.Id, title, description, author, source, sourceTip, destination, destinationTip), time.GetUtcNow(),
+                stored => pullRef.SetAsync(directory, stored.Id, sourceTip, CancellationToken.None), created, ct).ConfigureAwait(false);
         }
 
         return opened;

@@ -9,7 +9,8 @@ public sealed partial class SqlStore : IPullRequestStore
     private const string PullRequestColumns =
         "repository_id, id, title, description, author, state, source_branch, source_commit, destination_branch, destination_commit, merge_commit, closed_by, closed_at, created_at, updated_at";
 
-    public async Task<PullRequest> CreatePullRequestAsync(NewPullRequest pullRequest, DateTimeOffset at, PullRequestAnnouncement? announce, CancellationToken ct)
+    public async Task<PullRequest> CreatePullRequestAsync(
+        NewPullRequest pullRequest, DateTimeOffset at, Func<PullRequest, Task>? beforeAnnouncing, PullRequestAnnouncement? announce, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(pullRequest);
         var (created, queued) = await WriteUniqueAsync("Another pull request was opened at the same moment; try again.", async (c, tx) =>
@@ -26,6 +27,11 @@ public sealed partial class SqlStore : IPullRequestStore
                 ("@sb", pullRequest.SourceBranch), ("@sc", pullRequest.SourceCommit), ("@db", pullRequest.DestinationBranch), ("@dc", pullRequest.DestinationCommit),
                 ("@t", at)).ConfigureAwait(false))!;
             var stored = (await FindPullRequestAsync(c, tx, pullRequest.RepositoryId, id, ct).ConfigureAwait(false))!;
+            if (beforeAnnouncing is not null)
+            {
+                await beforeAnnouncing(stored).ConfigureAwait(false);
+            }
+
             return (stored, await AnnounceInTransactionAsync(c, tx, stored, announce, at, ct).ConfigureAwait(false));
         }, ct).ConfigureAwait(false);
         SignalIfQueued(queued);

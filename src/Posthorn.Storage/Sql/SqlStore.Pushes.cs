@@ -53,9 +53,10 @@ public sealed partial class SqlStore
                 deliveryIds = ids;
             }
 
-            // A merge made by Posthorn closes its pull request, with the event, in the same transaction.
+            // A merge made by Posthorn closes its pull request, with the event, in the same transaction,
+            // merged when its push was: its event is due with the push's deliveries, not before them.
             var (closed, announced) = push.Closes is { } closing
-                ? await CloseInTransactionAsync(c, tx, closing, push.ClosingAnnouncement, ct).ConfigureAwait(false)
+                ? await CloseInTransactionAsync(c, tx, closing with { At = push.PushedAt }, push.ClosingAnnouncement, ct).ConfigureAwait(false)
                 : (null, 0);
             var stored = new Push(id, push.RepositoryId, push.Pusher, DateTimeOffset.FromUnixTimeMilliseconds(push.PushedAt.ToUnixTimeMilliseconds()), push.RefUpdates, push.CommitCount, push.Recovered);
             return (Push: new RecordedPush(stored, deliveryIds) { Closed = closed }, Announced: announced);

@@ -149,6 +149,24 @@ public abstract partial class StoreContractTests
         Assert.Equal(["pullrequest:fulfilled", "push"], events);
     }
 
+    [Fact]
+    public async Task Create_WhoseStepBeforeAnnouncingFails_StoresNothing_AndAnnouncesNothing()
+    {
+        var repository = await RepositoryAsync();
+        await ServiceAsync(repository.Id);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Storage.PullRequests.CreatePullRequestAsync(DraftOf(repository.Id), T0,
+            _ => throw new InvalidOperationException("the ref could not be set"), pr => EveryService("pullrequest:created", pr), Ct));
+
+        Assert.Empty(await Storage.PullRequests.ListPullRequestsAsync(repository.Id, null, 10, Ct));
+        Assert.Empty(await Deliveries.ClaimDueAsync("node-a", T0, Lease, 10, Ct));
+        long? stepSaw = null;
+        var created = await Storage.PullRequests.CreatePullRequestAsync(DraftOf(repository.Id), T0,
+            pr => { stepSaw = pr.Id; return Task.CompletedTask; }, pr => EveryService("pullrequest:created", pr), Ct);
+        Assert.Equal((1L, (long?)1), (created.Id, stepSaw));
+        Assert.Equal("pullrequest:created", Assert.Single(await Deliveries.ClaimDueAsync("node-a", T0, Lease, 10, Ct)).Delivery.Event);
+    }
+
     /// <summary>A composer giving every active service one delivery of <paramref name="eventName"/>, whatever it subscribes to.</summary>
     private static IDeliveryComposer EveryService(string eventName, PullRequest changed) => new OneEach(eventName, $"{{\"id\": {changed.Id}}}");
 

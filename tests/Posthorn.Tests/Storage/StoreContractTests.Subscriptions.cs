@@ -117,7 +117,7 @@ public abstract partial class StoreContractTests
         await ServiceAsync(repository.Id);
         var announcer = new PullRequestAnnouncer(new CanonUrl("https://git.example.com"));
 
-        await Storage.PullRequests.CreatePullRequestAsync(new NewPullRequest(repository.Id, "t", "", "bob", "feature", new string('b', 40), "main", new string('c', 40)), T0,
+        await Storage.PullRequests.CreatePullRequestAsync(new NewPullRequest(repository.Id, "t", "", "bob", "feature", new string('b', 40), "main", new string('c', 40)), T0, null,
             pr => announcer.Compose(new PullRequestEvent(PullRequestEventKind.Created, repository, pr, "bob", T0)), Ct);
 
         Assert.Empty(await Deliveries.ClaimDueAsync("node-a", T0, Lease, 100, Ct));

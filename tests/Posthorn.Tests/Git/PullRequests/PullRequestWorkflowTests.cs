@@ -232,6 +232,33 @@ public sealed class PullRequestWorkflowTests : IAsyncLifetime
         Assert.Equal([(PullRequestEventKind.Created, 1L, "alice"), (PullRequestEventKind.Fulfilled, 1L, "bob")], pr.Announcer.Summary);
     }
 
+    // Found by review: with the close in the recovered push's transaction, an announcer that failed
+    // every time rolled the recovered push back, and then every later push to the repository was
+    // refused (its refs on disk could never be recorded).
+    [Fact]
+    public async Task CrashBetweenMoveAndRecord_WithAnAnnouncerThatFails_StillRecordsTheRecoveredPush()
+    {
+        await pr.OpenAsync();
+        var repository = await pr.RepositoryAsync();
+        var destination = pr.TipOf("refs/heads/main");
+        var engine = pr.Host.Services.GetRequiredService<MergeEngine>();
+        var outcome = await engine.MergeAsync(pr.Bare, destination, pr.TipOf("refs/heads/feature"), MergeStrategy.Squash, "Squash", new MergeIdentity("bob", "bob@example.com"), CancellationToken.None);
+        var update = new RefUpdate("refs/heads/main", destination, outcome.Commit!);
+        await pr.Intake.JournalMergeAsync(repository, "bob", update, 1, CancellationToken.None);
+        pr.Sandbox.Git(pr.Bare, $"update-ref refs/heads/main {outcome.Commit} {destination}");
+        pr.Announcer.Fail = true;
+
+        var (_, recovered) = await pr.Intake.ReconcileAsync(repository, pr.Bare, CancellationToken.None);
+
+        Assert.Equal((true, "bob"), (recovered!.Push.Recovered, recovered.Push.Pusher));
+        Assert.Equal([update], recovered.Push.RefUpdates);
+        Assert.Null(recovered.Closed); // left open, with the failure logged, rather than the repository blocked
+        Assert.Equal(PullRequestState.Open, (await pr.FindAsync(1)).State);
+        pr.Announcer.Fail = false;
+        var next = pr.CommitAndPush("feature", "after.txt", "pushes go on\n");
+        Assert.Contains(await pr.PushesAsync(), p => !p.Recovered && p.RefUpdates.Any(u => u.RefName == "refs/heads/feature" && u.NewId == next));
+    }
+
     [Fact]
     public async Task Changes_ListCommitsFilesWithLineCountsAndTheDiff()
     {

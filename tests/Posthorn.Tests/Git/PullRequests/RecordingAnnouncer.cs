@@ -16,8 +16,16 @@ public sealed class RecordingAnnouncer : IPullRequestAnnouncer, IDeliveryCompose
 
     public IEnumerable<(PullRequestEventKind Kind, long Id, string Actor)> Summary => Events.Select(e => (e.Kind, e.PullRequest.Id, e.Actor));
 
+    /// <summary>When set, composing throws, as an announcer with a defect would.</summary>
+    public bool Fail { get; set; }
+
     public IDeliveryComposer Compose(PullRequestEvent pullRequestEvent)
     {
+        if (Fail)
+        {
+            throw new InvalidOperationException("the announcer failed");
+        }
+
         Events.Enqueue(pullRequestEvent);
         return this;
     }
