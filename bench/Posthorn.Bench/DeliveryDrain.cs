@@ -22,7 +22,7 @@ public static class DeliveryDrain
     public sealed record Shape(int Deliveries, int Owners, int ServicesPerOwner, string Payload, string? Database = null, int Nodes = 1, int Concurrency = 64);
 
     /// <summary>What a drain measured. WorstFairShare: at each quarter of the arrivals, the least a service had of its own deliveries, over the overall fraction.</summary>
-    public sealed record Result(TimeSpan AllReceived, TimeSpan Drained, long Received, double PeakRssMb, double RssBeforeMb, double WorstFairShare, TimeSpan Queued, TimeSpan Cpu, long Measured, long Allocated = 0, int Gen0 = 0);
+    public sealed record Result(TimeSpan AllReceived, TimeSpan Drained, long Received, double PeakRssMb, double RssBeforeMb, double WorstFairShare, TimeSpan Queued, TimeSpan Cpu, long Measured, long Allocated = 0, int Gen0 = 0, TimeSpan GcPause = default);
 
     public static async Task<Result> RunAsync(string data, Receiver receiver, Shape shape)
     {
@@ -98,6 +98,7 @@ public static class DeliveryDrain
             var cpu = ProcessCpu.Read();
             var allocated = GC.GetTotalAllocatedBytes();
             var gen0 = GC.CollectionCount(0);
+            var pause = GC.GetTotalPauseDuration();
             var clock = Stopwatch.StartNew();
             var atStart = receiver.Count;
             TimeSpan? allReceived = null;
@@ -132,6 +133,7 @@ public static class DeliveryDrain
             var used = (ProcessCpu.Read() - cpu).Self;
             allocated = GC.GetTotalAllocatedBytes() - allocated;
             gen0 = GC.CollectionCount(0) - gen0;
+            pause = GC.GetTotalPauseDuration() - pause;
             receiver.OnKey = null;
 
             // Fair share: at each quarter of the drain, every service should have had about that
@@ -147,7 +149,7 @@ public static class DeliveryDrain
                 }
             }
 
-            return new Result(allReceived ?? TimeSpan.MaxValue, drained, receiver.Count, peak, rssBefore, worst, queued, used, total - atStart, allocated, gen0);
+            return new Result(allReceived ?? TimeSpan.MaxValue, drained, receiver.Count, peak, rssBefore, worst, queued, used, total - atStart, allocated, gen0, pause);
         }
         finally
         {

@@ -42,11 +42,13 @@ public static class ThroughputScenario
         await BareLoopAsync(receiver.Url, body, Math.Min(2_000, n));
         var cpu = ProcessCpu.Read();
         var allocated = GC.GetTotalAllocatedBytes();
+        var pause = GC.GetTotalPauseDuration();
         var bare = await BareLoopAsync(receiver.Url, body, n);
         var bareCpu = (ProcessCpu.Read() - cpu).Self;
         allocated = GC.GetTotalAllocatedBytes() - allocated;
+        pause = GC.GetTotalPauseDuration() - pause;
         var bareRate = n / bare.TotalSeconds;
-        Console.WriteLine($"  bare HttpClient loop: {n} POSTs in {bare.TotalSeconds:0.00} s = {bareRate:0}/s, {bareCpu.TotalMicroseconds / n:0} µs CPU and {allocated / 1024.0 / n:0.0} KB allocated each, {bareCpu / bare:0.00} cores busy");
+        Console.WriteLine($"  bare HttpClient loop: {n} POSTs in {bare.TotalSeconds:0.00} s = {bareRate:0}/s, {bareCpu.TotalMicroseconds / n:0} µs CPU and {allocated / 1024.0 / n:0.0} KB allocated each, {bareCpu / bare:0.00} cores busy, paused {pause.TotalMilliseconds:0} ms by the collector");
 
         // The durable path gets the same warm-up: a throwaway host drains a small queue first, so the
         // measured host runs JIT-compiled code as the baseline's second loop does.
@@ -101,7 +103,7 @@ public static class ThroughputScenario
     private static string Describe(int n, DeliveryDrain.Result result, TimeSpan bare)
     {
         var note = $"{n} deliveries (queued in {result.Queued.TotalSeconds:0.0} s): all POSTs received after {result.AllReceived.TotalSeconds:0.00} s, " +
-            $"all settled after {result.Drained.TotalSeconds:0.00} s from the first POST ({result.Measured} deliveries in that window; receiver saw {result.Received}); bare loop {bare.TotalSeconds:0.00} s; concurrency {Concurrency}; process CPU {result.Cpu.TotalMicroseconds / result.Measured:0} µs and {result.Allocated / 1024.0 / result.Measured:0.0} KB allocated per delivery ({result.Gen0} gen-0 collections), {result.Cpu / result.Drained:0.00} cores busy";
+            $"all settled after {result.Drained.TotalSeconds:0.00} s from the first POST ({result.Measured} deliveries in that window; receiver saw {result.Received}); bare loop {bare.TotalSeconds:0.00} s; concurrency {Concurrency}; process CPU {result.Cpu.TotalMicroseconds / result.Measured:0} µs and {result.Allocated / 1024.0 / result.Measured:0.0} KB allocated per delivery ({result.Gen0} gen-0 collections, {result.GcPause.TotalMilliseconds:0} ms paused), {result.Cpu / result.Drained:0.00} cores busy";
         Console.WriteLine($"  {note}");
         return note;
     }
