@@ -100,14 +100,6 @@ public sealed partial class SqlStore : IPullRequestStore
     private async Task<int> AnnounceInTransactionAsync(DbConnection c, DbTransaction tx, PullRequest changed, PullRequestAnnouncement? announce, DateTimeOffset at, CancellationToken ct) =>
         announce is null ? 0 : (await InsertComposedAsync(c, tx, changed.RepositoryId, null, announce(changed), at, ct).ConfigureAwait(false)).Count;
 
-    private void SignalIfQueued(int queued)
-    {
-        if (queued > 0)
-        {
-            SignalQueued();
-        }
-    }
-
     private static async Task<PullRequest?> FindPullRequestAsync(DbConnection c, DbTransaction? tx, long repositoryId, long id, CancellationToken ct) =>
         (await SqlCommands.ListAsync(c, tx, $"SELECT {PullRequestColumns} FROM pull_requests WHERE repository_id = @r AND id = @id",
             ReadPullRequest, ct, ("@r", repositoryId), ("@id", id)).ConfigureAwait(false)).SingleOrDefault();

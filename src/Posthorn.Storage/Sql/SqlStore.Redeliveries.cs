@@ -29,11 +29,7 @@ public sealed partial class SqlStore
 
             return updated;
         }, ct).ConfigureAwait(false);
-        if (count > 0)
-        {
-            SignalQueued();
-        }
-
+        SignalIfQueued(count);
         return count;
     }
 }

@@ -157,6 +157,15 @@ public sealed partial class SqlStore(DbDataSource dataSource, SqlDialect dialect
 
     private void SignalQueued() => deliveriesQueued?.Invoke();
 
+    /// <summary>Wakes this node's dispatcher after a commit that queued <paramref name="queued"/> deliveries (none: nothing to wake it for).</summary>
+    private void SignalIfQueued(int queued)
+    {
+        if (queued > 0)
+        {
+            SignalQueued();
+        }
+    }
+
     /// <summary>Readiness: true when a connection opens and answers a trivial query.</summary>
     public async Task<bool> PingAsync(CancellationToken ct)
     {
