@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Posthorn.Core;
 using Posthorn.Core.PullRequests;
 using Posthorn.Core.Pushes;
+using Posthorn.Core.Repositories;
 using Posthorn.Git.PullRequests;
 using Posthorn.Git.Repositories;
 
@@ -212,14 +213,8 @@ public sealed class PullRequestWorkflowTests : IAsyncLifetime
     [InlineData(MergeStrategy.FastForward)]
     public async Task CrashBetweenMoveAndRecord_ReconciliationRecoversThePushByTheMerger_AndMarksThePullRequestMerged(MergeStrategy strategy)
     {
-        await pr.OpenAsync();
-        var repository = await pr.RepositoryAsync();
-        var destination = pr.TipOf("refs/heads/main");
-        var engine = pr.Host.Services.GetRequiredService<MergeEngine>();
-        var outcome = await engine.MergeAsync(pr.Bare, destination, pr.TipOf("refs/heads/feature"), strategy, "Merge", new MergeIdentity("bob", "bob@example.com"), CancellationToken.None);
-        var update = new RefUpdate("refs/heads/main", destination, outcome.Commit!);
-        await pr.Intake.JournalMergeAsync(repository, "bob", update, 1, CancellationToken.None);
-        pr.Sandbox.Git(pr.Bare, $"update-ref refs/heads/main {outcome.Commit} {destination}");
+        var (_, update) = await MergedButNotRecordedAsync(strategy);
+        var (destination, mergeCommit) = (update.OldId, update.NewId);
 
         var passes = await pr.Host.Services.GetRequiredService<Reconciliation>().PassAsync(CancellationToken.None);
 
@@ -228,7 +223,7 @@ public sealed class PullRequestWorkflowTests : IAsyncLifetime
         Assert.Equal(("bob", true), (recovered.Pusher, recovered.Recovered));
         Assert.Equal([update], recovered.RefUpdates);
         var merged = await pr.FindAsync(1);
-        Assert.Equal((PullRequestState.Merged, "bob", outcome.Commit, destination), (merged.State, merged.ClosedBy, merged.MergeCommit, merged.DestinationCommit));
+        Assert.Equal((PullRequestState.Merged, "bob", mergeCommit, destination), (merged.State, merged.ClosedBy, merged.MergeCommit, merged.DestinationCommit));
         Assert.Equal([(PullRequestEventKind.Created, 1L, "alice"), (PullRequestEventKind.Fulfilled, 1L, "bob")], pr.Announcer.Summary);
     }
 
@@ -238,14 +233,7 @@ public sealed class PullRequestWorkflowTests : IAsyncLifetime
     [Fact]
     public async Task CrashBetweenMoveAndRecord_WithAnAnnouncerThatFails_StillRecordsTheRecoveredPush()
     {
-        await pr.OpenAsync();
-        var repository = await pr.RepositoryAsync();
-        var destination = pr.TipOf("refs/heads/main");
-        var engine = pr.Host.Services.GetRequiredService<MergeEngine>();
-        var outcome = await engine.MergeAsync(pr.Bare, destination, pr.TipOf("refs/heads/feature"), MergeStrategy.Squash, "Squash", new MergeIdentity("bob", "bob@example.com"), CancellationToken.None);
-        var update = new RefUpdate("refs/heads/main", destination, outcome.Commit!);
-        await pr.Intake.JournalMergeAsync(repository, "bob", update, 1, CancellationToken.None);
-        pr.Sandbox.Git(pr.Bare, $"update-ref refs/heads/main {outcome.Commit} {destination}");
+        var (repository, update) = await MergedButNotRecordedAsync(MergeStrategy.Squash);
         pr.Announcer.Fail = true;
 
         var (_, recovered) = await pr.Intake.ReconcileAsync(repository, pr.Bare, CancellationToken.None);
@@ -257,6 +245,23 @@ public sealed class PullRequestWorkflowTests : IAsyncLifetime
         pr.Announcer.Fail = false;
         var next = pr.CommitAndPush("feature", "after.txt", "pushes go on\n");
         Assert.Contains(await pr.PushesAsync(), p => !p.Recovered && p.RefUpdates.Any(u => u.RefName == "refs/heads/feature" && u.NewId == next));
+    }
+
+    /// <summary>
+    /// What a crash after the merge's steps 2 and 3 leaves: pull request 1 opened, its merge by bob
+    /// journaled with it, and the destination moved on disk, nothing recorded.
+    /// </summary>
+    private async Task<(Repository Repository, RefUpdate Update)> MergedButNotRecordedAsync(MergeStrategy strategy)
+    {
+        await pr.OpenAsync();
+        var repository = await pr.RepositoryAsync();
+        var destination = pr.TipOf("refs/heads/main");
+        var engine = pr.Host.Services.GetRequiredService<MergeEngine>();
+        var outcome = await engine.MergeAsync(pr.Bare, destination, pr.TipOf("refs/heads/feature"), strategy, "Merge", new MergeIdentity("bob", "bob@example.com"), CancellationToken.None);
+        var update = new RefUpdate("refs/heads/main", destination, outcome.Commit!);
+        await pr.Intake.JournalMergeAsync(repository, "bob", update, 1, CancellationToken.None);
+        pr.Sandbox.Git(pr.Bare, $"update-ref refs/heads/main {outcome.Commit} {destination}");
+        return (repository, update);
     }
 
     [Fact]
