@@ -219,11 +219,11 @@ public sealed partial class SqlStore
     /// 64 ids were recompiled on most claims (the read connections' caches held few of the many
     /// lengths), a few hundred microseconds each.
     /// </summary>
-    private static string IdList(int count, string prefix = "@id") => string.Join(", ", Enumerable.Range(0, PaddedLength(count)).Select(i => prefix + i));
+    private static string IdList(int count, string prefix = "@id") => ParameterNames.List(prefix, PaddedLength(count));
 
     /// <summary>The values of an IN list written by <see cref="IdList"/> with the same prefix, the last one repeated up to its length.</summary>
     private static IEnumerable<(string, object?)> InParameters<T>(IReadOnlyList<T> values, string prefix = "@id") =>
-        Enumerable.Range(0, PaddedLength(values.Count)).Select(i => (prefix + i, (object?)values[Math.Min(i, values.Count - 1)]));
+        Enumerable.Range(0, PaddedLength(values.Count)).Select(i => (ParameterNames.Of(prefix, i), (object?)values[Math.Min(i, values.Count - 1)]));
 
     /// <summary><paramref name="count"/> rounded up to a power of two (0 stays 0).</summary>
     internal static int PaddedLength(int count) => count == 0 ? 0 : (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)count);

@@ -71,9 +71,14 @@ public sealed partial class SqlStore
         var held = new Dictionary<string, Moved>(settlements.Count, StringComparer.Ordinal);
         foreach (var (start, count) in Parts(settlements.Count))
         {
-            var parameters = Enumerable.Range(start, count).SelectMany(i => MoveParameters(settlements[i], (i - start).ToString(System.Globalization.CultureInfo.InvariantCulture), null))
-                .Append(("@node", nodeId)).ToArray();
-            foreach (var (id, move) in await SqlCommands.ListAsync(c, tx, RowStatements[count].Move, r => (r.Text(0), new Moved(r.Long(1), r.Long(2), (DeliveryStatus)r.Long(3))), ct, parameters).ConfigureAwait(false))
+            var parameters = new List<(string, object?)>((count * MoveParameterCount) + 1);
+            for (var i = start; i < start + count; i++)
+            {
+                AddMoveParameters(parameters, settlements[i], i - start, null);
+            }
+
+            parameters.Add(("@node", nodeId));
+            foreach (var (id, move) in await SqlCommands.ListAsync(c, tx, RowStatements[count].Move, r => (r.Text(0), new Moved(r.Long(1), r.Long(2), (DeliveryStatus)r.Long(3))), ct, [.. parameters]).ConfigureAwait(false))
             {
                 held[id] = move;
             }
@@ -89,8 +94,12 @@ public sealed partial class SqlStore
     {
         foreach (var (start, count) in Parts(attempts.Count))
         {
-            var parameters = Enumerable.Range(start, count)
-                .SelectMany(i => AttemptParameters(attempts[i].Attempt, attempts[i].Number, attempts[i].BodyId, (i - start).ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray();
+            var parameters = new (string, object?)[count * AttemptParameterCount];
+            for (var i = start; i < start + count; i++)
+            {
+                AttemptParameters(attempts[i].Attempt, attempts[i].Number, attempts[i].BodyId, i - start).CopyTo(parameters, (i - start) * AttemptParameterCount);
+            }
+
             await SqlCommands.ExecuteAsync(c, tx, RowStatements[count].Attempt, ct, parameters).ConfigureAwait(false);
         }
     }
@@ -100,12 +109,15 @@ public sealed partial class SqlStore
     {
         foreach (var (start, count) in Parts(lastSuccesses.Count))
         {
-            var parameters = Enumerable.Range(start, count).SelectMany(i =>
+            var parameters = new (string, object?)[count * 3];
+            for (var i = 0; i < count; i++)
             {
-                var suffix = (i - start).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                var (serviceId, attempt) = lastSuccesses[i];
-                return new (string, object?)[] { ("@s" + suffix, serviceId), ("@o" + suffix, attempt.Outcome), ("@start" + suffix, attempt.StartedAt) };
-            }).ToArray();
+                var (serviceId, attempt) = lastSuccesses[start + i];
+                parameters[3 * i] = (ParameterNames.Of("@s", i), serviceId);
+                parameters[(3 * i) + 1] = (ParameterNames.Of("@o", i), attempt.Outcome);
+                parameters[(3 * i) + 2] = (ParameterNames.Of("@start", i), attempt.StartedAt);
+            }
+
             await SqlCommands.ExecuteAsync(c, tx, RowStatements[count].ClearHealth, ct, parameters).ConfigureAwait(false);
         }
     }

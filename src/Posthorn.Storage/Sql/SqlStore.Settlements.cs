@@ -213,7 +213,12 @@ public sealed partial class SqlStore
     private async Task<(Moved?[] Moved, long[] BodyIds)> MoveEachAsync(
         DbConnection c, DbTransaction tx, string nodeId, IReadOnlyList<Settlement> settlements, List<(string Digest, string Body)> bodies, CancellationToken ct)
     {
-        var statements = settlements.Select(s => (MoveSql, MoveParameters(s, "", nodeId).ToArray())).ToList();
+        var statements = settlements.Select(s =>
+        {
+            var parameters = new List<(string, object?)>(MoveParameterCount);
+            AddMoveParameters(parameters, s, null, nodeId);
+            return (MoveSql, parameters.ToArray());
+        }).ToList();
         statements.AddRange(bodies.Select(b => (StoreBodyStatement, new (string, object?)[] { ("@d", b.Digest), ("@b", b.Body) })));
         var rows = await SqlStatements.QueryEachAsync(c, tx, statements, r => new Moved(r.Long(0), r.Long(1), (DeliveryStatus)r.Long(2)), ct).ConfigureAwait(false);
         var moved = new Moved?[settlements.Count];
@@ -228,36 +233,47 @@ public sealed partial class SqlStore
     /// <summary>A move that held its lease: the attempt's number (from the row), its service, and the status the row was left in.</summary>
     private readonly record struct Moved(long Number, long ServiceId, DeliveryStatus Status);
 
-    /// <summary>A move's parameters, named with <paramref name="suffix"/> (a row's number in a many-row statement), in the order they first appear in the statement.</summary>
-    private static IEnumerable<(string, object?)> MoveParameters(Settlement s, string suffix, string? nodeId)
+    /// <summary>
+    /// Adds a move's parameters to <paramref name="into"/>, named for row <paramref name="row"/> of a
+    /// many-row statement (null: a single-row one), in the order they first appear in the statement.
+    /// </summary>
+    private static void AddMoveParameters(List<(string, object?)> into, Settlement s, int? row, string? nodeId)
     {
         var a = s.Attempt;
         var pending = s.Status == DeliveryStatus.Pending;
         if (nodeId is null)
         {
-            yield return ("@id" + suffix, a.DeliveryId);
+            into.Add((ParameterNames.Of("@id", row), a.DeliveryId));
         }
 
-        yield return ("@round" + suffix, s.Round);
-        yield return ("@st" + suffix, s.Status);
-        yield return ("@next" + suffix, pending ? s.NextAttemptAt : null);
-        yield return ("@done" + suffix, pending ? null : a.StartedAt + a.Duration);
-        yield return ("@rs" + suffix, a.ResponseStatus);
-        yield return ("@err" + suffix, a.Error);
+        into.Add((ParameterNames.Of("@round", row), s.Round));
+        into.Add((ParameterNames.Of("@st", row), s.Status));
+        into.Add((ParameterNames.Of("@next", row), pending ? s.NextAttemptAt : null));
+        into.Add((ParameterNames.Of("@done", row), pending ? null : a.StartedAt + a.Duration));
+        into.Add((ParameterNames.Of("@rs", row), a.ResponseStatus));
+        into.Add((ParameterNames.Of("@err", row), a.Error));
         if (nodeId is not null)
         {
-            yield return ("@id" + suffix, a.DeliveryId);
-            yield return ("@node", nodeId);
+            into.Add((ParameterNames.Of("@id", row), a.DeliveryId));
+            into.Add(("@node", nodeId));
         }
 
-        yield return ("@until" + suffix, s.LeaseUntil);
+        into.Add((ParameterNames.Of("@until", row), s.LeaseUntil));
     }
 
-    /// <summary>An attempt row's parameters, named with <paramref name="suffix"/>, in the order they appear in the insert.</summary>
-    private static (string, object?)[] AttemptParameters(Attempt a, long number, long bodyId, string suffix = "") =>
+    /// <summary>The parameters of a move, at most: eight of its own and the node's.</summary>
+    private const int MoveParameterCount = 9;
+
+    /// <summary>An attempt row's parameters, named for row <paramref name="row"/> of a many-row insert (null: a single-row one), in the order they appear in the insert.</summary>
+    private static (string, object?)[] AttemptParameters(Attempt a, long number, long bodyId, int? row = null) =>
     [
-        ("@id" + suffix, a.DeliveryId), ("@n" + suffix, number), ("@node" + suffix, a.NodeId), ("@start" + suffix, a.StartedAt), ("@ms" + suffix, a.Duration),
-        ("@url" + suffix, a.RequestUrl), ("@reqh" + suffix, a.RequestHeaders), ("@rs" + suffix, a.ResponseStatus), ("@resh" + suffix, a.ResponseHeaders),
-        ("@resb" + suffix, a.ResponseBody), ("@err" + suffix, a.Error), ("@o" + suffix, a.Outcome), ("@bid" + suffix, bodyId),
+        (ParameterNames.Of("@id", row), a.DeliveryId), (ParameterNames.Of("@n", row), number), (ParameterNames.Of("@node", row), a.NodeId),
+        (ParameterNames.Of("@start", row), a.StartedAt), (ParameterNames.Of("@ms", row), a.Duration), (ParameterNames.Of("@url", row), a.RequestUrl),
+        (ParameterNames.Of("@reqh", row), a.RequestHeaders), (ParameterNames.Of("@rs", row), a.ResponseStatus), (ParameterNames.Of("@resh", row), a.ResponseHeaders),
+        (ParameterNames.Of("@resb", row), a.ResponseBody), (ParameterNames.Of("@err", row), a.Error), (ParameterNames.Of("@o", row), a.Outcome),
+        (ParameterNames.Of("@bid", row), bodyId),
     ];
+
+    /// <summary>The number of <see cref="AttemptParameters"/>.</summary>
+    private const int AttemptParameterCount = 13;
 }

@@ -28,6 +28,22 @@ public sealed class SqliteFileDataSource : DbDataSource
     // so a reopened pooled connection skips them (four statements compiled per write transaction).
     private readonly ConditionalWeakTable<SQLitePCL.sqlite3, object> setUp = [];
 
+    /// <summary>
+    /// SQLite's multi-thread mode instead of its default, serialized: Posthorn never uses one connection
+    /// from two threads at once (the write connection is behind the store's gate, a read connection is
+    /// rented to one read, a pooled one belongs to its caller), so the lock SQLite takes around every
+    /// call on a connection guarded nothing; with the allocator's statistics, which take a lock on every
+    /// allocation and which nothing reads, it was 2.5 % of a delivery drain's CPU. Both are process-wide
+    /// and can only be set before SQLite starts: if something in the process opened SQLite first, the
+    /// calls fail and SQLite stays as it was, serialized, which is also correct.
+    /// </summary>
+    static SqliteFileDataSource()
+    {
+        SQLitePCL.Batteries_V2.Init();
+        _ = SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MULTITHREAD);
+        _ = SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MEMSTATUS, 0);
+    }
+
     public SqliteFileDataSource(string path)
     {
         OwnerOnlyFiles.Prepare(path, path + "-wal", path + "-shm");
