@@ -97,7 +97,7 @@ public sealed partial class SqlStore
             var parameters = new (string, object?)[count * AttemptParameterCount];
             for (var i = start; i < start + count; i++)
             {
-                AttemptParameters(attempts[i].Attempt, attempts[i].Number, attempts[i].BodyId, i - start).CopyTo(parameters, (i - start) * AttemptParameterCount);
+                WriteAttemptParameters(parameters.AsSpan((i - start) * AttemptParameterCount, AttemptParameterCount), attempts[i].Attempt, attempts[i].Number, attempts[i].BodyId, i - start);
             }
 
             await SqlCommands.ExecuteAsync(c, tx, RowStatements[count].Attempt, ct, parameters).ConfigureAwait(false);

@@ -264,16 +264,32 @@ public sealed partial class SqlStore
     /// <summary>The parameters of a move, at most: eight of its own and the node's.</summary>
     private const int MoveParameterCount = 9;
 
-    /// <summary>An attempt row's parameters, named for row <paramref name="row"/> of a many-row insert (null: a single-row one), in the order they appear in the insert.</summary>
-    private static (string, object?)[] AttemptParameters(Attempt a, long number, long bodyId, int? row = null) =>
-    [
-        (ParameterNames.Of("@id", row), a.DeliveryId), (ParameterNames.Of("@n", row), number), (ParameterNames.Of("@node", row), a.NodeId),
-        (ParameterNames.Of("@start", row), a.StartedAt), (ParameterNames.Of("@ms", row), a.Duration), (ParameterNames.Of("@url", row), a.RequestUrl),
-        (ParameterNames.Of("@reqh", row), a.RequestHeaders), (ParameterNames.Of("@rs", row), a.ResponseStatus), (ParameterNames.Of("@resh", row), a.ResponseHeaders),
-        (ParameterNames.Of("@resb", row), a.ResponseBody), (ParameterNames.Of("@err", row), a.Error), (ParameterNames.Of("@o", row), a.Outcome),
-        (ParameterNames.Of("@bid", row), bodyId),
-    ];
+    /// <summary>An attempt row's parameters, in the order they appear in the insert.</summary>
+    private static (string, object?)[] AttemptParameters(Attempt a, long number, long bodyId)
+    {
+        var parameters = new (string, object?)[AttemptParameterCount];
+        WriteAttemptParameters(parameters, a, number, bodyId, null);
+        return parameters;
+    }
 
-    /// <summary>The number of <see cref="AttemptParameters"/>.</summary>
+    /// <summary>Writes an attempt row's parameters into <paramref name="into"/>, named for row <paramref name="row"/> of a many-row insert (null: a single-row one), in the order they appear in the insert.</summary>
+    private static void WriteAttemptParameters(Span<(string, object?)> into, Attempt a, long number, long bodyId, int? row)
+    {
+        into[0] = (ParameterNames.Of("@id", row), a.DeliveryId);
+        into[1] = (ParameterNames.Of("@n", row), number);
+        into[2] = (ParameterNames.Of("@node", row), a.NodeId);
+        into[3] = (ParameterNames.Of("@start", row), a.StartedAt);
+        into[4] = (ParameterNames.Of("@ms", row), a.Duration);
+        into[5] = (ParameterNames.Of("@url", row), a.RequestUrl);
+        into[6] = (ParameterNames.Of("@reqh", row), a.RequestHeaders);
+        into[7] = (ParameterNames.Of("@rs", row), a.ResponseStatus);
+        into[8] = (ParameterNames.Of("@resh", row), a.ResponseHeaders);
+        into[9] = (ParameterNames.Of("@resb", row), a.ResponseBody);
+        into[10] = (ParameterNames.Of("@err", row), a.Error);
+        into[11] = (ParameterNames.Of("@o", row), a.Outcome);
+        into[12] = (ParameterNames.Of("@bid", row), bodyId);
+    }
+
+    /// <summary>The number of parameters of an attempt row.</summary>
     private const int AttemptParameterCount = 13;
 }
