@@ -8,4 +8,12 @@ namespace Posthorn.Core.Pushes;
 public interface IRecordedPushObserver
 {
     Task PushRecordedAsync(RefsMoved moved, RecordedPush recorded, CancellationToken ct);
+
+    /// <summary>
+    /// Called once per repository at start-up, under its receive lock, with no moves: the refs as they
+    /// stand, attributed to the repository's last recorded pusher (<see cref="PushIntake.CatchUpAsync"/>).
+    /// A push recorded just before a crash was never shown to the observers; what they would have done
+    /// for it is done now. Must be idempotent (it also runs after a clean stop) and must not throw.
+    /// </summary>
+    Task CatchUpAsync(RefsMoved current, CancellationToken ct);
 }

@@ -109,6 +109,33 @@ public sealed class PushIntake(
     }
 
     /// <summary>
+    /// Lets the observers catch up with the refs as they stand (<see cref="IRecordedPushObserver.CatchUpAsync"/>):
+    /// a crash right after a push's transaction committed left it recorded and delivered, but never
+    /// shown to them. Call it at start-up, under the receive lock, after <see cref="ReconcileAsync"/>.
+    /// The repository's last recorded pusher stands for whoever moved the refs; with no push recorded, there is nothing to catch up.
+    /// </summary>
+    public async Task CatchUpAsync(Repository repository, string directory, CancellationToken ct)
+    {
+        if (observers.Length == 0 || (await pushes.ListPushesAsync(repository.Id, 1, null, ct)).FirstOrDefault() is not { } last)
+        {
+            return;
+        }
+
+        var current = new RefsMoved(repository, directory, last.Pusher, [], []);
+        foreach (var observer in observers)
+        {
+            try
+            {
+                await observer.CatchUpAsync(current, ct).ConfigureAwait(false);
+            }
+            catch (Exception) when (!ct.IsCancellationRequested)
+            {
+                // As for a recorded push: observers log their own failures.
+            }
+        }
+    }
+
+    /// <summary>
     /// Records whatever differs between the refs on disk and the recorded refs as one recovered
     /// push, named after the journaled pusher when the journal explains every difference.
     /// </summary>

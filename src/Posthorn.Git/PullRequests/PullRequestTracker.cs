@@ -37,7 +37,11 @@ public sealed partial class PullRequestTracker(
     {
         try
         {
-            await FollowAsync(moved, ct).ConfigureAwait(false);
+            var branches = moved.Updates.Select(u => u.RefName).Where(n => n.StartsWith(Branches.Prefix, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
+            if (branches.Count > 0)
+            {
+                await FollowAsync(moved, pr => branches.Contains(Branches.RefOf(pr.SourceBranch)) || branches.Contains(Branches.RefOf(pr.DestinationBranch)), ct).ConfigureAwait(false);
+            }
         }
         catch (Exception e)
         {
@@ -45,17 +49,32 @@ public sealed partial class PullRequestTracker(
         }
     }
 
-    private async Task FollowAsync(RefsMoved moved, CancellationToken ct)
+    /// <summary>
+    /// Every open pull request against the branches as they stand: one whose source moved, or whose
+    /// source was merged, in a push recorded just before a crash is updated or closed now, with its event.
+    /// Where nothing moved, nothing changes (the source is where the pull request says, and not merged).
+    /// </summary>
+    public async Task CatchUpAsync(RefsMoved current, CancellationToken ct)
     {
-        var branches = moved.Updates.Select(u => u.RefName).Where(n => n.StartsWith(Branches.Prefix, StringComparison.Ordinal)).ToHashSet(StringComparer.Ordinal);
-        if (branches.Count == 0 || moved.Repository.Scm != "git")
+        try
+        {
+            await FollowAsync(current, _ => true, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            LogCatchUpFailed(logger, e, current.Repository.FullName);
+        }
+    }
+
+    private async Task FollowAsync(RefsMoved moved, Func<PullRequest, bool> concerned, CancellationToken ct)
+    {
+        if (moved.Repository.Scm != "git")
         {
             return;
         }
 
         var affected = (await store.ListPullRequestsAsync(moved.Repository.Id, PullRequestState.Open, MaxOpenPerPush, ct).ConfigureAwait(false))
-            .Where(pr => (branches.Contains(Branches.RefOf(pr.SourceBranch)) || branches.Contains(Branches.RefOf(pr.DestinationBranch)))
-                && !merging.ContainsKey((pr.RepositoryId, pr.Id)))
+            .Where(pr => concerned(pr) && !merging.ContainsKey((pr.RepositoryId, pr.Id)))
             .ToList();
         if (affected.Count == 0)
         {
@@ -113,6 +132,9 @@ public sealed partial class PullRequestTracker(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Following pull requests after push {PushId} to {Repository} failed; the push stands")]
     private static partial void LogFailed(ILogger logger, Exception exception, long pushId, string repository);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Catching up the pull requests of {Repository} at start-up failed; they follow their branches again with the next push")]
+    private static partial void LogCatchUpFailed(ILogger logger, Exception exception, string repository);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pull request #{Id} of {Repository} was merged outside Posthorn (pusher '{Pusher}')")]
     private static partial void LogMergedOutside(ILogger logger, string repository, long id, string pusher);

@@ -17,7 +17,8 @@ namespace Posthorn.Git.Repositories;
 /// rolled back, <see cref="HgAbandonedTransaction"/>) and its refs on disk compared with the
 /// recorded ones (<see cref="PushIntake.ReconcileAsync"/>), under its receive lock. Whatever moved
 /// behind Posthorn's back (an orphan of a killed older version, an operator's push on the disk, a
-/// restored backup) is recorded and delivered as a recovered push. One repository's failure is
+/// restored backup) is recorded and delivered as a recovered push. The start-up pass also lets what
+/// follows recorded pushes (pull requests) catch up with each repository's refs. One repository's failure is
 /// logged and retried next pass; it never stops the others.
 /// </summary>
 public sealed partial class Reconciliation(
@@ -30,19 +31,28 @@ public sealed partial class Reconciliation(
         using var timer = new PeriodicTimer(options.Value.ReconcileInterval, time);
         try
         {
-            do
+            await StartUpPassAsync(stoppingToken).ConfigureAwait(false);
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 await PassAsync(stoppingToken).ConfigureAwait(false);
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
     }
 
+    /// <summary>
+    /// The first pass: as every pass, and then each repository's observers catch up with its refs
+    /// (<see cref="PushIntake.CatchUpAsync"/>), for a push the last run recorded but did not get to show them.
+    /// </summary>
     /// <returns>How many recovered pushes the pass recorded.</returns>
-    public async Task<int> PassAsync(CancellationToken ct)
+    public Task<int> StartUpPassAsync(CancellationToken ct) => PassAsync(catchUp: true, ct);
+
+    /// <returns>How many recovered pushes the pass recorded.</returns>
+    public Task<int> PassAsync(CancellationToken ct) => PassAsync(catchUp: false, ct);
+
+    private async Task<int> PassAsync(bool catchUp, CancellationToken ct)
     {
         var recovered = 0;
         foreach (var repository in await repositories.ListRepositoriesAsync(ct).ConfigureAwait(false))
@@ -54,7 +64,7 @@ public sealed partial class Reconciliation(
 
             try
             {
-                if (await ReconcileAsync(repository, ct).ConfigureAwait(false))
+                if (await ReconcileAsync(repository, catchUp, ct).ConfigureAwait(false))
                 {
                     recovered++;
                 }
@@ -68,7 +78,7 @@ public sealed partial class Reconciliation(
         return recovered;
     }
 
-    private async Task<bool> ReconcileAsync(Repository repository, CancellationToken ct)
+    private async Task<bool> ReconcileAsync(Repository repository, bool catchUp, CancellationToken ct)
     {
         var directory = folders.PathOf(repository.Owner, repository.Slug);
         var isMercurial = repository.Scm == Scms.Mercurial;
@@ -95,11 +105,18 @@ public sealed partial class Reconciliation(
             if (push is null)
             {
                 await intake.ForgetStaleIntentsAsync(repository, ct).ConfigureAwait(false);
-                return false;
+            }
+            else
+            {
+                LogRecovered(logger, repository.FullName, push.Push.Id, push.Push.RefUpdates.Count, push.Push.Pusher);
             }
 
-            LogRecovered(logger, repository.FullName, push.Push.Id, push.Push.RefUpdates.Count, push.Push.Pusher);
-            return true;
+            if (catchUp)
+            {
+                await intake.CatchUpAsync(repository, directory, ct).ConfigureAwait(false);
+            }
+
+            return push is not null;
         }
     }
 

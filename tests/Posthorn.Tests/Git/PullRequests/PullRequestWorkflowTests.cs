@@ -247,6 +247,63 @@ public sealed class PullRequestWorkflowTests : IAsyncLifetime
         Assert.Contains(await pr.PushesAsync(), p => !p.Recovered && p.RefUpdates.Any(u => u.RefName == "refs/heads/feature" && u.NewId == next));
     }
 
+    [Fact]
+    public async Task CrashBetweenRecordAndFollow_SourceMoved_TheStartUpPassUpdatesThePullRequest_AndAnnouncesIt()
+    {
+        await pr.OpenAsync();
+        var next = await RecordedButNotFollowedAsync("refs/heads/feature", "bob");
+        Assert.NotEqual(next, (await pr.FindAsync(1)).SourceCommit); // what the crash left
+
+        var passes = await pr.Host.Services.GetRequiredService<Reconciliation>().StartUpPassAsync(CancellationToken.None);
+
+        Assert.Equal(0, passes); // the push was recorded: nothing to recover
+        var updated = await pr.FindAsync(1);
+        Assert.Equal((PullRequestState.Open, next), (updated.State, updated.SourceCommit));
+        Assert.Equal(next, pr.TipOf("refs/pull/1/head"));
+        Assert.Equal([(PullRequestEventKind.Created, 1L, "alice"), (PullRequestEventKind.Updated, 1L, "bob")], pr.Announcer.Summary);
+
+        // Idempotent: a later start-up finds nothing more to do; an ordinary pass does not catch up at all.
+        await pr.Host.Services.GetRequiredService<Reconciliation>().StartUpPassAsync(CancellationToken.None);
+        await pr.Host.Services.GetRequiredService<Reconciliation>().PassAsync(CancellationToken.None);
+        Assert.Equal(2, pr.Announcer.Summary.Count());
+    }
+
+    [Fact]
+    public async Task CrashBetweenRecordAndFollow_MergedOutside_TheStartUpPassClosesThePullRequest_AndAnnouncesIt()
+    {
+        await pr.OpenAsync();
+        var destination = pr.TipOf("refs/heads/main");
+        var source = pr.TipOf("refs/heads/feature");
+        var repository = await pr.RepositoryAsync();
+        pr.Sandbox.Git(pr.Bare, $"update-ref refs/heads/main {source} {destination}"); // carol fast-forwards main to the source
+        await RecordAsync(repository, "carol", new RefUpdate("refs/heads/main", destination, source));
+
+        await pr.Host.Services.GetRequiredService<Reconciliation>().StartUpPassAsync(CancellationToken.None);
+
+        var merged = await pr.FindAsync(1);
+        Assert.Equal((PullRequestState.Merged, "carol", source), (merged.State, merged.ClosedBy, merged.MergeCommit));
+        Assert.Equal([(PullRequestEventKind.Created, 1L, "alice"), (PullRequestEventKind.Fulfilled, 1L, "carol")], pr.Announcer.Summary);
+    }
+
+    /// <summary>
+    /// What a crash right after a push's transaction leaves: <paramref name="branch"/> moved on disk to
+    /// a new commit and the push recorded (refs, deliveries) by <paramref name="pusher"/>, but never
+    /// shown to the pull requests.
+    /// </summary>
+    private async Task<string> RecordedButNotFollowedAsync(string branch, string pusher)
+    {
+        var repository = await pr.RepositoryAsync();
+        var old = pr.TipOf(branch);
+        var next = pr.Sandbox.Git(pr.Bare, $"commit-tree {old}^{{tree}} -p {old} -m more").Stdout.Trim();
+        pr.Sandbox.Git(pr.Bare, $"update-ref {branch} {next} {old}");
+        await RecordAsync(repository, pusher, new RefUpdate(branch, old, next));
+        return next;
+    }
+
+    private Task RecordAsync(Repository repository, string pusher, RefUpdate update) =>
+        pr.Host.Pushes.RecordPushAsync(
+            new NewPush(repository.Id, pusher, DateTimeOffset.UtcNow, [update], 1, "{}"), CancellationToken.None);
+
     /// <summary>
     /// What a crash after the merge's steps 2 and 3 leaves: pull request 1 opened, its merge by bob
     /// journaled with it, and the destination moved on disk, nothing recorded.

@@ -33,6 +33,18 @@ public sealed class RecordedPushObserverTests : IAsyncLifetime
         Assert.Equal(Assert.Single(pushes).Id, Assert.Single(observer.Seen));
     }
 
+    [Fact]
+    public async Task ObserverThrowsWhileCatchingUp_TheCatchUpStillCompletes()
+    {
+        var bare = await host.Repositories.CreateAsync("alice", "project", CancellationToken.None);
+        var work = sandbox.NewWorkTree("work", "a.txt");
+        sandbox.Git(work, $"push {host.UrlOf("alice", "project")} main");
+
+        await host.Services.GetRequiredService<PushIntake>().CatchUpAsync(await host.RepositoryAsync("alice", "project"), bare, CancellationToken.None);
+
+        Assert.Equal(1, observer.CaughtUp);
+    }
+
     private sealed class Throwing : IRecordedPushObserver
     {
         public List<long> Seen { get; } = [];
@@ -40,6 +52,14 @@ public sealed class RecordedPushObserverTests : IAsyncLifetime
         public Task PushRecordedAsync(RefsMoved moved, RecordedPush recorded, CancellationToken ct)
         {
             Seen.Add(recorded.Push.Id);
+            throw new InvalidOperationException("observer is broken");
+        }
+
+        public int CaughtUp { get; private set; }
+
+        public Task CatchUpAsync(RefsMoved current, CancellationToken ct)
+        {
+            CaughtUp++;
             throw new InvalidOperationException("observer is broken");
         }
     }
