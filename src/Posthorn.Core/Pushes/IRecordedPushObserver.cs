@@ -10,10 +10,12 @@ public interface IRecordedPushObserver
     Task PushRecordedAsync(RefsMoved moved, RecordedPush recorded, CancellationToken ct);
 
     /// <summary>
-    /// Called once per repository at start-up, under its receive lock, with no moves: the refs as they
-    /// stand, attributed to the repository's last recorded pusher (<see cref="PushIntake.CatchUpAsync"/>).
-    /// A push recorded just before a crash was never shown to the observers; what they would have done
-    /// for it is done now. Must be idempotent (it also runs after a clean stop) and must not throw.
+    /// Called once per repository after each start-up, under its receive lock (<see cref="PushIntake.CatchUpAsync"/>):
+    /// a push recorded just before a crash was never shown to the observers, and what they would have
+    /// done for it is done now. <paramref name="current"/>'s updates are the newest recorded move of
+    /// each ref among the repository's recent pushes (no new moves), <paramref name="movedBy"/> who made
+    /// each. Must be idempotent: it also runs after a clean stop. Throws when it could not finish; it is
+    /// then tried again at the next reconciliation pass.
     /// </summary>
-    Task CatchUpAsync(RefsMoved current, CancellationToken ct);
+    Task CatchUpAsync(RefsMoved current, IReadOnlyDictionary<string, string> movedBy, CancellationToken ct);
 }

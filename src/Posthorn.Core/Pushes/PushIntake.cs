@@ -108,30 +108,56 @@ public sealed class PushIntake(
         }
     }
 
+    /// <summary>Recent pushes read to find who last moved each ref: the crash this is for interrupted the newest.</summary>
+    private const int CatchUpPushes = 50;
+
     /// <summary>
     /// Lets the observers catch up with the refs as they stand (<see cref="IRecordedPushObserver.CatchUpAsync"/>):
     /// a crash right after a push's transaction committed left it recorded and delivered, but never
-    /// shown to them. Call it at start-up, under the receive lock, after <see cref="ReconcileAsync"/>.
-    /// The repository's last recorded pusher stands for whoever moved the refs; with no push recorded, there is nothing to catch up.
+    /// shown to them. Call it after start-up, under the receive lock, after <see cref="ReconcileAsync"/>.
+    /// With no push recorded there is nothing to catch up.
     /// </summary>
+    /// <exception cref="AggregateException">An observer could not finish (the others were still told); call it again later.</exception>
     public async Task CatchUpAsync(Repository repository, string directory, CancellationToken ct)
     {
-        if (observers.Length == 0 || (await pushes.ListPushesAsync(repository.Id, 1, null, ct)).FirstOrDefault() is not { } last)
+        if (observers.Length == 0)
         {
             return;
         }
 
-        var current = new RefsMoved(repository, directory, last.Pusher, [], []);
+        var recent = await pushes.ListPushesAsync(repository.Id, CatchUpPushes, null, ct);
+        if (recent.Count == 0)
+        {
+            return;
+        }
+
+        var newest = new Dictionary<string, (RefUpdate Update, string Pusher)>(StringComparer.Ordinal);
+        foreach (var push in recent) // newest first
+        {
+            foreach (var update in push.RefUpdates)
+            {
+                newest.TryAdd(update.RefName, (update, push.Pusher));
+            }
+        }
+
+        var current = new RefsMoved(repository, directory, recent[0].Pusher, [.. newest.Values.Select(m => m.Update)], []);
+        var movedBy = newest.ToDictionary(m => m.Key, m => m.Value.Pusher, StringComparer.Ordinal);
+        List<Exception>? failures = null;
         foreach (var observer in observers)
         {
             try
             {
-                await observer.CatchUpAsync(current, ct).ConfigureAwait(false);
+                await observer.CatchUpAsync(current, movedBy, ct).ConfigureAwait(false);
             }
-            catch (Exception) when (!ct.IsCancellationRequested)
+            catch (Exception e) when (!ct.IsCancellationRequested)
             {
-                // As for a recorded push: observers log their own failures.
+                (failures ??= []).Add(e);
             }
+        }
+
+        if (failures is not null)
+        {
+            throw new AggregateException($"Catching up after the pushes to {repository.FullName} did not finish.", failures);
         }
     }
 

@@ -51,31 +51,55 @@ public sealed partial class PullRequestTracker(
 
     /// <summary>
     /// Every open pull request against the branches as they stand: one whose source moved, or whose
-    /// source was merged, in a push recorded just before a crash is updated or closed now, with its event.
-    /// Where nothing moved, nothing changes (the source is where the pull request says, and not merged).
+    /// source was merged, in a push recorded just before a crash is updated or closed now, with its
+    /// event, named after whoever last moved that branch. Where nothing moved, nothing changes. One pull
+    /// request's failure does not stop the others'; the failures are logged and thrown together.
     /// </summary>
-    public async Task CatchUpAsync(RefsMoved current, CancellationToken ct)
+    public async Task CatchUpAsync(RefsMoved current, IReadOnlyDictionary<string, string> movedBy, CancellationToken ct)
     {
-        try
-        {
-            await FollowAsync(current, _ => true, ct).ConfigureAwait(false);
-        }
-        catch (Exception e) when (!ct.IsCancellationRequested)
-        {
-            LogCatchUpFailed(logger, e, current.Repository.FullName);
-        }
-    }
-
-    private async Task FollowAsync(RefsMoved moved, Func<PullRequest, bool> concerned, CancellationToken ct)
-    {
-        if (moved.Repository.Scm != "git")
+        var open = await OpenAsync(current, _ => true, ct).ConfigureAwait(false);
+        if (open.Count == 0)
         {
             return;
         }
 
-        var affected = (await store.ListPullRequestsAsync(moved.Repository.Id, PullRequestState.Open, MaxOpenPerPush, ct).ConfigureAwait(false))
+        var tips = await refs.ReadAsync(current.Directory, ct).ConfigureAwait(false);
+        List<Exception>? failures = null;
+        foreach (var pullRequest in open)
+        {
+            try
+            {
+                await FollowAsync(current, pullRequest, tips, refName => movedBy.GetValueOrDefault(refName, current.Pusher), ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                LogCatchUpFailed(logger, e, pullRequest.Id, current.Repository.FullName);
+                (failures ??= []).Add(e);
+            }
+        }
+
+        if (failures is not null)
+        {
+            throw new AggregateException(failures);
+        }
+    }
+
+    /// <summary>The open pull requests <paramref name="concerned"/> selects, but those Posthorn is merging (none for Mercurial).</summary>
+    private async Task<List<PullRequest>> OpenAsync(RefsMoved moved, Func<PullRequest, bool> concerned, CancellationToken ct)
+    {
+        if (moved.Repository.Scm != "git")
+        {
+            return [];
+        }
+
+        return (await store.ListPullRequestsAsync(moved.Repository.Id, PullRequestState.Open, MaxOpenPerPush, ct).ConfigureAwait(false))
             .Where(pr => concerned(pr) && !merging.ContainsKey((pr.RepositoryId, pr.Id)))
             .ToList();
+    }
+
+    private async Task FollowAsync(RefsMoved moved, Func<PullRequest, bool> concerned, CancellationToken ct)
+    {
+        var affected = await OpenAsync(moved, concerned, ct).ConfigureAwait(false);
         if (affected.Count == 0)
         {
             return;
@@ -84,11 +108,12 @@ public sealed partial class PullRequestTracker(
         var tips = await refs.ReadAsync(moved.Directory, ct).ConfigureAwait(false);
         foreach (var pullRequest in affected)
         {
-            await FollowAsync(moved, pullRequest, tips, ct).ConfigureAwait(false);
+            await FollowAsync(moved, pullRequest, tips, _ => moved.Pusher, ct).ConfigureAwait(false);
         }
     }
 
-    private async Task FollowAsync(RefsMoved moved, PullRequest pullRequest, IReadOnlyDictionary<string, string> tips, CancellationToken ct)
+    /// <param name="actorOf">Who the event of a change names, by the branch whose move made it (the source's for "updated", the destination's for "fulfilled").</param>
+    private async Task FollowAsync(RefsMoved moved, PullRequest pullRequest, IReadOnlyDictionary<string, string> tips, Func<string, string> actorOf, CancellationToken ct)
     {
         var current = pullRequest;
         if (!tips.TryGetValue(Branches.RefOf(pullRequest.SourceBranch), out var sourceTip))
@@ -103,7 +128,7 @@ public sealed partial class PullRequestTracker(
             // on "updated" finds the new commit. Under the push's receive lock nothing closes the pull
             // request in between; if something had, its ref would only point at its source's tip.
             await pullRef.SetAsync(moved.Directory, pullRequest.Id, sourceTip, ct).ConfigureAwait(false);
-            var announce = await announcing.PrepareAsync(PullRequestEventKind.Updated, moved.Repository, moved.Pusher, pullRequest.DestinationCommit, sourceTip, ct).ConfigureAwait(false);
+            var announce = await announcing.PrepareAsync(PullRequestEventKind.Updated, moved.Repository, actorOf(Branches.RefOf(pullRequest.SourceBranch)), pullRequest.DestinationCommit, sourceTip, ct).ConfigureAwait(false);
             var updated = await store.UpdateSourceAsync(pullRequest.RepositoryId, pullRequest.Id, sourceTip, time.GetUtcNow(), announce, ct).ConfigureAwait(false);
             if (updated is null)
             {
@@ -121,20 +146,21 @@ public sealed partial class PullRequestTracker(
 
         // Merged into: the destination as it was before this push, when this push moved it.
         var mergedInto = moved.Updates.FirstOrDefault(u => u.RefName == destinationRef && !u.IsCreate)?.OldId ?? destinationTip;
-        var fulfilled = await announcing.PrepareAsync(PullRequestEventKind.Fulfilled, moved.Repository, moved.Pusher, mergedInto, sourceTip, ct).ConfigureAwait(false);
+        var merger = actorOf(destinationRef);
+        var fulfilled = await announcing.PrepareAsync(PullRequestEventKind.Fulfilled, moved.Repository, merger, mergedInto, sourceTip, ct).ConfigureAwait(false);
         var closed = await store.CloseAsync(
-            new PullRequestClosing(current.RepositoryId, current.Id, PullRequestState.Merged, sourceTip, mergedInto, moved.Pusher, time.GetUtcNow()), fulfilled, ct).ConfigureAwait(false);
+            new PullRequestClosing(current.RepositoryId, current.Id, PullRequestState.Merged, sourceTip, mergedInto, merger, time.GetUtcNow()), fulfilled, ct).ConfigureAwait(false);
         if (closed is not null)
         {
-            LogMergedOutside(logger, moved.Repository.FullName, closed.Id, moved.Pusher);
+            LogMergedOutside(logger, moved.Repository.FullName, closed.Id, merger);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Following pull requests after push {PushId} to {Repository} failed; the push stands")]
     private static partial void LogFailed(ILogger logger, Exception exception, long pushId, string repository);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Catching up the pull requests of {Repository} at start-up failed; they follow their branches again with the next push")]
-    private static partial void LogCatchUpFailed(ILogger logger, Exception exception, string repository);
+    [LoggerMessage(Level = LogLevel.Error, Message = "Catching up pull request #{Id} of {Repository} with its branches failed; tried again at the next reconciliation pass")]
+    private static partial void LogCatchUpFailed(ILogger logger, Exception exception, long id, string repository);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pull request #{Id} of {Repository} was merged outside Posthorn (pusher '{Pusher}')")]
     private static partial void LogMergedOutside(ILogger logger, string repository, long id, string pusher);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -43,16 +44,25 @@ public sealed partial class Reconciliation(
     }
 
     /// <summary>
-    /// The first pass: as every pass, and then each repository's observers catch up with its refs
-    /// (<see cref="PushIntake.CatchUpAsync"/>), for a push the last run recorded but did not get to show them.
+    /// Repositories whose observers have caught up with their refs since the last start-up pass (null
+    /// before it): each is caught up once, and one whose catch-up failed is tried again next pass.
+    /// </summary>
+    private ConcurrentDictionary<long, bool>? caughtUp;
+
+    /// <summary>
+    /// The first pass: as every pass, and each repository's observers catch up with its refs
+    /// (<see cref="PushIntake.CatchUpAsync"/>), for a push the last run recorded but did not get to show
+    /// them. Later passes catch up the repositories this one could not (and those created since).
     /// </summary>
     /// <returns>How many recovered pushes the pass recorded.</returns>
-    public Task<int> StartUpPassAsync(CancellationToken ct) => PassAsync(catchUp: true, ct);
+    public Task<int> StartUpPassAsync(CancellationToken ct)
+    {
+        caughtUp = new ConcurrentDictionary<long, bool>();
+        return PassAsync(ct);
+    }
 
     /// <returns>How many recovered pushes the pass recorded.</returns>
-    public Task<int> PassAsync(CancellationToken ct) => PassAsync(catchUp: false, ct);
-
-    private async Task<int> PassAsync(bool catchUp, CancellationToken ct)
+    public async Task<int> PassAsync(CancellationToken ct)
     {
         var recovered = 0;
         foreach (var repository in await repositories.ListRepositoriesAsync(ct).ConfigureAwait(false))
@@ -64,7 +74,7 @@ public sealed partial class Reconciliation(
 
             try
             {
-                if (await ReconcileAsync(repository, catchUp, ct).ConfigureAwait(false))
+                if (await ReconcileAsync(repository, ct).ConfigureAwait(false))
                 {
                     recovered++;
                 }
@@ -78,7 +88,7 @@ public sealed partial class Reconciliation(
         return recovered;
     }
 
-    private async Task<bool> ReconcileAsync(Repository repository, bool catchUp, CancellationToken ct)
+    private async Task<bool> ReconcileAsync(Repository repository, CancellationToken ct)
     {
         var directory = folders.PathOf(repository.Owner, repository.Slug);
         var isMercurial = repository.Scm == Scms.Mercurial;
@@ -111,9 +121,10 @@ public sealed partial class Reconciliation(
                 LogRecovered(logger, repository.FullName, push.Push.Id, push.Push.RefUpdates.Count, push.Push.Pusher);
             }
 
-            if (catchUp)
+            if (caughtUp is { } done && !done.ContainsKey(repository.Id))
             {
                 await intake.CatchUpAsync(repository, directory, ct).ConfigureAwait(false);
+                done[repository.Id] = true;
             }
 
             return push is not null;

@@ -282,7 +282,39 @@ public sealed class PullRequestWorkflowTests : IAsyncLifetime
 
         var merged = await pr.FindAsync(1);
         Assert.Equal((PullRequestState.Merged, "carol", source), (merged.State, merged.ClosedBy, merged.MergeCommit));
+        Assert.Equal(destination, merged.DestinationCommit); // merged into main as it was before carol's push, as after a push
         Assert.Equal([(PullRequestEventKind.Created, 1L, "alice"), (PullRequestEventKind.Fulfilled, 1L, "carol")], pr.Announcer.Summary);
+    }
+
+    [Fact]
+    public async Task CrashBetweenRecordAndFollow_ThenAnUnrelatedPush_TheEventStillNamesWhoMovedTheSource()
+    {
+        await pr.OpenAsync();
+        await RecordedButNotFollowedAsync("refs/heads/feature", "bob");
+        var main = pr.TipOf("refs/heads/main");
+        pr.Sandbox.Git(pr.Bare, $"update-ref refs/heads/other {main}");
+        await RecordAsync(await pr.RepositoryAsync(), "carol", new RefUpdate("refs/heads/other", RefUpdate.ZeroId, main));
+
+        await pr.Host.Services.GetRequiredService<Reconciliation>().StartUpPassAsync(CancellationToken.None);
+
+        Assert.Equal([(PullRequestEventKind.Created, 1L, "alice"), (PullRequestEventKind.Updated, 1L, "bob")], pr.Announcer.Summary);
+    }
+
+    [Fact]
+    public async Task CrashBetweenRecordAndFollow_ACatchUpThatFails_IsTriedAgainAtTheNextPass()
+    {
+        await pr.OpenAsync();
+        var next = await RecordedButNotFollowedAsync("refs/heads/feature", "bob");
+        var reconciliation = pr.Host.Services.GetRequiredService<Reconciliation>();
+        pr.Announcer.Fail = true;
+
+        await reconciliation.StartUpPassAsync(CancellationToken.None);
+
+        Assert.NotEqual(next, (await pr.FindAsync(1)).SourceCommit);
+        pr.Announcer.Fail = false;
+        await reconciliation.PassAsync(CancellationToken.None);
+        Assert.Equal(next, (await pr.FindAsync(1)).SourceCommit);
+        Assert.Equal([(PullRequestEventKind.Created, 1L, "alice"), (PullRequestEventKind.Updated, 1L, "bob")], pr.Announcer.Summary);
     }
 
     /// <summary>

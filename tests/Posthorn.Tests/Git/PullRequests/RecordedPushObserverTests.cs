@@ -34,15 +34,17 @@ public sealed class RecordedPushObserverTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ObserverThrowsWhileCatchingUp_TheCatchUpStillCompletes()
+    public async Task ObserverThrowsWhileCatchingUp_TheCallerHearsOfIt_ToTryAgainLater()
     {
         var bare = await host.Repositories.CreateAsync("alice", "project", CancellationToken.None);
         var work = sandbox.NewWorkTree("work", "a.txt");
         sandbox.Git(work, $"push {host.UrlOf("alice", "project")} main");
 
-        await host.Services.GetRequiredService<PushIntake>().CatchUpAsync(await host.RepositoryAsync("alice", "project"), bare, CancellationToken.None);
+        var failed = await Assert.ThrowsAsync<AggregateException>(() =>
+            host.Services.GetRequiredService<PushIntake>().CatchUpAsync(host.RepositoryAsync("alice", "project").Result, bare, CancellationToken.None));
 
-        Assert.Equal(1, observer.CaughtUp);
+        Assert.IsType<InvalidOperationException>(Assert.Single(failed.InnerExceptions));
+        Assert.Equal(["refs/heads/main"], observer.MovedBy);
     }
 
     private sealed class Throwing : IRecordedPushObserver
@@ -55,11 +57,11 @@ public sealed class RecordedPushObserverTests : IAsyncLifetime
             throw new InvalidOperationException("observer is broken");
         }
 
-        public int CaughtUp { get; private set; }
+        public List<string> MovedBy { get; } = [];
 
-        public Task CatchUpAsync(RefsMoved current, CancellationToken ct)
+        public Task CatchUpAsync(RefsMoved current, IReadOnlyDictionary<string, string> movedBy, CancellationToken ct)
         {
-            CaughtUp++;
+            MovedBy.AddRange(movedBy.Keys);
             throw new InvalidOperationException("observer is broken");
         }
     }
