@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Posthorn.Core.Pushes;
 using Posthorn.Git.Processes;
+using Posthorn.Git.Refs;
 
 namespace Posthorn.Git.Mercurial;
 
@@ -15,7 +16,7 @@ namespace Posthorn.Git.Mercurial;
 /// UTF-8: RefName.WhyNotStorable) are left out by posthorn_hg.py, here as in its pretxnclose hook
 /// and its push read, so the refs on disk and the recorded refs agree; each read logs a warning for them.
 /// </summary>
-public sealed partial class HgRefReader(GitRunner runner, IOptions<MercurialOptions> options, ILogger<HgRefReader> logger) : IRefReader
+public sealed class HgRefReader(GitRunner runner, IOptions<MercurialOptions> options, ILogger<HgRefReader> logger) : IRefReader
 {
     private const string Skipped = "skipped ";
 
@@ -26,7 +27,7 @@ public sealed partial class HgRefReader(GitRunner runner, IOptions<MercurialOpti
         {
             // "skipped NODE SHOWN<TAB>REASON": the name as shown has its control characters escaped, so no tab.
             var (name, reason) = line.Split(' ', 3) is [_, _, var rest] && rest.Split('\t') is [var shown, var why] ? (shown, why) : (line, "cannot be recorded");
-            LogUnstorable(logger, name, reason, directory);
+            RefsLog.Unstorable(logger, name, reason, directory);
         }
 
         return StateOf(ParseLines(lines.Where(l => !l.StartsWith(Skipped, StringComparison.Ordinal))));
@@ -54,7 +55,4 @@ public sealed partial class HgRefReader(GitRunner runner, IOptions<MercurialOpti
 
         return Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The ref {RefName} in {Directory} is left out of its refs (never announced): its name {Reason}")]
-    private static partial void LogUnstorable(ILogger logger, string refName, string reason, string directory);
 }

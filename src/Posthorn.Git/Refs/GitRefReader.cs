@@ -18,7 +18,7 @@ namespace Posthorn.Git.Refs;
 /// too, with a warning each time they are read: decoded with replacement characters, two such
 /// names would read as one. Thread-safe.
 /// </summary>
-public sealed partial class GitRefReader(GitRunner runner, ILogger<GitRefReader> logger) : IRefReader
+public sealed class GitRefReader(GitRunner runner, ILogger<GitRefReader> logger) : IRefReader
 {
     /// <summary>The namespace of the refs Posthorn keeps for pull requests.</summary>
     public const string PullRequestRefs = "refs/pull/";
@@ -46,7 +46,7 @@ public sealed partial class GitRefReader(GitRunner runner, ILogger<GitRefReader>
             var name = line[(space + 1)..];
             if (RefName.WhyNotStorable(name) is { } why)
             {
-                LogUnstorable(logger, RefName.Shown(name), why, directory);
+                RefsLog.Unstorable(logger, RefName.Shown(name), why, directory);
                 continue;
             }
 
@@ -80,7 +80,4 @@ public sealed partial class GitRefReader(GitRunner runner, ILogger<GitRefReader>
             .Where(line => !line.EndsWith(" missing", StringComparison.Ordinal))
             .ToHashSet(StringComparer.Ordinal);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The ref {RefName} in {Directory} is left out of its refs (never announced): its name {Reason}")]
-    private static partial void LogUnstorable(ILogger logger, string refName, string reason, string directory);
 }
