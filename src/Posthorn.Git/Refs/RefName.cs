@@ -80,22 +80,13 @@ internal static class RefName
         return shown.ToString();
     }
 
+    private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
+
+    private static readonly System.Buffers.SearchValues<byte> LowerHexBytes = System.Buffers.SearchValues.Create("0123456789abcdef"u8);
+
     /// <summary>40 lowercase hex digits: a SHA-1 object id as git writes it.</summary>
-    public static bool IsObjectId(ReadOnlySpan<char> text)
-    {
-        if (text.Length != 40)
-        {
-            return false;
-        }
+    public static bool IsObjectId(ReadOnlySpan<char> text) => text.Length == 40 && !text.ContainsAnyExcept(LowerHex);
 
-        foreach (var c in text)
-        {
-            if (c is not ((>= '0' and <= '9') or (>= 'a' and <= 'f')))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    /// <summary>Only lowercase hex digits (none at all counts), as git writes object ids of any length, in bytes as they come off the wire.</summary>
+    public static bool IsLowerHex(ReadOnlySpan<byte> text) => !text.ContainsAnyExcept(LowerHexBytes);
 }

@@ -70,7 +70,7 @@ internal sealed class ReceiveCommands
         // (shallow lines, a certificate's header) is not a command.
         var idLength = line.IndexOf((byte)' ');
         if (idLength is not (40 or 64) || line.Length <= (2 * idLength) + 2 || line[(2 * idLength) + 1] != ' '
-            || !IsHex(line[..idLength]) || !IsHex(line.Slice(idLength + 1, idLength)))
+            || !RefName.IsLowerHex(line[..idLength]) || !RefName.IsLowerHex(line.Slice(idLength + 1, idLength)))
         {
             return;
         }
@@ -86,17 +86,4 @@ internal sealed class ReceiveCommands
     }
 
     private static bool IsZero(ReadOnlySpan<byte> id) => !id.ContainsAnyExcept((byte)'0');
-
-    private static bool IsHex(ReadOnlySpan<byte> text)
-    {
-        foreach (var b in text)
-        {
-            if (b is not ((>= (byte)'0' and <= (byte)'9') or (>= (byte)'a' and <= (byte)'f')))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 }
