@@ -171,14 +171,10 @@ internal sealed class CompiledStatement : IDisposable
             int i => raw.sqlite3_bind_int64(statement, position, i),
             DateTimeOffset t => raw.sqlite3_bind_int64(statement, position, t.ToUnixTimeMilliseconds()),
             Guid g => BindGuid(position, g),
-            _ => -1,
+            _ => BindStored(position, SqlCommands.ToStorage(value)),
         };
 
-        if (rc == -1)
-        {
-            BindOne(position, SqlCommands.ToStorage(value));
-        }
-        else if (rc != raw.SQLITE_OK)
+        if (rc != raw.SQLITE_OK)
         {
             SqliteException.ThrowExceptionForRC(rc, db);
         }
@@ -192,23 +188,16 @@ internal sealed class CompiledStatement : IDisposable
         return raw.sqlite3_bind_text(statement, position, text[..written]);
     }
 
-    private void BindOne(int position, object value)
+    /// <summary>Binds a value as <see cref="SqlCommands.ToStorage"/> left it.</summary>
+    private int BindStored(int position, object value) => value switch
     {
-        var rc = value switch
-        {
-            DBNull => raw.sqlite3_bind_null(statement, position),
-            long l => raw.sqlite3_bind_int64(statement, position, l),
-            string s => BindText(position, s),
-            double d => raw.sqlite3_bind_double(statement, position, d),
-            byte[] b => raw.sqlite3_bind_blob(statement, position, b),
-            _ => throw new InvalidOperationException($"No SQLite binding for a parameter of type {value.GetType()}."),
-        };
-
-        if (rc != raw.SQLITE_OK)
-        {
-            SqliteException.ThrowExceptionForRC(rc, db);
-        }
-    }
+        DBNull => raw.sqlite3_bind_null(statement, position),
+        long l => raw.sqlite3_bind_int64(statement, position, l),
+        string s => BindText(position, s),
+        double d => raw.sqlite3_bind_double(statement, position, d),
+        byte[] b => raw.sqlite3_bind_blob(statement, position, b),
+        _ => throw new InvalidOperationException($"No SQLite binding for a parameter of type {value.GetType()}."),
+    };
 
     private int BindText(int position, string text)
     {
