@@ -10,20 +10,35 @@ public static class Backend
 {
     public static string? PostgresServer => Environment.GetEnvironmentVariable("POSTHORN_TEST_POSTGRES");
 
-    /// <summary>A connection string to a fresh, empty database, or null for SQLite.</summary>
-    public static async Task<string?> NewDatabaseAsync(string backend)
-    {
-        if (backend == "sqlite")
-        {
-            return null;
-        }
+    // PostgreSQL refuses to copy a template another CREATE DATABASE is copying at the same moment.
+    private static readonly SemaphoreSlim Copying = new(1);
 
+    /// <summary>A connection string to a fresh, empty database, or null for SQLite.</summary>
+    public static Task<string?> NewDatabaseAsync(string backend) =>
+        backend == "sqlite" ? Task.FromResult<string?>(null) : CreateAsync("");
+
+    /// <summary>A new PostgreSQL database with the content of <paramref name="template"/> (a connection string nobody is connected with).</summary>
+    public static async Task<string?> CopyDatabaseAsync(string template)
+    {
+        await Copying.WaitAsync();
+        try
+        {
+            return await CreateAsync($" TEMPLATE {new NpgsqlConnectionStringBuilder(template).Database}");
+        }
+        finally
+        {
+            Copying.Release();
+        }
+    }
+
+    private static async Task<string?> CreateAsync(string clause)
+    {
         var server = PostgresServer ?? throw new InvalidOperationException("POSTHORN_TEST_POSTGRES is not set: run the tests with ./test, which starts PostgreSQL.");
         var name = "e2e_" + Guid.NewGuid().ToString("N")[..12];
         await using (var connection = new NpgsqlConnection(server))
         {
             await connection.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
+            await using var create = new NpgsqlCommand($"CREATE DATABASE {name}{clause}", connection);
             await create.ExecuteNonQueryAsync();
         }
 

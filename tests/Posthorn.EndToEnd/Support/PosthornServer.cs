@@ -204,6 +204,11 @@ public sealed class PosthornServer : IAsyncDisposable
             catch (HttpRequestException)
             {
             }
+            catch (System.Net.Sockets.SocketException)
+            {
+                // A connection reset as it was made (seen while the server was still binding its
+                // port) surfaces from HttpClient unwrapped: not ready yet, like a refused one.
+            }
 
             await Task.Delay(100);
         }
