@@ -26,11 +26,11 @@ public interface IPostServiceStore
     /// <summary>
     /// Clears pause, disable and the failure count (an admin re-enabling, or a successful test). A
     /// service that was paused or disabled resumes half-open: one delivery is sent first, and the
-    /// backlog only after it succeeds; its pending deliveries are all due again, oldest first.
+    /// backlog only after it succeeds.
     /// </summary>
     Task<bool> ResetHealthAsync(long serviceId, CancellationToken ct);
 
-    /// <summary>Stops sending to the service until <paramref name="until"/>; its deliveries stay queued, due from then on, oldest first.</summary>
+    /// <summary>Stops sending to the service until <paramref name="until"/>; its deliveries stay queued.</summary>
     Task PauseServiceAsync(long serviceId, DateTimeOffset until, CancellationToken ct) => PauseServiceAsync(serviceId, until, 0, ct);
 
     /// <summary>As <see cref="PauseServiceAsync(long, DateTimeOffset, CancellationToken)"/>, only while the service is still failing.</summary>

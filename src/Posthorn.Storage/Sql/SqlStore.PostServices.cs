@@ -130,57 +130,19 @@ public sealed partial class SqlStore
 
     // A paused or disabled service resumes half-open: paused_until in the past (the epoch) means "send
     // one probe first"; the claim holds the service for it and a success clears it (ClaimDueAsync).
-    // A paused or disabled service's pending deliveries are all due again, in the order they were
-    // queued: those its pause held back (PauseServiceAsync), and those waiting for a retry, since the
-    // receiver is back (enabled by an administrator, or it answered a test). The probe still goes first.
     public Task<bool> ResetHealthAsync(long serviceId, CancellationToken ct) =>
-        WriteAsync(async (c, tx) =>
-        {
-            await SqlCommands.ExecuteAsync(c, tx,
-                """
-                UPDATE deliveries SET next_attempt_at = created_at WHERE service_id = @id AND status = 0 AND next_attempt_at > created_at
-                  AND EXISTS (SELECT 1 FROM post_services WHERE id = @id AND (paused_until IS NOT NULL OR disabled_at IS NOT NULL))
-                """,
-                ct, ("@id", serviceId)).ConfigureAwait(false);
-            return await SqlCommands.ExecuteAsync(c, tx,
-                """
-                UPDATE post_services SET consecutive_failures = 0,
-                    paused_until = CASE WHEN paused_until IS NOT NULL OR disabled_at IS NOT NULL THEN 0 ELSE NULL END,
-                    disabled_at = NULL, disabled_reason = NULL
-                WHERE id = @id
-                """,
-                ct, ("@id", serviceId)).ConfigureAwait(false) == 1;
-        }, ct);
+        WriteAsync(async (c, tx) => await SqlCommands.ExecuteAsync(c, tx,
+            """
+            UPDATE post_services SET consecutive_failures = 0,
+                paused_until = CASE WHEN paused_until IS NOT NULL OR disabled_at IS NOT NULL THEN 0 ELSE NULL END,
+                disabled_at = NULL, disabled_reason = NULL
+            WHERE id = @id
+            """,
+            ct, ("@id", serviceId)).ConfigureAwait(false) == 1, ct);
 
-    /// <summary>
-    /// Pauses the service and moves its pending deliveries due before the pause's end to its end.
-    /// A claim reads the due deliveries oldest first and steps over the ones it may not send, so a
-    /// paused receiver's backlog, left due, cost every claim on the node a step per queued delivery
-    /// (27 ms a claim with 100,000 of them, against well under a millisecond). Moved, they wait
-    /// outside the range a claim reads; a reset (enable, a successful test) brings them back. A success
-    /// that ends the pause early otherwise (an attempt in flight when it began) leaves them due at its end.
-    /// </summary>
     public Task<bool> PauseServiceAsync(long serviceId, DateTimeOffset until, int whileFailing, CancellationToken ct) =>
-        WriteAsync(async (c, tx) =>
-        {
-            if (await SqlCommands.ExecuteAsync(c, tx, "UPDATE post_services SET paused_until = @u WHERE id = @id AND consecutive_failures >= @f",
-                ct, ("@u", until), ("@id", serviceId), ("@f", whileFailing)).ConfigureAwait(false) != 1)
-            {
-                return false;
-            }
-
-            // A millisecond apart, in the order they were queued: the first to go when the pause ends
-            // (the probe) is the oldest, and the backlog follows in order on either database.
-            await SqlCommands.ExecuteAsync(c, tx,
-                """
-                UPDATE deliveries SET next_attempt_at = @u + held.n - 1
-                FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY created_at, id) AS n FROM deliveries
-                      WHERE service_id = @id AND status = 0 AND next_attempt_at < @u) AS held
-                WHERE deliveries.id = held.id
-                """,
-                ct, ("@u", until), ("@id", serviceId)).ConfigureAwait(false);
-            return true;
-        }, ct);
+        WriteAsync(async (c, tx) => await SqlCommands.ExecuteAsync(c, tx, "UPDATE post_services SET paused_until = @u WHERE id = @id AND consecutive_failures >= @f",
+            ct, ("@u", until), ("@id", serviceId), ("@f", whileFailing)).ConfigureAwait(false) == 1, ct);
 
     public Task<bool> DisableServiceAsync(long serviceId, string reason, DateTimeOffset now, int whileFailing, CancellationToken ct) =>
         WriteAsync(async (c, tx) => await SqlCommands.ExecuteAsync(c, tx, "UPDATE post_services SET disabled_at = @now, disabled_reason = @why WHERE id = @id AND consecutive_failures >= @f",
