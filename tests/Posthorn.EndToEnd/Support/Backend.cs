@@ -10,7 +10,8 @@ public static class Backend
 {
     public static string? PostgresServer => Environment.GetEnvironmentVariable("POSTHORN_TEST_POSTGRES");
 
-    // PostgreSQL refuses to copy a template another CREATE DATABASE is copying at the same moment.
+    // Copies are made one at a time: PostgreSQL refuses to copy a template any session is connected to,
+    // and in series no copy can be that session.
     private static readonly SemaphoreSlim Copying = new(1);
 
     /// <summary>A connection string to a fresh, empty database, or null for SQLite.</summary>

@@ -33,7 +33,17 @@ public sealed class Site : IAsyncDisposable
         var data = folder.Sub("data");
         var database = await SiteTemplate.CopyAsync(backend, data);
         var server = new PosthornServer(data, database, env) { AllowPrivateTargets = allowPrivateTargets };
-        await server.StartAsync();
+        try
+        {
+            await server.StartAsync();
+        }
+        catch
+        {
+            await server.DisposeAsync(); // a server that never became ready is killed, not left running
+            folder.Dispose();
+            throw;
+        }
+
         return new Site(folder, server, new GitCli(folder.Sub("home")));
     }
 

@@ -18,7 +18,18 @@ internal static class SiteTemplate
     /// <summary>Fills <paramref name="dataDirectory"/> (empty) with a copy of the template; returns the new site's database (null for SQLite).</summary>
     public static async Task<string?> CopyAsync(string backend, string dataDirectory)
     {
-        var template = await Templates.GetOrAdd(backend, b => new Lazy<Task<Made>>(() => MakeAsync(b))).Value;
+        var making = Templates.GetOrAdd(backend, b => new Lazy<Task<Made>>(() => MakeAsync(b)));
+        Made template;
+        try
+        {
+            template = await making.Value;
+        }
+        catch
+        {
+            Templates.TryRemove(new KeyValuePair<string, Lazy<Task<Made>>>(backend, making)); // the next site tries again
+            throw;
+        }
+
         CopyFolder(template.DataDirectory, dataDirectory);
         return template.Database is null ? null : await Backend.CopyDatabaseAsync(template.Database);
     }
@@ -27,6 +38,7 @@ internal static class SiteTemplate
     {
         // Lives as long as the test run: every site of the run is copied from it.
         var folder = new TempFolder("posthorn-e2e-template");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => folder.Dispose();
         var data = folder.Sub("data");
         var database = await Backend.NewDatabaseAsync(backend);
         await using var cli = new PosthornServer(data, database); // never started: only its command line is used
