@@ -30,16 +30,20 @@ public sealed class Site : IAsyncDisposable
     public static async Task<Site> StartAsync(string backend = "sqlite", IDictionary<string, string>? env = null, bool allowPrivateTargets = true)
     {
         var folder = new TempFolder();
-        var data = folder.Sub("data");
-        var database = await SiteTemplate.CopyAsync(backend, data);
-        var server = new PosthornServer(data, database, env) { AllowPrivateTargets = allowPrivateTargets };
+        PosthornServer? server = null;
         try
         {
+            var data = folder.Sub("data");
+            server = new PosthornServer(data, await SiteTemplate.CopyAsync(backend, data), env) { AllowPrivateTargets = allowPrivateTargets };
             await server.StartAsync();
         }
         catch
         {
-            await server.DisposeAsync(); // a server that never became ready is killed, not left running
+            if (server is not null)
+            {
+                await server.DisposeAsync(); // a server that never became ready is killed, not left running
+            }
+
             folder.Dispose();
             throw;
         }
