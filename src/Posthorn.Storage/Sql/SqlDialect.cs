@@ -23,6 +23,9 @@ public abstract class SqlDialect
     /// <summary>Run first in a claim's write transaction, to keep its plan whatever the statistics say; null where none is needed.</summary>
     public virtual string? ClaimPlanSetting => null;
 
+    /// <summary>Written after a table's name to make the planner read it through <paramref name="index"/> (SQLite's INDEXED BY); empty where the planner has statistics to choose by itself.</summary>
+    public virtual string IndexedBy(string index) => "";
+
     /// <summary>Statement run inside a transaction that queued deliveries, to wake other nodes; null when there are none to wake.</summary>
     public abstract string? NotifySql { get; }
 

@@ -21,21 +21,57 @@ public sealed partial class SqlStore
         // delivery of another service or owner behind it; the rounds are bounded, and what they leave is
         // taken by the next claim.
         var window = share.IsUnlimited ? max : Math.Min(max * ClaimWindowFactor, MaxClaimWindow);
-        return LeaseDueAsync(nodeId, now, lease, max, share, window, ct);
+        return ClaimWithReleasedAsync(nodeId, now, lease, max, share, window, ct);
     }
 
-    private async Task<IReadOnlyList<ClaimedDelivery>> LeaseDueAsync(string nodeId, DateTimeOffset now, TimeSpan lease, int max, ServiceShare share, int window, CancellationToken ct)
+    /// <summary>A queue let go by a claim (see SqlStore.HeldQueues.cs) is claimable only after it, so the claim is made once more for what it left.</summary>
+    private async Task<IReadOnlyList<ClaimedDelivery>> ClaimWithReleasedAsync(string nodeId, DateTimeOffset now, TimeSpan lease, int max, ServiceShare share, int window, CancellationToken ct)
     {
-        var (leased, probes, held) = await WriteAsync(async (c, tx) =>
+        var (claimed, released) = await LeaseDueAsync(nodeId, now, lease, max, share, window, ct).ConfigureAwait(false);
+        if (!released || claimed.Count >= max)
+        {
+            return claimed;
+        }
+
+        var (more, _) = await LeaseDueAsync(nodeId, now, lease, max - claimed.Count, share.With(claimed.Select(c => (c.Service.Id, c.OwnerId))), window, ct).ConfigureAwait(false);
+        return [.. claimed, .. more];
+    }
+
+    private async Task<(IReadOnlyList<ClaimedDelivery> Claimed, bool Released)> LeaseDueAsync(string nodeId, DateTimeOffset now, TimeSpan lease, int max, ServiceShare share, int window, CancellationToken ct)
+    {
+        var (leased, probes, held, release) = await WriteAsync(async (c, tx) =>
         {
             var leased = new List<string>();
             var probes = new HashSet<string>();
             var held = new List<long>();
+            var release = new List<long>();
             var halfOpenSeen = new HashSet<long>();
             var left = share; // per transaction: the callback must not depend on an earlier run of itself
             if (dialect.ClaimPlanSetting is { } setting)
             {
                 await SqlCommands.ExecuteAsync(c, tx, setting, ct).ConfigureAwait(false);
+            }
+
+            // Held queues first (see SqlStore.HeldQueues.cs): a service that may send again is let go
+            // after this transaction, and one whose pause has ended sends its oldest held delivery as
+            // its probe (a later round then passes it by: it is held for the probe).
+            foreach (var queue in await HeldQueuesAsync(c, tx, now, ct).ConfigureAwait(false))
+            {
+                if (!queue.HalfOpen)
+                {
+                    release.Add(queue.ServiceId);
+                }
+                else if (leased.Count < max && left.Remaining(queue.ServiceId) > 0 && left.RemainingForOwner(queue.OwnerId) > 0
+                    && await OldestHeldDueAsync(c, tx, queue.ServiceId, now, ct).ConfigureAwait(false) is { } oldest
+                    && halfOpenSeen.Add(queue.ServiceId)
+                    && await HoldForProbeAsync(c, tx, queue.ServiceId, now, now + lease, ct).ConfigureAwait(false))
+                {
+                    held.Add(queue.ServiceId);
+                    var probe = await LeaseHeldAsync(c, tx, nodeId, now, lease, oldest, ct).ConfigureAwait(false);
+                    leased.AddRange(probe);
+                    probes.UnionWith(probe);
+                    left = left.With([(queue.ServiceId, queue.OwnerId)]);
+                }
             }
 
             for (var round = 0; round < MaxClaimRounds && leased.Count < max; round++)
@@ -74,8 +110,10 @@ public sealed partial class SqlStore
                 left = left.With(picked.Select(p => (p.ServiceId, p.OwnerId)));
             }
 
-            return (leased, probes, held);
+            return (leased, probes, held, release);
         }, ct).ConfigureAwait(false);
+
+        var released = release.Count > 0 && await ReleaseHeldQueuesAsync(release).ConfigureAwait(false);
 
         // The rows are read after the lease commits, outside the write, so SQLite's one writer (every
         // claim and settlement queues for it) is not held while they are read. Leased, they are this
@@ -83,7 +121,7 @@ public sealed partial class SqlStore
         // row whose push went (deleted with its repository meanwhile) is left out, not sent empty.
         if (leased.Count == 0)
         {
-            return [];
+            return ([], released);
         }
 
         IReadOnlyList<ClaimedDelivery> claimed;
@@ -97,7 +135,7 @@ public sealed partial class SqlStore
             throw;
         }
 
-        return claimed.Select(d => probes.Contains(d.Delivery.Id.ToString()) ? d with { IsProbe = true } : d).ToList();
+        return (claimed.Select(d => probes.Contains(d.Delivery.Id.ToString()) ? d with { IsProbe = true } : d).ToList(), released);
     }
 
     /// <summary>
@@ -163,7 +201,7 @@ public sealed partial class SqlStore
         return $"""
             SELECT d.id, d.service_id, r.owner_id, CASE WHEN s.paused_until IS NULL THEN 0 ELSE 1 END
             FROM deliveries d JOIN post_services s ON s.id = d.service_id JOIN repositories r ON r.id = s.repository_id
-            WHERE d.status = 0 AND d.next_attempt_at <= @now AND (d.lease_until IS NULL OR d.lease_until <= @now)
+            WHERE d.status = 0 AND d.held = 0 AND d.next_attempt_at <= @now AND (d.lease_until IS NULL OR d.lease_until <= @now)
               AND s.is_active = 1 AND s.disabled_at IS NULL AND (s.paused_until IS NULL OR s.paused_until <= @now){exclusion}
             ORDER BY d.next_attempt_at LIMIT @window{dialect.ClaimLockClause}
             """;
@@ -244,7 +282,7 @@ public sealed partial class SqlStore
         WriteAsync(async (c, tx) =>
         {
             var updated = await SqlCommands.ExecuteAsync(c, tx,
-                "UPDATE deliveries SET lease_owner = @node, lease_until = @until WHERE id = @id AND status = 0 AND (lease_until IS NULL OR lease_until <= @now)",
+                "UPDATE deliveries SET lease_owner = @node, lease_until = @until, held = 0 WHERE id = @id AND status = 0 AND (lease_until IS NULL OR lease_until <= @now)",
                 ct, ("@node", nodeId), ("@until", now + lease), ("@id", deliveryId), ("@now", now)).ConfigureAwait(false);
             if (updated == 0)
             {

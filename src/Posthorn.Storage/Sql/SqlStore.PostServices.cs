@@ -81,11 +81,25 @@ public sealed partial class SqlStore
         await ReadAsync(c => SqlCommands.ListAsync(c, null, $"SELECT {ServiceColumns} FROM post_services s WHERE s.repository_id = @r ORDER BY s.id",
             r => ReadService(r), ct, ("@r", repositoryId)), ct).ConfigureAwait(false);
 
+    // Switched off, the service's queue is held (SqlStore.HeldQueues.cs); switched on, the next claim lets it go.
     public Task<bool> UpdateServiceAsync(long repositoryId, long serviceId, PostServiceSettings settings, CancellationToken ct) =>
-        WriteAsync(async (c, tx) => await SqlCommands.ExecuteAsync(c, tx,
-            "UPDATE post_services SET url = @u, format = @f, is_active = @a, secrets = @s, events = @ev, branches = @br, standard_webhooks = @sw, form_encoded = @fe WHERE id = @id AND repository_id = @r",
-            ct, [("@u", secrets.Protect(settings.Url)), ("@f", settings.Format), ("@a", settings.IsActive), ("@s", SecretsJson(settings)), ("@id", serviceId), ("@r", repositoryId),
-                .. SubscriptionParameters(settings)]).ConfigureAwait(false) == 1, ct);
+        WriteAsync(async (c, tx) =>
+        {
+            var updated = await SqlCommands.ExecuteAsync(c, tx,
+                """
+                UPDATE post_services SET url = @u, format = @f, is_active = @a, secrets = @s, events = @ev, branches = @br, standard_webhooks = @sw, form_encoded = @fe,
+                    queue_held = CASE WHEN @a = 0 THEN 1 ELSE queue_held END
+                WHERE id = @id AND repository_id = @r
+                """,
+                ct, [("@u", secrets.Protect(settings.Url)), ("@f", settings.Format), ("@a", settings.IsActive), ("@s", SecretsJson(settings)), ("@id", serviceId), ("@r", repositoryId),
+                    .. SubscriptionParameters(settings)]).ConfigureAwait(false) == 1;
+            if (updated && !settings.IsActive)
+            {
+                await HoldQueueAsync(c, tx, serviceId, ct).ConfigureAwait(false);
+            }
+
+            return updated;
+        }, ct);
 
     private static (string, object?)[] SubscriptionParameters(PostServiceSettings settings) =>
     [
@@ -102,15 +116,16 @@ public sealed partial class SqlStore
         DbConnection c, DbTransaction tx, long repositoryId, long? pushId, IDeliveryComposer composer, DateTimeOffset now, CancellationToken ct)
     {
         var services = await SqlCommands.ListAsync(c, tx,
-            "SELECT id, format, events, branches FROM post_services WHERE repository_id = @r AND is_active = 1 ORDER BY id",
-            r => new ServiceSubscription(r.Long(0), (PayloadFormat)r.Int(1), TextList(r.Text(2)), TextList(r.Text(3))), ct, ("@r", repositoryId)).ConfigureAwait(false);
+            $"SELECT s.id, s.format, s.events, s.branches, s.queue_held FROM post_services s WHERE s.repository_id = @r AND s.is_active = 1 ORDER BY s.id{HoldReadLock}",
+            r => (Service: new ServiceSubscription(r.Long(0), (PayloadFormat)r.Int(1), TextList(r.Text(2)), TextList(r.Text(3))), Held: r.Long(4) == 1),
+            ct, ("@r", repositoryId)).ConfigureAwait(false);
         var ids = new List<Guid>();
-        foreach (var service in services)
+        foreach (var (service, held) in services)
         {
             foreach (var delivery in composer.For(service))
             {
                 var id = Guid.CreateVersion7(now);
-                await InsertDeliveryAsync(c, tx, id, service.ServiceId, repositoryId, pushId, delivery.Event, delivery.Payload, now, ct).ConfigureAwait(false);
+                await InsertDeliveryAsync(c, tx, id, service.ServiceId, repositoryId, pushId, delivery.Event, delivery.Payload, now, ct, held).ConfigureAwait(false);
                 ids.Add(id);
             }
         }
@@ -140,13 +155,25 @@ public sealed partial class SqlStore
             """,
             ct, ("@id", serviceId)).ConfigureAwait(false) == 1, ct);
 
+    // A pause or a disable holds the service's queue (SqlStore.HeldQueues.cs), the service row first.
     public Task<bool> PauseServiceAsync(long serviceId, DateTimeOffset until, int whileFailing, CancellationToken ct) =>
-        WriteAsync(async (c, tx) => await SqlCommands.ExecuteAsync(c, tx, "UPDATE post_services SET paused_until = @u WHERE id = @id AND consecutive_failures >= @f",
-            ct, ("@u", until), ("@id", serviceId), ("@f", whileFailing)).ConfigureAwait(false) == 1, ct);
+        SetAndHoldAsync(serviceId, "paused_until = @u", ct, ("@u", until), ("@f", whileFailing));
 
     public Task<bool> DisableServiceAsync(long serviceId, string reason, DateTimeOffset now, int whileFailing, CancellationToken ct) =>
-        WriteAsync(async (c, tx) => await SqlCommands.ExecuteAsync(c, tx, "UPDATE post_services SET disabled_at = @now, disabled_reason = @why WHERE id = @id AND consecutive_failures >= @f",
-            ct, ("@now", now), ("@why", reason), ("@id", serviceId), ("@f", whileFailing)).ConfigureAwait(false) == 1, ct);
+        SetAndHoldAsync(serviceId, "disabled_at = @now, disabled_reason = @why", ct, ("@now", now), ("@why", reason), ("@f", whileFailing));
+
+    private Task<bool> SetAndHoldAsync(long serviceId, string assignments, CancellationToken ct, params (string, object?)[] parameters) =>
+        WriteAsync(async (c, tx) =>
+        {
+            var updated = await SqlCommands.ExecuteAsync(c, tx, $"UPDATE post_services SET {assignments}, queue_held = 1 WHERE id = @id AND consecutive_failures >= @f",
+                ct, [("@id", serviceId), .. parameters]).ConfigureAwait(false) == 1;
+            if (updated)
+            {
+                await HoldQueueAsync(c, tx, serviceId, ct).ConfigureAwait(false);
+            }
+
+            return updated;
+        }, ct);
 
     public Task<bool> EndProbeHoldAsync(long serviceId, DateTimeOffset holdUntil, DateTimeOffset now, CancellationToken ct) =>
         WriteAsync(async (c, tx) => await SqlCommands.ExecuteAsync(c, tx, "UPDATE post_services SET paused_until = @now WHERE id = @id AND paused_until = @hold",

@@ -35,13 +35,13 @@ public sealed partial class SqlStore
             }
             else
             {
-                var services = await SqlCommands.ListAsync(c, tx, "SELECT id FROM post_services WHERE repository_id = @r AND is_active = 1 ORDER BY id",
-                    r => r.Long(0), ct, ("@r", push.RepositoryId)).ConfigureAwait(false);
+                var services = await SqlCommands.ListAsync(c, tx, $"SELECT s.id, s.queue_held FROM post_services s WHERE s.repository_id = @r AND s.is_active = 1 ORDER BY s.id{HoldReadLock}",
+                    r => (Id: r.Long(0), Held: r.Long(1) == 1), ct, ("@r", push.RepositoryId)).ConfigureAwait(false);
                 var ids = new List<Guid>(services.Count);
-                foreach (var serviceId in services)
+                foreach (var (serviceId, held) in services)
                 {
                     var deliveryId = Guid.CreateVersion7(push.PushedAt);
-                    await InsertDeliveryAsync(c, tx, deliveryId, serviceId, push.RepositoryId, id, DeliveryEvents.Push, null, push.PushedAt, ct).ConfigureAwait(false);
+                    await InsertDeliveryAsync(c, tx, deliveryId, serviceId, push.RepositoryId, id, DeliveryEvents.Push, null, push.PushedAt, ct, held).ConfigureAwait(false);
                     ids.Add(deliveryId);
                 }
 
@@ -99,11 +99,12 @@ public sealed partial class SqlStore
     public Task<string?> GetPayloadAsync(long pushId, CancellationToken ct) =>
         ReadAsync(async c => (string?)await SqlCommands.ScalarAsync(c, null, "SELECT payload FROM pushes WHERE id = @p", ct, ("@p", pushId)).ConfigureAwait(false), ct);
 
-    private static Task<int> InsertDeliveryAsync(DbConnection c, DbTransaction tx, Guid id, long serviceId, long repositoryId, long? pushId, string eventName, string? payload, DateTimeOffset now, CancellationToken ct) =>
+    /// <summary>Queues a delivery; <paramref name="held"/>: its service's queue is held (read with <see cref="HoldReadLock"/>), and so is the new row.</summary>
+    private static Task<int> InsertDeliveryAsync(DbConnection c, DbTransaction tx, Guid id, long serviceId, long repositoryId, long? pushId, string eventName, string? payload, DateTimeOffset now, CancellationToken ct, bool held = false) =>
         SqlCommands.ExecuteAsync(c, tx,
             """
-            INSERT INTO deliveries (id, service_id, repository_id, push_id, event, payload, status, attempt_count, round_attempts, created_at, next_attempt_at)
-            VALUES (@id, @s, @r, @p, @e, @payload, 0, 0, 0, @now, @now)
+            INSERT INTO deliveries (id, service_id, repository_id, push_id, event, payload, status, attempt_count, round_attempts, created_at, next_attempt_at, held)
+            VALUES (@id, @s, @r, @p, @e, @payload, 0, 0, 0, @now, @now, @held)
             """,
-            ct, ("@id", id), ("@s", serviceId), ("@r", repositoryId), ("@p", pushId), ("@e", eventName), ("@payload", payload), ("@now", now));
+            ct, ("@id", id), ("@s", serviceId), ("@r", repositoryId), ("@p", pushId), ("@e", eventName), ("@payload", payload), ("@now", now), ("@held", held));
 }

@@ -68,16 +68,20 @@ public sealed class PostgresClaimPlanTests : IAsyncLifetime
         Assert.DoesNotContain("\"Node Type\": \"Sort\"", plan, StringComparison.Ordinal);
     }
 
-    /// <summary>The check above can fail: without the claim's setting the same statement sorts every pending row.</summary>
+    /// <summary>
+    /// The check above can fail: a statement the index cannot give in due order (the same one without
+    /// its held filter, so the index's second column is not fixed), planned without the claim's
+    /// setting, sorts every pending row.
+    /// </summary>
     [Fact]
-    public async Task Candidates_WithoutTheClaimSetting_SortTheWholeQueue()
+    public async Task Candidates_TheIndexCannotOrder_SortTheWholeQueue()
     {
-        var plan = await PlanAsync(null, 0, 0);
+        var plan = await PlanAsync(null, 0, 0, statement => statement.Replace(" AND d.held = 0", "", StringComparison.Ordinal));
 
         Assert.Contains("\"Node Type\": \"Sort\"", plan, StringComparison.Ordinal);
     }
 
-    private async Task<string> PlanAsync(string? setting, int fullServices, int fullOwners)
+    private async Task<string> PlanAsync(string? setting, int fullServices, int fullOwners, Func<string, string>? change = null)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
@@ -88,7 +92,7 @@ public sealed class PostgresClaimPlanTests : IAsyncLifetime
             await set.ExecuteNonQueryAsync();
         }
 
-        var statement = SqlStore.CandidatesStatement(PostgresDialect.Instance, fullServices, fullOwners);
+        var statement = (change ?? (s => s))(SqlStore.CandidatesStatement(PostgresDialect.Instance, fullServices, fullOwners));
         await using var explain = new NpgsqlCommand("EXPLAIN (FORMAT JSON) " + statement, connection, transaction);
         explain.Parameters.AddWithValue("now", long.MaxValue);
         explain.Parameters.AddWithValue("window", 128L);
