@@ -24,10 +24,26 @@ public sealed partial class SqlStore
         return ClaimWithReleasedAsync(nodeId, now, lease, max, share, window, ct);
     }
 
-    /// <summary>A queue let go by a claim (see SqlStore.HeldQueues.cs) is claimable only after it, so the claim is made once more for what it left.</summary>
+    /// <summary>
+    /// A held queue a claim finds free to go (see SqlStore.HeldQueues.cs) is let back after the claim
+    /// commits, a step at a time, so the claim is made once more for what it left. A step that fails
+    /// is tried again by the next claim; it is reported (thrown) when this claim has nothing to hand
+    /// out, so a failure that lasts is logged by the dispatcher rather than passed over in silence.
+    /// </summary>
     private async Task<IReadOnlyList<ClaimedDelivery>> ClaimWithReleasedAsync(string nodeId, DateTimeOffset now, TimeSpan lease, int max, ServiceShare share, int window, CancellationToken ct)
     {
-        var (claimed, released) = await LeaseDueAsync(nodeId, now, lease, max, share, window, ct).ConfigureAwait(false);
+        var (claimed, release) = await LeaseDueAsync(nodeId, now, lease, max, share, window, ct).ConfigureAwait(false);
+        if (release.Count == 0)
+        {
+            return claimed;
+        }
+
+        var (released, failure) = await ReleaseHeldQueuesAsync(release).ConfigureAwait(false);
+        if (failure is not null && claimed.Count == 0 && !released)
+        {
+            throw new InvalidOperationException("A held queue could not be let back into the queue; the next claim tries again.", failure);
+        }
+
         if (!released || claimed.Count >= max)
         {
             return claimed;
@@ -37,7 +53,7 @@ public sealed partial class SqlStore
         return [.. claimed, .. more];
     }
 
-    private async Task<(IReadOnlyList<ClaimedDelivery> Claimed, bool Released)> LeaseDueAsync(string nodeId, DateTimeOffset now, TimeSpan lease, int max, ServiceShare share, int window, CancellationToken ct)
+    private async Task<(IReadOnlyList<ClaimedDelivery> Claimed, IReadOnlyList<long> Release)> LeaseDueAsync(string nodeId, DateTimeOffset now, TimeSpan lease, int max, ServiceShare share, int window, CancellationToken ct)
     {
         var (leased, probes, held, release) = await WriteAsync(async (c, tx) =>
         {
@@ -57,17 +73,16 @@ public sealed partial class SqlStore
             // its probe (a later round then passes it by: it is held for the probe).
             foreach (var queue in await HeldQueuesAsync(c, tx, now, ct).ConfigureAwait(false))
             {
-                if (!queue.HalfOpen)
+                if (queue.MayGo)
                 {
                     release.Add(queue.ServiceId);
                 }
                 else if (leased.Count < max && left.Remaining(queue.ServiceId) > 0 && left.RemainingForOwner(queue.OwnerId) > 0
-                    && await OldestHeldDueAsync(c, tx, queue.ServiceId, now, ct).ConfigureAwait(false) is { } oldest
                     && halfOpenSeen.Add(queue.ServiceId)
                     && await HoldForProbeAsync(c, tx, queue.ServiceId, now, now + lease, ct).ConfigureAwait(false))
                 {
                     held.Add(queue.ServiceId);
-                    var probe = await LeaseHeldAsync(c, tx, nodeId, now, lease, oldest, ct).ConfigureAwait(false);
+                    var probe = await LeaseHeldAsync(c, tx, nodeId, now, lease, queue.Probe!, ct).ConfigureAwait(false);
                     leased.AddRange(probe);
                     probes.UnionWith(probe);
                     left = left.With([(queue.ServiceId, queue.OwnerId)]);
@@ -113,7 +128,6 @@ public sealed partial class SqlStore
             return (leased, probes, held, release);
         }, ct).ConfigureAwait(false);
 
-        var released = release.Count > 0 && await ReleaseHeldQueuesAsync(release).ConfigureAwait(false);
 
         // The rows are read after the lease commits, outside the write, so SQLite's one writer (every
         // claim and settlement queues for it) is not held while they are read. Leased, they are this
@@ -121,7 +135,7 @@ public sealed partial class SqlStore
         // row whose push went (deleted with its repository meanwhile) is left out, not sent empty.
         if (leased.Count == 0)
         {
-            return ([], released);
+            return ([], release);
         }
 
         IReadOnlyList<ClaimedDelivery> claimed;
@@ -135,7 +149,7 @@ public sealed partial class SqlStore
             throw;
         }
 
-        return (claimed.Select(d => probes.Contains(d.Delivery.Id.ToString()) ? d with { IsProbe = true } : d).ToList(), released);
+        return (claimed.Select(d => probes.Contains(d.Delivery.Id.ToString()) ? d with { IsProbe = true } : d).ToList(), release);
     }
 
     /// <summary>

@@ -30,7 +30,8 @@ public sealed partial class SqlStore
     {
         var delivery = await WriteAsync(async (c, tx) =>
         {
-            var (repositoryId, held) = await SqlCommands.ListAsync(c, tx, $"SELECT s.repository_id, s.queue_held FROM post_services s WHERE s.id = @s{HoldReadLock}",
+            await LockHeldQueuesAsync(c, tx, shared: true, "s.id = @s", ct, ("@s", serviceId)).ConfigureAwait(false);
+            var (repositoryId, held) = await SqlCommands.ListAsync(c, tx, "SELECT s.repository_id, s.queue_held FROM post_services s WHERE s.id = @s",
                 r => (r.Long(0), r.Long(1) == 1), ct, ("@s", serviceId)).ConfigureAwait(false) is [var service] ? service
                 : throw new InvalidOperationException($"There is no post service {serviceId}.");
             var id = Guid.CreateVersion7(now);

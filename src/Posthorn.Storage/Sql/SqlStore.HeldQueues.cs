@@ -14,8 +14,9 @@ namespace Posthorn.Storage.Sql;
 // A claim looks at the held services: one that may send again has its rows let back (in a
 // transaction of their own, the service row first); one whose pause has ended has its probe taken
 // from its held rows (the lease un-holds that one row). On PostgreSQL, whatever reads queue_held to
-// hold a new row share-locks the service row, so the release cannot commit between that read and
-// the row (a row held after its service was let go would wait for ever).
+// hold a new row takes the service's held-queue lock first (LockHeldQueuesAsync), so the release
+// cannot commit between that read and the row (a row held after its service was let go would wait
+// for ever).
 public sealed partial class SqlStore
 {
     /// <summary>Rows let back per transaction: a deep queue is released in steps, oldest first, so SQLite's one writer is not held for the whole of it.</summary>
@@ -24,10 +25,13 @@ public sealed partial class SqlStore
     /// <summary>The held rows by service and due time (partial: held pending rows only).</summary>
     internal const string HeldIndex = "ix_deliveries_held";
 
-    /// <summary>A held service seen by a claim: one that may send again (let its rows back), or one whose pause has ended (HalfOpen: probe first).</summary>
-    private readonly record struct HeldQueue(long ServiceId, long OwnerId, bool HalfOpen);
+    /// <summary>A held service a claim may serve now: one that may send again (its rows are let back), or one whose pause has ended, with the probe it sends (its oldest due held delivery).</summary>
+    private readonly record struct HeldQueue(long ServiceId, long OwnerId, string? Probe)
+    {
+        public bool MayGo => Probe is null;
+    }
 
-    /// <summary>Holds the service's pending, unleased deliveries; the caller has already set queue_held in this transaction. PostgreSQL skips rows another transaction has locked (a claim, a move): those stay in the index, which costs a claim a step, not a delivery.</summary>
+    /// <summary>Holds the service's pending, unleased deliveries; the caller has already set queue_held in this transaction. PostgreSQL skips rows another transaction has locked (a claim's candidates): those stay in the index, which costs a claim a step, not a delivery.</summary>
     private async Task HoldQueueAsync(DbConnection c, DbTransaction tx, long serviceId, CancellationToken ct) =>
         await SqlCommands.ExecuteAsync(c, tx,
             $"""
@@ -37,23 +41,27 @@ public sealed partial class SqlStore
             """,
             ct, ("@s", serviceId)).ConfigureAwait(false);
 
-    /// <summary>Services whose queue is held and which a claim may serve now, wholly or by a probe.</summary>
-    private static async Task<List<HeldQueue>> HeldQueuesAsync(DbConnection c, DbTransaction tx, DateTimeOffset now, CancellationToken ct) =>
-        await SqlCommands.ListAsync(c, tx,
-            """
-            SELECT s.id, r.owner_id, CASE WHEN s.paused_until IS NULL THEN 0 ELSE 1 END
+    /// <summary>
+    /// Held services a claim may serve now, in id order: those that may send again, and those whose
+    /// pause has ended and that have a held delivery due (a half-open service with none is left out,
+    /// so it costs a claim one index step, not a statement).
+    /// </summary>
+    private async Task<List<HeldQueue>> HeldQueuesAsync(DbConnection c, DbTransaction tx, DateTimeOffset now, CancellationToken ct) =>
+        await SqlCommands.ListAsync(c, tx, HeldQueuesStatement(dialect),
+            r => new HeldQueue(r.Long(0), r.Long(1), r.NullableText(2)), ct, ("@now", now)).ConfigureAwait(false);
+
+    /// <summary>The held services a claim may serve at @now, with a half-open one's probe (internal: a test checks SQLite's plan for it).</summary>
+    internal static string HeldQueuesStatement(SqlDialect dialect) =>
+        $"""
+        SELECT q.id, q.owner_id, CASE WHEN q.paused_until IS NULL THEN NULL ELSE q.probe END FROM (
+            SELECT s.id, r.owner_id, s.paused_until,
+                (SELECT h.id FROM deliveries h{dialect.IndexedBy(HeldIndex)}
+                 WHERE h.service_id = s.id AND h.status = 0 AND h.held = 1 AND h.next_attempt_at <= @now ORDER BY h.next_attempt_at LIMIT 1) AS probe
             FROM post_services s JOIN repositories r ON r.id = s.repository_id
-            WHERE s.queue_held = 1 AND s.is_active = 1 AND s.disabled_at IS NULL AND (s.paused_until IS NULL OR s.paused_until <= @now)
-            """,
-            r => new HeldQueue(r.Long(0), r.Long(1), r.Long(2) == 1), ct, ("@now", now)).ConfigureAwait(false);
-
-    /// <summary>The service's oldest due held delivery: its probe when its pause has ended.</summary>
-    private async Task<string?> OldestHeldDueAsync(DbConnection c, DbTransaction tx, long serviceId, DateTimeOffset now, CancellationToken ct) =>
-        (string?)await SqlCommands.ScalarAsync(c, tx, OldestHeldStatement(dialect), ct, ("@s", serviceId), ("@now", now)).ConfigureAwait(false);
-
-    /// <summary>Service @s's oldest held delivery due by @now (internal: a test checks SQLite's plan for it).</summary>
-    internal static string OldestHeldStatement(SqlDialect dialect) =>
-        $"SELECT id FROM deliveries{dialect.IndexedBy(HeldIndex)} WHERE service_id = @s AND status = 0 AND held = 1 AND next_attempt_at <= @now ORDER BY next_attempt_at LIMIT 1";
+            WHERE s.queue_held = 1 AND s.is_active = 1 AND s.disabled_at IS NULL AND (s.paused_until IS NULL OR s.paused_until <= @now)) q
+        WHERE q.paused_until IS NULL OR q.probe IS NOT NULL
+        ORDER BY q.id
+        """;
 
     /// <summary>Lets back up to @n of service @s's held deliveries, oldest first (internal: a test checks SQLite's plan for it).</summary>
     internal static string ReleaseRowsStatement(SqlDialect dialect) =>
@@ -69,47 +77,46 @@ public sealed partial class SqlStore
             r => r.Text(0), ct, ("@node", nodeId), ("@until", now + lease), ("@now", now), ("@id", id)).ConfigureAwait(false);
 
     /// <summary>
-    /// Lets the held rows of services that may send again back into the queue, oldest first, in steps
-    /// of <see cref="ReleaseChunk"/>; the last step clears queue_held. Each step locks the service row
-    /// first and re-tests that it may send, so a pause committed meanwhile keeps the queue held. Best
-    /// effort: what is left is seen by the next claim. True when rows were let back.
+    /// Lets back one step (<see cref="ReleaseChunk"/> rows, oldest first) of each service's held queue,
+    /// a transaction per service; the step that empties a queue clears queue_held, and what is left is
+    /// the next claim's. A step takes the service's held-queue lock, then its row, and re-tests that
+    /// it may send, so a pause committed meanwhile keeps the queue held. Whether rows came back, and
+    /// the first failure (the others are still tried).
     /// </summary>
-    private async Task<bool> ReleaseHeldQueuesAsync(IReadOnlyList<long> serviceIds)
+    private async Task<(bool Released, Exception? Failure)> ReleaseHeldQueuesAsync(IReadOnlyList<long> serviceIds)
     {
         var released = 0;
-        try
+        Exception? failure = null;
+        foreach (var serviceId in serviceIds)
         {
-            foreach (var serviceId in serviceIds)
+            try
             {
-                int step;
-                do
-                {
-                    step = await WriteAsync((c, tx) => ReleaseStepAsync(c, tx, serviceId), CancellationToken.None).ConfigureAwait(false);
-                    released += Math.Max(step, 0);
-                }
-                while (step == ReleaseChunk);
+                released += await WriteAsync((c, tx) => ReleaseStepAsync(c, tx, serviceId), CancellationToken.None).ConfigureAwait(false);
             }
-        }
-        catch (Exception)
-        {
+            catch (Exception ex)
+            {
+                failure ??= ex;
+            }
         }
 
         SignalIfQueued(released);
-        return released > 0;
+        return (released > 0, failure);
     }
 
-    /// <summary>One step of <see cref="ReleaseHeldQueuesAsync"/>: the rows let back, or -1 when the service may not send after all.</summary>
+    /// <summary>One step of <see cref="ReleaseHeldQueuesAsync"/>: the rows let back.</summary>
     private async Task<int> ReleaseStepAsync(DbConnection c, DbTransaction tx, long serviceId)
     {
+        await LockHeldQueuesAsync(c, tx, shared: false, "s.id = @s", CancellationToken.None, ("@s", serviceId)).ConfigureAwait(false);
         var mayGo = await SqlCommands.ExecuteAsync(c, tx,
             "UPDATE post_services SET queue_held = 1 WHERE id = @s AND queue_held = 1 AND is_active = 1 AND disabled_at IS NULL AND paused_until IS NULL",
             CancellationToken.None, ("@s", serviceId)).ConfigureAwait(false);
         if (mayGo == 0)
         {
-            return -1;
+            return 0;
         }
 
-        var released = await SqlCommands.ExecuteAsync(c, tx, ReleaseRowsStatement(dialect), CancellationToken.None, ("@s", serviceId), ("@n", ReleaseChunk)).ConfigureAwait(false);
+        var released = await SqlCommands.ExecuteAsync(c, tx, ReleaseRowsStatement(dialect), CancellationToken.None,
+            ("@s", serviceId), ("@n", ReleaseChunk)).ConfigureAwait(false);
         if (released < ReleaseChunk)
         {
             await SqlCommands.ExecuteAsync(c, tx, "UPDATE post_services SET queue_held = 0 WHERE id = @s", CancellationToken.None, ("@s", serviceId)).ConfigureAwait(false);
@@ -118,6 +125,28 @@ public sealed partial class SqlStore
         return released;
     }
 
-    /// <summary>" FOR SHARE" on PostgreSQL for a read of queue_held that decides whether a new row is held (the rules above the class); SQLite's one writer already excludes the release.</summary>
-    private string HoldReadLock => dialect is Sqlite.SqliteDialect ? "" : " FOR SHARE OF s";
+    /// <summary>
+    /// On PostgreSQL, a transaction-scoped advisory lock per service (SQLite's one writer already
+    /// excludes the release): shared by whatever reads queue_held to decide whether a new row is held
+    /// (before it reads it), exclusive for a release step. A release therefore cannot commit between
+    /// that read and the new row, and a row held after its service was let go, which nothing would
+    /// let go again, cannot happen. Not the service row's own lock: a settlement locks its delivery
+    /// and then that row, a redelivery or a push would lock them the other way round, and PostgreSQL
+    /// found the cycles.
+    /// </summary>
+    private async Task LockHeldQueuesAsync(DbConnection c, DbTransaction tx, bool shared, string where, CancellationToken ct, params (string, object?)[] parameters)
+    {
+        if (dialect is Sqlite.SqliteDialect)
+        {
+            return;
+        }
+
+        var function = shared ? "pg_advisory_xact_lock_shared" : "pg_advisory_xact_lock";
+        await SqlCommands.ExecuteAsync(c, tx,
+            $"SELECT {function}({HeldQueueLockClass}, (s.id % 2147483647)::integer) FROM post_services s WHERE {where} ORDER BY s.id",
+            ct, parameters).ConfigureAwait(false);
+    }
+
+    /// <summary>The first key of the held-queue locks (the second is the service id); beside the migration lock's single key, in PostgreSQL's other key space.</summary>
+    private const int HeldQueueLockClass = 76784677;
 }

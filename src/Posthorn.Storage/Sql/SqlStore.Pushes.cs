@@ -35,7 +35,8 @@ public sealed partial class SqlStore
             }
             else
             {
-                var services = await SqlCommands.ListAsync(c, tx, $"SELECT s.id, s.queue_held FROM post_services s WHERE s.repository_id = @r AND s.is_active = 1 ORDER BY s.id{HoldReadLock}",
+                await LockHeldQueuesAsync(c, tx, shared: true, "s.repository_id = @r AND s.is_active = 1", ct, ("@r", push.RepositoryId)).ConfigureAwait(false);
+                var services = await SqlCommands.ListAsync(c, tx, "SELECT s.id, s.queue_held FROM post_services s WHERE s.repository_id = @r AND s.is_active = 1 ORDER BY s.id",
                     r => (Id: r.Long(0), Held: r.Long(1) == 1), ct, ("@r", push.RepositoryId)).ConfigureAwait(false);
                 var ids = new List<Guid>(services.Count);
                 foreach (var (serviceId, held) in services)
@@ -99,7 +100,7 @@ public sealed partial class SqlStore
     public Task<string?> GetPayloadAsync(long pushId, CancellationToken ct) =>
         ReadAsync(async c => (string?)await SqlCommands.ScalarAsync(c, null, "SELECT payload FROM pushes WHERE id = @p", ct, ("@p", pushId)).ConfigureAwait(false), ct);
 
-    /// <summary>Queues a delivery; <paramref name="held"/>: its service's queue is held (read with <see cref="HoldReadLock"/>), and so is the new row.</summary>
+    /// <summary>Queues a delivery; <paramref name="held"/>: its service's queue is held (read under <see cref="LockHeldQueuesAsync"/>), and so is the new row.</summary>
     private static Task<int> InsertDeliveryAsync(DbConnection c, DbTransaction tx, Guid id, long serviceId, long repositoryId, long? pushId, string eventName, string? payload, DateTimeOffset now, CancellationToken ct, bool held = false) =>
         SqlCommands.ExecuteAsync(c, tx,
             """

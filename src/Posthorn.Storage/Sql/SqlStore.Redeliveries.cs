@@ -24,7 +24,8 @@ public sealed partial class SqlStore
         var count = await WriteAsync(async (c, tx) =>
         {
             var service = parameters.Single(p => p.Item1 == "@s");
-            var held = await SqlCommands.ListAsync(c, tx, $"SELECT s.queue_held FROM post_services s WHERE s.id = @s{HoldReadLock}", r => r.Long(0), ct, service).ConfigureAwait(false);
+            await LockHeldQueuesAsync(c, tx, shared: true, "s.id = @s", ct, service).ConfigureAwait(false);
+            var held = await SqlCommands.ListAsync(c, tx, "SELECT s.queue_held FROM post_services s WHERE s.id = @s", r => r.Long(0), ct, service).ConfigureAwait(false);
             var updated = await SqlCommands.ExecuteAsync(c, tx, sql, ct, [.. parameters, ("@held", held is [1])]).ConfigureAwait(false);
             if (updated > 0)
             {

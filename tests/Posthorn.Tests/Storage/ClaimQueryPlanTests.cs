@@ -99,11 +99,12 @@ public sealed class ClaimQueryPlanTests : IAsyncLifetime
     [Fact]
     public async Task HeldQueueReads_GoThroughTheHeldIndex()
     {
-        var probe = await PlanAsync(SqlStore.OldestHeldStatement(SqliteDialect.Instance), 0, "@s", "@now");
+        var probe = await PlanAsync(SqlStore.HeldQueuesStatement(SqliteDialect.Instance), 0, "@now");
         var release = await PlanAsync(SqlStore.ReleaseRowsStatement(SqliteDialect.Instance), 0, "@s", "@n");
         var nextDue = await PlanAsync(SqlStore.NextDueStatement(SqliteDialect.Instance), 0);
 
         Assert.Contains(probe, line => line.Contains("ix_deliveries_held (service_id=?", StringComparison.Ordinal));
+        Assert.Contains(probe, line => line.Contains("ix_post_services_queue_held", StringComparison.Ordinal));
         Assert.Contains(release, line => line.Contains("ix_deliveries_held (service_id=?)", StringComparison.Ordinal));
         Assert.Contains(nextDue, line => line.Contains("ix_deliveries_held (service_id=?)", StringComparison.Ordinal));
         Assert.Contains(nextDue, line => line.Contains("ix_deliveries_due (status=? AND held=?)", StringComparison.Ordinal));

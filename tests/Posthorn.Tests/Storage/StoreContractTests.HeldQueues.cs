@@ -186,8 +186,8 @@ public abstract partial class StoreContractTests
         Assert.Empty(await Deliveries.ClaimDueAsync("node-a", T0.AddMinutes(10), Lease, 64, Ct));
     }
 
-    // A deep queue is let go in steps of SqlStore.ReleaseChunk rows, one transaction each; all of it
-    // comes back, oldest first, and the service's queue is no longer held after the last step.
+    // A deep queue is let go in steps of SqlStore.ReleaseChunk rows, one per claim, oldest first; all
+    // of it comes back, and the service's queue is no longer held after the last step.
     [Fact]
     public async Task ADeepHeldQueue_IsLetGoWhole_InSteps()
     {
@@ -205,8 +205,10 @@ public abstract partial class StoreContractTests
         await Storage.PostServices.UpdateServiceAsync(repository.Id, service.Id, new PostServiceSettings(service.Url, service.Format, true, service.Secrets), Ct);
         var first = await Deliveries.ClaimDueAsync("node-a", T0.AddHours(1), Lease, 8, Ct);
 
+        Assert.Equal(3, await HeldCountAsync(service.Id)); // the newest three wait for the next claim's step
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => T0.AddMilliseconds(i)), first.Select(c => c.Delivery.NextAttemptAt));
+        Assert.Equal(8, (await Deliveries.ClaimDueAsync("node-a", T0.AddHours(1), Lease, 8, Ct)).Count);
         Assert.Equal(0, await HeldCountAsync(service.Id));
         Assert.False(await QueueHeldAsync(service.Id));
-        Assert.Equal(8, first.Count);
     }
 }

@@ -3,8 +3,8 @@
 -- delivery's place in the queue changes (its due time stays); queue_held marks the services whose
 -- queue is held, where a claim looks for their probe and, once the service may send again, lets the
 -- held rows back into the queue.
-ALTER TABLE deliveries ADD COLUMN held INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE post_services ADD COLUMN queue_held INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE deliveries ADD COLUMN held BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE post_services ADD COLUMN queue_held BIGINT NOT NULL DEFAULT 0;
 DROP INDEX ix_deliveries_due;
 CREATE INDEX ix_deliveries_due ON deliveries(status, held, next_attempt_at);
 CREATE INDEX ix_deliveries_held ON deliveries(service_id, next_attempt_at) WHERE status = 0 AND held = 1;
