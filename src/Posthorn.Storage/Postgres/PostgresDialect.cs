@@ -23,6 +23,8 @@ public sealed class PostgresDialect : SqlDialect
     // Several nodes claim at once: each skips rows another has locked instead of queueing behind it.
     public override string ClaimLockClause => " FOR UPDATE OF d SKIP LOCKED";
 
+    public override string SkipLockedClause => " FOR UPDATE SKIP LOCKED";
+
     // The claim must walk the pending index in due order and stop at its window, however deep the
     // queue. Before autovacuum has analysed a freshly filled table (its first minute), the planner
     // guessed a handful of pending rows and chose to fetch every pending row through the services and

@@ -20,6 +20,9 @@ public abstract class SqlDialect
     /// </summary>
     public abstract string ClaimLockClause { get; }
 
+    /// <summary>Appended to a subquery that picks rows to update, so rows another transaction has locked are passed by instead of waited for (PostgreSQL); empty where writers never overlap (SQLite).</summary>
+    public virtual string SkipLockedClause => "";
+
     /// <summary>Run first in a claim's write transaction, to keep its plan whatever the statistics say; null where none is needed.</summary>
     public virtual string? ClaimPlanSetting => null;
 

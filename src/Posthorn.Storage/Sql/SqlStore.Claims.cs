@@ -26,9 +26,9 @@ public sealed partial class SqlStore
 
     /// <summary>
     /// A held queue a claim finds free to go (see SqlStore.HeldQueues.cs) is let back after the claim
-    /// commits, a step at a time, so the claim is made once more for what it left. A step that fails
-    /// is tried again by the next claim; it is reported (thrown) when this claim has nothing to hand
-    /// out, so a failure that lasts is logged by the dispatcher rather than passed over in silence.
+    /// commits, a step at a time, so the claim is made once more for what it left. If that fails, the
+    /// claim gives its leases (and probe holds) back and fails with it, for the dispatcher to log and
+    /// try again: a queue that cannot be let go is never passed over in silence.
     /// </summary>
     private async Task<IReadOnlyList<ClaimedDelivery>> ClaimWithReleasedAsync(string nodeId, DateTimeOffset now, TimeSpan lease, int max, ServiceShare share, int window, CancellationToken ct)
     {
@@ -38,19 +38,21 @@ public sealed partial class SqlStore
             return claimed;
         }
 
-        var (released, failure) = await ReleaseHeldQueuesAsync(release).ConfigureAwait(false);
-        if (failure is not null && claimed.Count == 0 && !released)
+        try
         {
-            throw new InvalidOperationException("A held queue could not be let back into the queue; the next claim tries again.", failure);
-        }
+            if (!await ReleaseHeldQueuesAsync(release).ConfigureAwait(false) || claimed.Count >= max)
+            {
+                return claimed;
+            }
 
-        if (!released || claimed.Count >= max)
+            var (more, _) = await LeaseDueAsync(nodeId, now, lease, max - claimed.Count, share.With(claimed.Select(c => (c.Service.Id, c.OwnerId))), window, ct).ConfigureAwait(false);
+            return [.. claimed, .. more];
+        }
+        catch (Exception)
         {
-            return claimed;
+            await GiveBackAsync(nodeId, [.. claimed.Select(c => c.Delivery.Id.ToString())], [.. claimed.Where(c => c.IsProbe).Select(c => c.Service.Id)], now, now + lease).ConfigureAwait(false);
+            throw;
         }
-
-        var (more, _) = await LeaseDueAsync(nodeId, now, lease, max - claimed.Count, share.With(claimed.Select(c => (c.Service.Id, c.OwnerId))), window, ct).ConfigureAwait(false);
-        return [.. claimed, .. more];
     }
 
     private async Task<(IReadOnlyList<ClaimedDelivery> Claimed, IReadOnlyList<long> Release)> LeaseDueAsync(string nodeId, DateTimeOffset now, TimeSpan lease, int max, ServiceShare share, int window, CancellationToken ct)
@@ -225,10 +227,16 @@ public sealed partial class SqlStore
     /// Takes a half-open service's probe slot: one conditional UPDATE, so of two nodes (or two rounds)
     /// only one wins. The hold ends with the probe: a success clears paused_until, a failure pauses
     /// again or (below the pause threshold) ends the hold; if the node dies it runs out with the lease.
+    /// On PostgreSQL a service row another transaction has locked is passed by (the next claim tries
+    /// again): a claim takes its holds in two orders (held queues by id, then candidates by due time),
+    /// and two claims waiting for each other's holds deadlocked.
     /// </summary>
-    private static async Task<bool> HoldForProbeAsync(DbConnection c, DbTransaction tx, long serviceId, DateTimeOffset now, DateTimeOffset until, CancellationToken ct) =>
+    private async Task<bool> HoldForProbeAsync(DbConnection c, DbTransaction tx, long serviceId, DateTimeOffset now, DateTimeOffset until, CancellationToken ct) =>
         await SqlCommands.ExecuteAsync(c, tx,
-            "UPDATE post_services SET paused_until = @until WHERE id = @s AND paused_until IS NOT NULL AND paused_until <= @now",
+            $"""
+            UPDATE post_services SET paused_until = @until WHERE id IN (
+                SELECT p.id FROM post_services p WHERE p.id = @s AND p.paused_until IS NOT NULL AND p.paused_until <= @now{dialect.SkipLockedClause})
+            """,
             ct, ("@until", until), ("@s", serviceId), ("@now", now)).ConfigureAwait(false) == 1;
 
     /// <summary>Takes the lease; re-tests it in case another claimer committed after the candidates were read.</summary>

@@ -80,13 +80,13 @@ public sealed partial class SqlStore
     /// Lets back one step (<see cref="ReleaseChunk"/> rows, oldest first) of each service's held queue,
     /// a transaction per service; the step that empties a queue clears queue_held, and what is left is
     /// the next claim's. A step takes the service's held-queue lock, then its row, and re-tests that
-    /// it may send, so a pause committed meanwhile keeps the queue held. Whether rows came back, and
-    /// the first failure (the others are still tried).
+    /// it may send, so a pause committed meanwhile keeps the queue held. Whether rows came back; a
+    /// step that fails is thrown once the others have been tried.
     /// </summary>
-    private async Task<(bool Released, Exception? Failure)> ReleaseHeldQueuesAsync(IReadOnlyList<long> serviceIds)
+    private async Task<bool> ReleaseHeldQueuesAsync(IReadOnlyList<long> serviceIds)
     {
         var released = 0;
-        Exception? failure = null;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
         foreach (var serviceId in serviceIds)
         {
             try
@@ -95,12 +95,13 @@ public sealed partial class SqlStore
             }
             catch (Exception ex)
             {
-                failure ??= ex;
+                failure ??= System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(ex);
             }
         }
 
         SignalIfQueued(released);
-        return (released > 0, failure);
+        failure?.Throw();
+        return released > 0;
     }
 
     /// <summary>One step of <see cref="ReleaseHeldQueuesAsync"/>: the rows let back.</summary>
@@ -119,7 +120,9 @@ public sealed partial class SqlStore
             ("@s", serviceId), ("@n", ReleaseChunk)).ConfigureAwait(false);
         if (released < ReleaseChunk)
         {
-            await SqlCommands.ExecuteAsync(c, tx, "UPDATE post_services SET queue_held = 0 WHERE id = @s", CancellationToken.None, ("@s", serviceId)).ConfigureAwait(false);
+            await SqlCommands.ExecuteAsync(c, tx,
+                $"UPDATE post_services SET queue_held = 0 WHERE id = @s AND NOT EXISTS (SELECT 1 FROM deliveries h{dialect.IndexedBy(HeldIndex)} WHERE h.service_id = @s AND h.status = 0 AND h.held = 1)",
+                CancellationToken.None, ("@s", serviceId)).ConfigureAwait(false);
         }
 
         return released;
@@ -128,7 +131,8 @@ public sealed partial class SqlStore
     /// <summary>
     /// On PostgreSQL, a transaction-scoped advisory lock per service (SQLite's one writer already
     /// excludes the release): shared by whatever reads queue_held to decide whether a new row is held
-    /// (before it reads it), exclusive for a release step. A release therefore cannot commit between
+    /// (before it reads it, and for every service the read could see: a repository's services active
+    /// or not, since one may be switched on in between), exclusive for a release step. A release therefore cannot commit between
     /// that read and the new row, and a row held after its service was let go, which nothing would
     /// let go again, cannot happen. Not the service row's own lock: a settlement locks its delivery
     /// and then that row, a redelivery or a push would lock them the other way round, and PostgreSQL

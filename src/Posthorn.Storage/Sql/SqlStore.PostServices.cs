@@ -115,7 +115,7 @@ public sealed partial class SqlStore
     private async Task<IReadOnlyList<Guid>> InsertComposedAsync(
         DbConnection c, DbTransaction tx, long repositoryId, long? pushId, IDeliveryComposer composer, DateTimeOffset now, CancellationToken ct)
     {
-        await LockHeldQueuesAsync(c, tx, shared: true, "s.repository_id = @r AND s.is_active = 1", ct, ("@r", repositoryId)).ConfigureAwait(false);
+        await LockHeldQueuesAsync(c, tx, shared: true, "s.repository_id = @r", ct, ("@r", repositoryId)).ConfigureAwait(false);
         var services = await SqlCommands.ListAsync(c, tx,
             "SELECT s.id, s.format, s.events, s.branches, s.queue_held FROM post_services s WHERE s.repository_id = @r AND s.is_active = 1 ORDER BY s.id",
             r => (Service: new ServiceSubscription(r.Long(0), (PayloadFormat)r.Int(1), TextList(r.Text(2)), TextList(r.Text(3))), Held: r.Long(4) == 1),

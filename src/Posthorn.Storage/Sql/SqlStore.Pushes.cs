@@ -35,7 +35,7 @@ public sealed partial class SqlStore
             }
             else
             {
-                await LockHeldQueuesAsync(c, tx, shared: true, "s.repository_id = @r AND s.is_active = 1", ct, ("@r", push.RepositoryId)).ConfigureAwait(false);
+                await LockHeldQueuesAsync(c, tx, shared: true, "s.repository_id = @r", ct, ("@r", push.RepositoryId)).ConfigureAwait(false);
                 var services = await SqlCommands.ListAsync(c, tx, "SELECT s.id, s.queue_held FROM post_services s WHERE s.repository_id = @r AND s.is_active = 1 ORDER BY s.id",
                     r => (Id: r.Long(0), Held: r.Long(1) == 1), ct, ("@r", push.RepositoryId)).ConfigureAwait(false);
                 var ids = new List<Guid>(services.Count);
