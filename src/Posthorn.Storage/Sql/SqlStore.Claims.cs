@@ -130,7 +130,6 @@ public sealed partial class SqlStore
             return (leased, probes, held, release);
         }, ct).ConfigureAwait(false);
 
-
         // The rows are read after the lease commits, outside the write, so SQLite's one writer (every
         // claim and settlement queues for it) is not held while they are read. Leased, they are this
         // node's until the lease ends; the read takes only rows still leased here and pending, and a

@@ -98,11 +98,11 @@ public sealed partial class SqlStore
         }, ct);
 
     /// <summary>
-    /// When the dispatcher should look again. A lease still counts while it lasts: the row comes back when the lease runs out. A held
-    /// queue (SqlStore.HeldQueues.cs) is due at its oldest held row's time or its pause's end,
-    /// whichever is later, read per service from the held rows' index; one with no held row
-    /// at all is left out, or an idle dispatcher would be woken for nothing again and again
-    /// (internal: a test checks SQLite's plan for it).
+    /// When the dispatcher should look again. A lease still counts while it lasts: the row comes back
+    /// when the lease runs out. A held queue (SqlStore.HeldQueues.cs) is due at its oldest held row's
+    /// time or its pause's end, whichever is later, read per service from the held rows' index; one
+    /// with no held row at all is left out, or an idle dispatcher would be woken for nothing again and
+    /// again (internal: a test checks SQLite's plan for it).
     /// </summary>
     internal static string NextDueStatement(SqlDialect dialect)
     {
@@ -120,7 +120,7 @@ public sealed partial class SqlStore
         """;
     }
 
-    /// <summary>Lets go held deliveries of services whose queue is not held, reading the held rows only (the held index) (internal: a test checks SQLite's plan for it).</summary>
+    /// <summary>Lets go held deliveries of services whose queue is not held, reading the held rows only, through their index (internal: a test checks SQLite's plan for it).</summary>
     internal static string StrayHeldStatement(SqlDialect dialect) =>
         $"""
         UPDATE deliveries SET held = 0 WHERE id IN (
