@@ -11,7 +11,7 @@ namespace Posthorn.Tests.Storage;
 /// read to the next; a failed read's connection is closed, never reused; no more than the capacity
 /// is kept; closing the store closes them all, and one handed back afterwards too.
 /// </summary>
-public sealed class HeldReadConnectionsTests : IAsyncDisposable
+public sealed class HeldReadConnectionsTests : IAsyncLifetime
 {
     private const string Select = "SELECT @a * 2";
 
@@ -81,7 +81,10 @@ public sealed class HeldReadConnectionsTests : IAsyncDisposable
         Assert.Equal(0, readers.Idle);
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xUnit 2 does not dispose a test class through IAsyncDisposable: its folder was left in /tmp by every test.
+    public async Task DisposeAsync()
     {
         await source.DisposeAsync();
         Directory.Delete(directory, recursive: true);

@@ -13,7 +13,7 @@ namespace Posthorn.Tests.Storage;
 /// does where the store can tell; every other connection still gets a fresh provider command per call,
 /// and no run ever sees another's parameters.
 /// </summary>
-public sealed class StatementCacheTests : IAsyncDisposable
+public sealed class StatementCacheTests : IAsyncLifetime
 {
     private const string Select = "SELECT @a + 1";
 
@@ -175,7 +175,10 @@ public sealed class StatementCacheTests : IAsyncDisposable
         Assert.Equal(System.Data.ConnectionState.Closed, second!.State);
     }
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    // xUnit 2 does not dispose a test class through IAsyncDisposable: its folder was left in /tmp by every test.
+    public async Task DisposeAsync()
     {
         await source.DisposeAsync();
         Directory.Delete(directory, recursive: true);
