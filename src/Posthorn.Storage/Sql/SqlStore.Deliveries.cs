@@ -114,7 +114,7 @@ public sealed partial class SqlStore
             WHERE d.status = 0 AND d.held = 0 AND s.is_active = 1 AND s.disabled_at IS NULL
             UNION ALL
             SELECT MIN({heldDue}) AS due FROM (
-                SELECT s.paused_until, (SELECT MIN(h.next_attempt_at) FROM deliveries h{dialect.IndexedBy(HeldIndex)} WHERE h.service_id = s.id AND h.status = 0 AND h.held = 1) AS first_due
+                SELECT s.paused_until, (SELECT MIN(h.next_attempt_at) FROM {HeldRowsOf(dialect, "h", "s.id")}) AS first_due
                 FROM post_services s WHERE s.queue_held = 1 AND s.is_active = 1 AND s.disabled_at IS NULL) q
             WHERE q.first_due IS NOT NULL) t
         """;

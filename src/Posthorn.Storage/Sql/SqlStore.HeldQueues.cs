@@ -25,6 +25,13 @@ public sealed partial class SqlStore
     /// <summary>The held rows by service and due time (partial: held pending rows only).</summary>
     internal const string HeldIndex = "ix_deliveries_held";
 
+    /// <summary>
+    /// "deliveries <paramref name="alias"/> … WHERE" the held rows of service <paramref name="serviceId"/>,
+    /// read through <see cref="HeldIndex"/> (its predicate, status 0 and held 1, spelled once here).
+    /// </summary>
+    private static string HeldRowsOf(SqlDialect dialect, string alias, string serviceId) =>
+        $"deliveries {alias}{dialect.IndexedBy(HeldIndex)} WHERE {alias}.service_id = {serviceId} AND {alias}.status = 0 AND {alias}.held = 1";
+
     /// <summary>A held service a claim may serve now: one that may send again (its rows are let back), or one whose pause has ended, with the probe it sends (its oldest due held delivery).</summary>
     private readonly record struct HeldQueue(long ServiceId, long OwnerId, string? Probe)
     {
@@ -55,8 +62,7 @@ public sealed partial class SqlStore
         $"""
         SELECT q.id, q.owner_id, CASE WHEN q.paused_until IS NULL THEN NULL ELSE q.probe END FROM (
             SELECT s.id, r.owner_id, s.paused_until,
-                (SELECT h.id FROM deliveries h{dialect.IndexedBy(HeldIndex)}
-                 WHERE h.service_id = s.id AND h.status = 0 AND h.held = 1 AND h.next_attempt_at <= @now ORDER BY h.next_attempt_at LIMIT 1) AS probe
+                (SELECT h.id FROM {HeldRowsOf(dialect, "h", "s.id")} AND h.next_attempt_at <= @now ORDER BY h.next_attempt_at LIMIT 1) AS probe
             FROM post_services s JOIN repositories r ON r.id = s.repository_id
             WHERE s.queue_held = 1 AND s.is_active = 1 AND s.disabled_at IS NULL AND (s.paused_until IS NULL OR s.paused_until <= @now)) q
         WHERE q.paused_until IS NULL OR q.probe IS NOT NULL
@@ -67,7 +73,7 @@ public sealed partial class SqlStore
     internal static string ReleaseRowsStatement(SqlDialect dialect) =>
         $"""
         UPDATE deliveries SET held = 0 WHERE id IN (
-            SELECT id FROM deliveries{dialect.IndexedBy(HeldIndex)} WHERE service_id = @s AND status = 0 AND held = 1 ORDER BY next_attempt_at LIMIT @n)
+            SELECT h.id FROM {HeldRowsOf(dialect, "h", "@s")} ORDER BY h.next_attempt_at LIMIT @n)
         """;
 
     /// <summary>Leases one held delivery (a probe) and un-holds it, so a leased row is never held (the rules above the class).</summary>
@@ -121,7 +127,7 @@ public sealed partial class SqlStore
         if (released < ReleaseChunk)
         {
             await SqlCommands.ExecuteAsync(c, tx,
-                $"UPDATE post_services SET queue_held = 0 WHERE id = @s AND NOT EXISTS (SELECT 1 FROM deliveries h{dialect.IndexedBy(HeldIndex)} WHERE h.service_id = @s AND h.status = 0 AND h.held = 1)",
+                $"UPDATE post_services SET queue_held = 0 WHERE id = @s AND NOT EXISTS (SELECT 1 FROM {HeldRowsOf(dialect, "h", "@s")})",
                 CancellationToken.None, ("@s", serviceId)).ConfigureAwait(false);
         }
 

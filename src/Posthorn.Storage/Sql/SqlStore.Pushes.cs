@@ -1,5 +1,7 @@
 using System.Data.Common;
 using Posthorn.Core.Deliveries;
+using Posthorn.Core.Payloads;
+using Posthorn.Core.PostServices;
 using Posthorn.Core.Pushes;
 
 namespace Posthorn.Storage.Sql;
@@ -28,31 +30,7 @@ public sealed partial class SqlStore
             // The outbox, in the push's own transaction: what the composer gives each active service
             // (events, branch filters, formats), or without one a "push" row per active service.
             // Paused and disabled services still get theirs; they wait in the queue.
-            IReadOnlyList<Guid> deliveryIds;
-            if (push.Composer is { } composer)
-            {
-                deliveryIds = await InsertComposedAsync(c, tx, push.RepositoryId, id, composer, push.PushedAt, ct).ConfigureAwait(false);
-            }
-            else
-            {
-                await LockHeldQueuesAsync(c, tx, shared: true, "s.repository_id = @r", ct, ("@r", push.RepositoryId)).ConfigureAwait(false);
-                var services = await SqlCommands.ListAsync(c, tx, "SELECT s.id, s.queue_held FROM post_services s WHERE s.repository_id = @r AND s.is_active = 1 ORDER BY s.id",
-                    r => (Id: r.Long(0), Held: r.Long(1) == 1), ct, ("@r", push.RepositoryId)).ConfigureAwait(false);
-                var ids = new List<Guid>(services.Count);
-                foreach (var (serviceId, held) in services)
-                {
-                    var deliveryId = Guid.CreateVersion7(push.PushedAt);
-                    await InsertDeliveryAsync(c, tx, deliveryId, serviceId, push.RepositoryId, id, DeliveryEvents.Push, null, push.PushedAt, ct, held).ConfigureAwait(false);
-                    ids.Add(deliveryId);
-                }
-
-                if (ids.Count > 0)
-                {
-                    await NotifyInTransactionAsync(c, tx, ct).ConfigureAwait(false);
-                }
-
-                deliveryIds = ids;
-            }
+            var deliveryIds = await InsertComposedAsync(c, tx, push.RepositoryId, id, push.Composer ?? OnePushRowEach.Instance, push.PushedAt, ct).ConfigureAwait(false);
 
             // A merge made by Posthorn closes its pull request, with the event, in the same transaction,
             // merged when its push was: its event is due with the push's deliveries, not before them.
@@ -99,6 +77,16 @@ public sealed partial class SqlStore
 
     public Task<string?> GetPayloadAsync(long pushId, CancellationToken ct) =>
         ReadAsync(async c => (string?)await SqlCommands.ScalarAsync(c, null, "SELECT payload FROM pushes WHERE id = @p", ct, ("@p", pushId)).ConfigureAwait(false), ct);
+
+    /// <summary>Without a composer, a push gives each active service one "push" row that reads the push's own payload.</summary>
+    private sealed class OnePushRowEach : IDeliveryComposer
+    {
+        public static readonly OnePushRowEach Instance = new();
+
+        private static readonly ComposedDelivery[] One = [new(DeliveryEvents.Push, null)];
+
+        public IReadOnlyList<ComposedDelivery> For(ServiceSubscription service) => One;
+    }
 
     /// <summary>Queues a delivery; <paramref name="held"/>: its service's queue is held (read under <see cref="LockHeldQueuesAsync"/>), and so is the new row.</summary>
     private static Task<int> InsertDeliveryAsync(DbConnection c, DbTransaction tx, Guid id, long serviceId, long repositoryId, long? pushId, string eventName, string? payload, DateTimeOffset now, CancellationToken ct, bool held = false) =>

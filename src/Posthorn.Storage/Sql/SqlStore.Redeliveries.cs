@@ -12,21 +12,20 @@ public sealed partial class SqlStore
 
     public async Task<bool> RedeliverAsync(long serviceId, Guid deliveryId, DateTimeOffset now, CancellationToken ct)
     {
-        var count = await RequeueAsync(Requeue + " AND id = @id", ct, ("@now", now), ("@s", serviceId), ("@id", deliveryId)).ConfigureAwait(false);
+        var count = await RequeueAsync(serviceId, Requeue + " AND id = @id", ct, ("@now", now), ("@id", deliveryId)).ConfigureAwait(false);
         return count == 1;
     }
 
     public Task<int> RedeliverFailedSinceAsync(long serviceId, DateTimeOffset since, DateTimeOffset now, CancellationToken ct) =>
-        RequeueAsync(Requeue + " AND status = 2 AND created_at >= @since", ct, ("@now", now), ("@s", serviceId), ("@since", since));
+        RequeueAsync(serviceId, Requeue + " AND status = 2 AND created_at >= @since", ct, ("@now", now), ("@since", since));
 
-    private async Task<int> RequeueAsync(string sql, CancellationToken ct, params (string, object?)[] parameters)
+    private async Task<int> RequeueAsync(long serviceId, string sql, CancellationToken ct, params (string, object?)[] parameters)
     {
         var count = await WriteAsync(async (c, tx) =>
         {
-            var service = parameters.Single(p => p.Item1 == "@s");
-            await LockHeldQueuesAsync(c, tx, shared: true, "s.id = @s", ct, service).ConfigureAwait(false);
-            var held = await SqlCommands.ListAsync(c, tx, "SELECT s.queue_held FROM post_services s WHERE s.id = @s", r => r.Long(0), ct, service).ConfigureAwait(false);
-            var updated = await SqlCommands.ExecuteAsync(c, tx, sql, ct, [.. parameters, ("@held", held is [1])]).ConfigureAwait(false);
+            await LockHeldQueuesAsync(c, tx, shared: true, "s.id = @s", ct, ("@s", serviceId)).ConfigureAwait(false);
+            var held = await SqlCommands.ListAsync(c, tx, "SELECT s.queue_held FROM post_services s WHERE s.id = @s", r => r.Long(0), ct, ("@s", serviceId)).ConfigureAwait(false);
+            var updated = await SqlCommands.ExecuteAsync(c, tx, sql, ct, [.. parameters, ("@s", serviceId), ("@held", held is [1])]).ConfigureAwait(false);
             if (updated > 0)
             {
                 await NotifyInTransactionAsync(c, tx, ct).ConfigureAwait(false);
