@@ -123,7 +123,11 @@ public sealed class GitSandbox : IDisposable
         }
         catch (IOException)
         {
-            // A temp directory left behind is not a test failure.
+            // .NET cannot name a file whose name is not valid UTF-8 (a ref named in Latin-1 is such a
+            // file under refs/heads), so it cannot delete it; rm takes the bytes as they are. A temp
+            // directory left behind even so is not a test failure.
+            using var rm = Process.Start(new ProcessStartInfo("rm", ["-rf", "--", Root]) { UseShellExecute = false });
+            rm?.WaitForExit();
         }
     }
 }
