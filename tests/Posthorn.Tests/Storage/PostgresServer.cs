@@ -23,7 +23,7 @@ public static class PostgresServer
             return configured;
         }
 
-        var script = Path.Combine(FindRepositoryRoot(), "scripts", "pg-temp");
+        var script = Path.Combine(SourceTree.Root, "scripts", "pg-temp");
         // Directly under /tmp: the postgres user must be able to traverse every parent directory.
         var directory = Path.Combine("/tmp", "posthorn-pg-" + Guid.NewGuid().ToString("N")[..12]);
         var connectionString = Run(script, "start", directory).Trim();
@@ -44,18 +44,5 @@ public static class PostgresServer
         return process.ExitCode == 0
             ? stdout
             : throw new InvalidOperationException($"scripts/pg-temp {verb} failed ({process.ExitCode}): {stderr.Result}");
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Posthorn.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Posthorn.slnx not found above " + AppContext.BaseDirectory);
     }
 }
