@@ -48,7 +48,7 @@ public static class PosthornStorage
             return new StorageHandle(store, dataSource, wakeup, timeProvider, protection, [wakeup, dataSource, protectionOwner]);
         }
 
-        Directory.CreateDirectory(dataDirectory);
+        OwnerOnlyFiles.CreateFolder(dataDirectory);
         var sqlite = new SqliteFileDataSource(Path.Combine(dataDirectory, SqliteFileName));
         var local = new LocalDeliveryWakeup();
         var (localProtection, localProtectionOwner) = KeyRingProvider.Create(

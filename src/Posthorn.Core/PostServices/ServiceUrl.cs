@@ -42,6 +42,13 @@ public static class ServiceUrl
             return "The URL must name a host.";
         }
 
+        // .NET also reads "http:/\host" and "http:\host" as http://host; only the spelling everyone
+        // reads the same way is taken, so what is shown (and masked) is what is sent.
+        if (!url.TrimStart().StartsWith(uri.Scheme + "://", StringComparison.OrdinalIgnoreCase) || url.Contains('\\', StringComparison.Ordinal))
+        {
+            return "The URL must start with http:// or https:// and contain no backslash (write one as %5C).";
+        }
+
         if (url.Contains('#', StringComparison.Ordinal))
         {
             return "The URL must not contain a fragment (#...); it is never sent to the receiver.";
@@ -58,15 +65,22 @@ public static class ServiceUrl
     }
 
     /// <summary>
-    /// The URL with its password replaced by *** (user:pass@ → user:***@, a lone token@ → ***@).
-    /// Works on any string, even one that fails <see cref="Validate"/>, so error paths never leak.
+    /// The URL with its secrets replaced by ***: the password in its user-info (user:pass@ → user:***@,
+    /// a lone token@ → ***@) and the value of every query parameter named like a credential
+    /// (?token=abc → ?token=***, see <see cref="CredentialQuery"/>). Works on any string, even one that
+    /// fails <see cref="Validate"/> or is spelled as only .NET reads it (http:/\user:pass@host), so
+    /// error paths and services saved before that spelling was refused never leak.
     /// </summary>
     public static string Mask(string url)
     {
         ArgumentNullException.ThrowIfNull(url);
-        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
-        var start = schemeEnd < 0 ? 0 : schemeEnd + 3;
-        var authorityEnd = url.IndexOfAny(['/', '?', '#'], start);
+        return CredentialQuery.Mask(MaskUserInfo(url));
+    }
+
+    private static string MaskUserInfo(string url)
+    {
+        var start = AuthorityStart(url);
+        var authorityEnd = url.IndexOfAny(['/', '\\', '?', '#'], start);
         var authority = authorityEnd < 0 ? url[start..] : url[start..authorityEnd];
         var at = authority.LastIndexOf('@');
         if (at < 0)
@@ -79,6 +93,22 @@ public static class ServiceUrl
         var masked = colon < 0 ? "***" : userInfo[..colon] + ":***";
         return string.Concat(url.AsSpan(0, start), masked, url.AsSpan(start + at));
     }
+
+    /// <summary>Where the authority begins: after the scheme's colon and any run of slashes or backslashes (from the start when there is no scheme).</summary>
+    private static int AuthorityStart(string url)
+    {
+        var colon = url.IndexOf(':', StringComparison.Ordinal);
+        var start = colon > 0 && char.IsAsciiLetter(url[0]) && url.AsSpan(0, colon).IndexOfAnyExcept(SchemeCharacters) < 0 ? colon + 1 : 0;
+        while (start < url.Length && url[start] is '/' or '\\')
+        {
+            start++;
+        }
+
+        return start;
+    }
+
+    private static readonly System.Buffers.SearchValues<char> SchemeCharacters =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+-.");
 
     /// <summary>The decoded user name and password in the URL's user-info, or null when it has none.</summary>
     public static (string User, string Password)? Credentials(Uri url)

@@ -37,6 +37,48 @@ public static class UrlTemplate
         return head.Contains("${", StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// True when a placeholder's value makes a whole path segment "." or ".." (Mercurial lets a branch
+    /// be named so; percent-encoding does not help, as .NET and receivers decode %2E first). Every URL
+    /// parser removes such a segment and the one before it, so the pushed name would move the request,
+    /// and its credentials, to another path on the receiver: /job/${branch}/build would POST to /build.
+    /// </summary>
+    public static bool ValueMakesDotSegment(string template, string expanded)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentNullException.ThrowIfNull(expanded);
+        var templateSegments = PathOf(template).Split('/');
+        var expandedSegments = PathOf(expanded).Split('/');
+        if (templateSegments.Length != expandedSegments.Length)
+        {
+            return true; // values are escaped, so this cannot happen; if it did, the path is not the template's
+        }
+
+        for (var i = 0; i < templateSegments.Length; i++)
+        {
+            if (HasPlaceholders(templateSegments[i]) && Uri.UnescapeDataString(expandedSegments[i]) is "." or "..")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>The path of an http(s) URL as written: from the first '/' after "://" and the host, up to '?' or '#'.</summary>
+    private static string PathOf(string url)
+    {
+        var schemeEnd = url.IndexOf("://", StringComparison.Ordinal);
+        var start = url.IndexOfAny(['/', '?', '#'], schemeEnd < 0 ? 0 : schemeEnd + 3);
+        if (start < 0 || url[start] != '/')
+        {
+            return "";
+        }
+
+        var end = url.IndexOfAny(['?', '#'], start);
+        return end < 0 ? url[start..] : url[start..end];
+    }
+
     /// <summary>Names inside ${...} that are not placeholders we know (typos are reported when the service is saved).</summary>
     public static IEnumerable<string> UnknownNames(string url) => Placeholders(url).Where(n => !Names.Contains(n));
 

@@ -43,6 +43,11 @@ public sealed record SendTarget(string Masked, string? Invalid, Uri? Url, Uri? O
 
         // A template saved before placeholders were kept out of the host is refused here too.
         var invalid = UrlTemplate.PlaceholderInAuthority(serviceUrl) ? ServiceUrl.Validate(serviceUrl) : ServiceUrl.Validate(target);
+        if (invalid is null && UrlTemplate.HasPlaceholders(serviceUrl) && UrlTemplate.ValueMakesDotSegment(serviceUrl, target))
+        {
+            invalid = "a placeholder's value (a branch, tag or name that is \".\" or \"..\") would make a path segment that removes the one before it, sending the request to another path than the URL's.";
+        }
+
         if (invalid is not null)
         {
             return new SendTarget(masked, invalid, null, null);

@@ -35,6 +35,21 @@ public static class OwnerOnlyFiles
         }
     }
 
+    /// <summary>
+    /// Creates the folder with mode 0700 when it is missing (the data folder: repositories, private
+    /// ones too, live in it); an existing one is left as its operator set it up.
+    /// </summary>
+    public static void CreateFolder(string folder)
+    {
+        if (OperatingSystem.IsWindows() || Directory.Exists(folder))
+        {
+            Directory.CreateDirectory(folder);
+            return;
+        }
+
+        Directory.CreateDirectory(folder, FolderMode);
+    }
+
     /// <summary>Creates the folder with mode 0700, or tightens an existing one.</summary>
     public static void PrepareFolder(string folder)
     {

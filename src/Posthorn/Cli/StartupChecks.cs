@@ -1,4 +1,5 @@
 using Npgsql;
+using Posthorn.Storage.Secrets;
 
 namespace Posthorn.Cli;
 
@@ -18,7 +19,7 @@ public static class StartupChecks
         var probe = Path.Combine(path, $".posthorn-write-check-{Environment.ProcessId}");
         try
         {
-            Directory.CreateDirectory(path);
+            OwnerOnlyFiles.CreateFolder(path);
             File.WriteAllBytes(probe, []);
             File.Delete(probe);
         }

@@ -13,6 +13,7 @@ using Posthorn.Core.Repositories;
 using Posthorn.Git;
 using Posthorn.Git.PullRequests;
 using Posthorn.Storage;
+using Posthorn.Storage.Secrets;
 using Posthorn.Web.Accounts;
 using Posthorn.Web.Auth;
 using Posthorn.Web.Hosting;
@@ -26,7 +27,7 @@ public static class DomainServices
     public static IServiceCollection AddPosthornDomain(
         this IServiceCollection services, IConfiguration configuration, string dataDirectory, string? database, string? publicUrl)
     {
-        Directory.CreateDirectory(dataDirectory);
+        OwnerOnlyFiles.CreateFolder(dataDirectory);
         services.TryAddSingleton(TimeProvider.System);
         // Every verb and the server open the same key ring (DataProtection:KeysFolder, else the data
         // folder's keys/ or, on PostgreSQL, the database), so all of them read each other's secrets.

@@ -34,4 +34,31 @@ public sealed class SendTargetsTests
         Assert.Null(hostile.OnTheWire);
         Assert.Equal("https://evil.example.com/hook", hostile.Masked);
     }
+
+    [Theory]
+    [InlineData("..")]
+    [InlineData(".")]
+    [InlineData(".%2E")]
+    public void APlaceholderValueThatIsADotSegment_IsRefused_RatherThanSentToAnotherPath(string value)
+    {
+        // A Mercurial branch may be named "..": /job/../build would POST to /build with the URL's credentials.
+        var target = new SendTargets().For("https://ci:pw@ci.example.com/job/${branch}/build", $"https://ci:pw@ci.example.com/job/{value}/build");
+
+        Assert.Null(target.OnTheWire);
+        Assert.Contains("another path", target.Invalid, StringComparison.Ordinal);
+        Assert.Equal($"https://ci:***@ci.example.com/job/{value}/build", target.Masked);
+    }
+
+    [Theory]
+    [InlineData("https://h/job/${branch}/build", "https://h/job/..x/build")]
+    [InlineData("https://h/job/x${branch}/build", "https://h/job/x../build")]
+    [InlineData("https://h/job/build?b=${branch}", "https://h/job/build?b=..")]
+    [InlineData("https://h/job/${branch}/build", "https://h/job/%252E%252E/build")] // a branch named "%2E%2E", escaped: not dots
+    public void OtherPlaceholderValues_WithDots_AreSent(string template, string target)
+    {
+        var sent = new SendTargets().For(template, target);
+
+        Assert.Null(sent.Invalid);
+        Assert.NotNull(sent.OnTheWire);
+    }
 }

@@ -16,6 +16,10 @@ public sealed class ServiceUrlTests
     [InlineData("ftp://ci.example.com/", "http")]
     [InlineData("file:///etc/passwd", "http")]
     [InlineData("https://ci.example.com/hook#x", "fragment")]
+    [InlineData("http:/\\jx:pw@127.0.0.1:5392/c", "backslash")] // .NET reads it as http://jx:pw@…, a masker looking for "://" did not
+    [InlineData("http:\\/jx:pw@ci.example.com/c", "backslash")]
+    [InlineData("https:\\\\ci.example.com/c", "backslash")]
+    [InlineData("https://ci.example.com/a\\b", "backslash")]
     public void Validate_BadUrls_ExplainsWhy(string url, string expected) =>
         Assert.Contains(expected, ServiceUrl.Validate(url), StringComparison.OrdinalIgnoreCase);
 
@@ -25,7 +29,29 @@ public sealed class ServiceUrlTests
     [InlineData("https://ci.example.com/x?a=b@c", "https://ci.example.com/x?a=b@c")]
     [InlineData("not a url alice:pw@host", "not a url alice:***@host")] // even garbage never leaks a password
     [InlineData("https://a:b:c@h/", "https://a:***@h/")]
+    [InlineData("http:/\\jx:PW3@127.0.0.1:5392/c", "http:/\\jx:***@127.0.0.1:5392/c")] // spellings only .NET reads (saved before they were refused)
+    [InlineData("http:\\/jx:PW@h/c", "http:\\/jx:***@h/c")]
+    [InlineData("HTTPS:\\\\tok3n@h\\c", "HTTPS:\\\\***@h\\c")]
+    [InlineData("//alice:pw@h/x", "//alice:***@h/x")]
     public void Mask_HidesPasswords(string url, string expected) => Assert.Equal(expected, ServiceUrl.Mask(url));
+
+    [Theory]
+    [InlineData("https://ci.example.com/job/x/build?token=QUERYTOKEN123", "https://ci.example.com/job/x/build?token=***")] // Jenkins' remote trigger
+    [InlineData("https://jenkins:pw@h/build?job=x&token=t0k&cause=push", "https://jenkins:***@h/build?job=x&token=***&cause=push")]
+    [InlineData("https://h/?api_key=1&apiKey=2&X-Api-Key=3&private_token=4&client_secret=5&sig=6&password=7",
+        "https://h/?api_key=***&apiKey=***&X-Api-Key=***&private_token=***&client_secret=***&sig=***&password=***")]
+    [InlineData("https://h/?branch=main&author=me&job=build&monkey=1", "https://h/?branch=main&author=me&job=build&monkey=***")] // towards masking: "…key"
+    [InlineData("https://h/?token=${commit}&key=${branch}-x", "https://h/?token=${commit}&key=***")] // a placeholder alone is push data
+    [InlineData("https://h/?token=&flag&access%5Ftoken=z", "https://h/?token=&flag&access%5Ftoken=***")] // empty and encoded names
+    [InlineData("https://h/x?token=s#frag", "https://h/x?token=***#frag")]
+    public void Mask_HidesCredentialQueryValues(string url, string expected) => Assert.Equal(expected, ServiceUrl.Mask(url));
+
+    [Fact]
+    public void Mask_OfAUrlWithNoSecret_IsTheUrl_SoTheEditFormShowsIt()
+    {
+        const string url = "https://ci.example.com/job/build?branch=${branch}&cause=push";
+        Assert.Same(url, ServiceUrl.Mask(url));
+    }
 
     [Fact]
     public void Credentials_PercentEncoded_AreDecoded()

@@ -39,6 +39,24 @@ public sealed class OwnerOnlyFileModeTests : IDisposable
     }
 
     [Fact]
+    public async Task NewDataFolder_IsOwnerOnly_SoPrivateRepositoriesInItAreToo_AnExistingOneIsLeftAsItIs()
+    {
+        var created = Path.Combine(directory, "new-data");
+        await using (PosthornStorage.Open(null, created))
+        {
+            Assert.Equal(OwnerOnlyFiles.FolderMode, File.GetUnixFileMode(created));
+        }
+
+        var existing = Path.Combine(directory, "operators-data");
+        const UnixFileMode groupReadable = OwnerOnlyFiles.FolderMode | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
+        Directory.CreateDirectory(existing, groupReadable);
+        await using (PosthornStorage.Open(null, existing))
+        {
+            Assert.Equal(groupReadable, File.GetUnixFileMode(existing));
+        }
+    }
+
+    [Fact]
     public async Task ExistingWorldReadableDatabase_IsTightenedWhenOpened()
     {
         var db = Path.Combine(directory, PosthornStorage.SqliteFileName);
