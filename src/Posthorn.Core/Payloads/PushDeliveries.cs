@@ -64,7 +64,7 @@ public sealed class PushDeliveries(BuiltPayload built, IReadOnlyList<RefUpdate> 
         graph ??= new CommitGraph(facts.Commits);
         return format switch
         {
-            PayloadFormat.BitbucketCloud => changes.Any(c => c.Type is "branch" or "tag")
+            PayloadFormat.BitbucketCloud => changes.Any(c => BitbucketCloudPushWriter.Announced(c.Type))
                 ? [new(ServiceEvents.Push, BitbucketCloudPushWriter.Write(facts, changes, graph))]
                 : [],
             PayloadFormat.Github => GithubRefs(changes).Select(c => new ComposedDelivery(ServiceEvents.Push, GithubPushWriter.Write(facts, c, graph, facts.RefChanges))).ToList(),

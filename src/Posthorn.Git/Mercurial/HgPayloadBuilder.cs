@@ -36,8 +36,15 @@ public sealed class HgPayloadBuilder(GitRunner runner, IAccountStore accounts, I
             request.RefUpdates.Select(u => Describe(u, forward)).ToList(),
             total,
             limits.MaxCommits,
-            request.Recovered);
-        return new BuiltPayload(PushPayloadWriter.Write(payload, limits.MaxBytes).Json, total);
+            request.Recovered)
+        {
+            DefaultBranch = HgRefs.DefaultBranch,
+            PusherEmail = request.Pusher.Length == 0 ? null : (await accounts.FindAccountAsync(request.Pusher, ct).ConfigureAwait(false))?.Email,
+            MaxBytes = limits.MaxBytes,
+        };
+
+        // The facts let every format be written from this push, as for git (branch filters too).
+        return new BuiltPayload(PushPayloadWriter.Write(payload, limits.MaxBytes).Json, total) { Facts = payload };
     }
 
     private static PayloadRefChange Describe(RefUpdate update, IReadOnlySet<string> forward)
@@ -63,7 +70,13 @@ public sealed class HgPayloadBuilder(GitRunner runner, IAccountStore accounts, I
             changeset.Date,
             files.Take(limits.MaxFilesPerCommit).ToList(),
             files.Count,
-            changeset.Revision);
+            changeset.Revision)
+        {
+            // hg records one person and one date per changeset: no committer, no tree id.
+            AuthorName = changeset.Person,
+            AuthorEmail = changeset.Email,
+            AuthorUsername = usernames.GetValueOrDefault(changeset.Email),
+        };
     }
 
     /// <summary>The text cut to at most <paramref name="maxBytes"/> UTF-8 bytes, never inside a character.</summary>

@@ -8,4 +8,7 @@ public static class HgRefs
     public const string BookmarkPrefix = "refs/bookmarks/";
 
     public const string TagPrefix = "refs/tags/";
+
+    /// <summary>The named branch a changeset is on unless it names another: hg's counterpart of git's default branch.</summary>
+    public const string DefaultBranch = "default";
 }

@@ -15,11 +15,14 @@ public static class BitbucketCloudPushWriter
     /// <summary>Bitbucket Cloud lists the five newest commits of a change.</summary>
     public const int CommitsPerChange = 5;
 
+    /// <summary>Branches, tags and Mercurial bookmarks (Bitbucket Cloud's own types, hg included); other refs are not announced.</summary>
+    public static bool Announced(string type) => type is "branch" or "tag" or "bookmark";
+
     public static string Write(PushPayload facts, IReadOnlyList<PayloadRefChange> changes, CommitGraph graph)
     {
         ArgumentNullException.ThrowIfNull(facts);
         ArgumentNullException.ThrowIfNull(changes);
-        var shown = changes.Where(c => c.Type is "branch" or "tag").ToList();
+        var shown = changes.Where(c => Announced(c.Type)).ToList();
         var (json, _) = JsonText.Fit(shown.Count, facts.MaxBytes, count => JsonText.Write(w =>
         {
             w.WriteStartObject();

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Posthorn.Core.Payloads;
+using Posthorn.Core.PostServices;
 using Posthorn.Core.Repositories;
 
 namespace Posthorn.Tests.Git.Mercurial;
@@ -132,6 +134,44 @@ public sealed class HgPushTests : IAsyncLifetime
         var removed = Assert.Single(removal.RootElement.GetProperty("commits").EnumerateArray());
         Assert.Equal(new[] { ("a.txt", "removed"), ("f.txt", "modified") }, removed.GetProperty("files").EnumerateArray().Select(f => (f.GetProperty("file").GetString()!, f.GetProperty("type").GetString()!)));
         Assert.Contains(removal.RootElement.GetProperty("ref_changes").EnumerateArray(), c => c.GetProperty("type").GetString() == "bookmark" && c.GetProperty("action").GetString() == "updated");
+    }
+
+    [Fact]
+    public async Task GithubAndBitbucketCloudServices_GetTheirOwnDocuments_WrittenFromTheChangesets()
+    {
+        var repository = await host.CreateRepositoryAsync("alice", "formats");
+        var github = await host.Storage.PostServices.CreateServiceAsync(repository.Id, new PostServiceSettings("https://ci.example.com/gh", PayloadFormat.Github, true, []), DateTimeOffset.UtcNow, CancellationToken.None);
+        var cloud = await host.Storage.PostServices.CreateServiceAsync(repository.Id, new PostServiceSettings("https://ci.example.com/bb", PayloadFormat.BitbucketCloud, true, []), DateTimeOffset.UtcNow, CancellationToken.None);
+        var work = await CloneAsync("formats");
+        sandbox.Write(work, "a.txt", "a\n");
+        await sandbox.HgAsync(work, "commit", "-A", "-m", "root", "-u", "Alice <alice@example.com>");
+        await sandbox.HgAsync(work, "branch", "feature");
+        sandbox.Write(work, "f.txt", "f\n");
+        await sandbox.HgAsync(work, "commit", "-A", "-m", "on feature", "-u", "Alice <alice@example.com>");
+        await sandbox.HgAsync(work, "bookmark", "wip");
+        await sandbox.HgAsync(work, "push", "--new-branch", "-B", "wip", host.Url("alice", "formats"));
+
+        var claimed = await host.Storage.Deliveries.ClaimDueAsync("test", DateTimeOffset.UtcNow.AddMinutes(1), TimeSpan.FromMinutes(5), 100, CancellationToken.None);
+        var root = (await sandbox.HgAsync(work, "log", "-r", "0", "-T", "{node}")).Stdout;
+        var feature = (await sandbox.HgAsync(work, "log", "-r", "1", "-T", "{node}")).Stdout;
+
+        // GitHub: one push event per named branch (a bookmark has no GitHub counterpart), from the changesets.
+        var events = claimed.Where(c => c.Service.Id == github.Id).Select(c => JsonDocument.Parse(c.Payload).RootElement).OrderBy(e => e.GetProperty("ref").GetString()).ToList();
+        Assert.Equal(new[] { "refs/heads/default", "refs/heads/feature" }, events.Select(e => e.GetProperty("ref").GetString()));
+        Assert.Equal((new string('0', 40), root), (events[0].GetProperty("before").GetString(), events[0].GetProperty("after").GetString()));
+        Assert.Equal(feature, events[1].GetProperty("after").GetString());
+        Assert.Equal("default", events[0].GetProperty("repository").GetProperty("default_branch").GetString());
+        var head = events[1].GetProperty("head_commit");
+        Assert.Equal((feature, "on feature", "alice@example.com", "alice"),
+            (head.GetProperty("id").GetString(), head.GetProperty("message").GetString(), head.GetProperty("author").GetProperty("email").GetString(), head.GetProperty("author").GetProperty("username").GetString()));
+        Assert.Equal(new[] { "f.txt" }, head.GetProperty("added").EnumerateArray().Select(f => f.GetString()));
+
+        // Bitbucket Cloud: one document, a change per branch and the bookmark (its own type, as Bitbucket had for hg).
+        var document = JsonDocument.Parse(Assert.Single(claimed, c => c.Service.Id == cloud.Id).Payload).RootElement;
+        var changes = document.GetProperty("push").GetProperty("changes").EnumerateArray()
+            .Select(c => (c.GetProperty("new").GetProperty("type").GetString(), c.GetProperty("new").GetProperty("name").GetString(), c.GetProperty("new").GetProperty("target").GetProperty("hash").GetString()))
+            .OrderBy(c => c.Item2, StringComparer.Ordinal).ToList();
+        Assert.Equal(new[] { ("branch", "default", root), ("branch", "feature", feature), ("bookmark", "wip", feature) }.Select(c => ((string?)c.Item1, (string?)c.Item2, (string?)c.Item3)), changes);
     }
 
     [Fact]
