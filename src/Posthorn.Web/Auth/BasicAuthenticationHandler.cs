@@ -32,6 +32,8 @@ public sealed class BasicAuthenticationHandler(
 
     private static readonly object ThrottledKey = new();
 
+    private static readonly object RefusedKey = new();
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!AuthenticationHeaderValue.TryParse(Request.Headers.Authorization, out var header) || string.IsNullOrEmpty(header.Parameter))
@@ -42,7 +44,7 @@ public sealed class BasicAuthenticationHandler(
         var (username, secret) = Split(header);
         if (username is null || secret is null)
         {
-            return AuthenticateResult.Fail("Malformed Authorization header.");
+            return Refused("Malformed Authorization header.");
         }
 
         var client = Context.Connection.RemoteIpAddress?.ToString() ?? "";
@@ -65,7 +67,7 @@ public sealed class BasicAuthenticationHandler(
         // Refused before any lookup: a username the rule forbids (a 20,000-character one, say) is no account.
         if (Authenticator.NormalizeUsername(username) is not { } normalized)
         {
-            return AuthenticateResult.Fail("Bad credentials.");
+            return Refused("Bad credentials.");
         }
 
         if (throttle.IsLockedOut(normalized, client))
@@ -77,7 +79,7 @@ public sealed class BasicAuthenticationHandler(
         if (account is null)
         {
             throttle.RecordFailure(normalized, client);
-            return AuthenticateResult.Fail("Bad credentials.");
+            return Refused("Bad credentials.");
         }
 
         throttle.RecordSuccess(normalized, client);
@@ -101,6 +103,19 @@ public sealed class BasicAuthenticationHandler(
             Context.Items[ThrottledKey] = true;
         }
 
+        return Refused(reason);
+    }
+
+    /// <summary>
+    /// Whether this request carried credentials that were refused. The pipeline answers 401 for it
+    /// even where no account is needed (a public repository): a mistyped token or a revoked one
+    /// must not pass silently as an anonymous read that later fails somewhere less clear.
+    /// </summary>
+    public static bool IsRefused(HttpContext context) => context.Items.ContainsKey(RefusedKey);
+
+    private AuthenticateResult Refused(string reason)
+    {
+        Context.Items[RefusedKey] = true;
         return AuthenticateResult.Fail(reason);
     }
 

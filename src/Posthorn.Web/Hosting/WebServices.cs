@@ -83,6 +83,13 @@ public static class WebServices
                 return;
             }
 
+            if (BasicAuthenticationHandler.IsRefused(context))
+            {
+                await context.ChallengeAsync(BasicAuthenticationHandler.SchemeName);
+                await context.Response.WriteAsJsonAsync(new ApiError("unauthorized", "The credentials sent were refused (a wrong password, or a mistyped, expired or revoked token). Send none to read public repositories anonymously."));
+                return;
+            }
+
             await next(context);
         });
         app.UseAuthorization();
