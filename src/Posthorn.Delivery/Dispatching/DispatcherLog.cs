@@ -42,7 +42,7 @@ internal static partial class DispatcherLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "Updating the health of post service {ServiceId} failed")]
     public static partial void HealthFailed(ILogger logger, long serviceId, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} failed for good after attempt {Number}: {Outcome}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} failed for good after attempt {Number}: {Outcome}")]
     public static partial void DeliveryFailed(ILogger logger, Guid deliveryId, int number, AttemptOutcome outcome);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} not sent: {LeftMs} ms of its lease left, an attempt needs up to {NeededMs} ms (node overloaded?); lease given back")]

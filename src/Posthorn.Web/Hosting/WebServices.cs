@@ -24,6 +24,10 @@ public static class WebServices
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
+
+            // A misspelt field ("standardWebhooks" for standard_webhooks) is a 400 naming it, never a
+            // setting silently left at its default.
+            o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
         });
         services.AddProblemDetails();
         services.AddApiErrors();
