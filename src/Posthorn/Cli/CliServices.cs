@@ -21,7 +21,7 @@ public static class CliServices
             configuration["Delivery:AllowPrivateTargets"] = "true";
         }
 
-        services.AddPosthornDomain(configuration, settings.DataDirectory, settings.Database, publicUrl: null);
+        services.AddPosthornDomain(configuration, settings.DataDirectory, settings.Database, PublishedUrl.For(settings.DataDirectory));
         // Delivery services for `service test` (a ping sent from this process) and the operations the pages share; nothing is hosted.
         services.AddPostDelivery(configuration);
         services.AddSingleton<Web.PostServices.PostServiceOperations>();

@@ -11,7 +11,11 @@ public static class ServeCommand
     public static Command Create(CliConsole console)
     {
         var urls = new Option<string>("--urls") { Description = $"Where to listen (semicolon-separated). Default: {DefaultUrls}", DefaultValueFactory = _ => DefaultUrls };
-        var publicUrl = new Option<string?>("--public-url") { Description = "Base URL shown in clone URLs and payloads. Default: the first --urls address" };
+        var publicUrl = new Option<string?>("--public-url")
+        {
+            Description = $"Base URL shown in clone URLs and payloads (also {PublishedUrl.Variable}). Default: the first --urls address",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable(PublishedUrl.Variable) is { Length: > 0 } v ? v : null,
+        };
         var allowPrivate = new Option<bool>("--allow-private-targets")
         {
             Description = "Let POST services reach loopback, private and link-local addresses (also POSTHORN_ALLOW_PRIVATE_TARGETS=1)",
@@ -36,6 +40,7 @@ public static class ServeCommand
                 published,
                 parse.GetValue(allowPrivate) || Environment.GetEnvironmentVariable("POSTHORN_ALLOW_PRIVATE_TARGETS") is "1" or "true");
             var app = await PosthornWebApp.BuildAsync(options, ct);
+            PublishedUrl.Record(settings.DataDirectory, published);
             await app.RunAsync(ct);
             return ExitCodes.Ok;
         });

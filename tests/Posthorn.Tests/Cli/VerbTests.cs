@@ -75,6 +75,30 @@ public sealed class VerbTests : IDisposable
     }
 
     [Fact]
+    public async Task ServiceTest_WritesItsPing_WithTheAddressTheServerPublished_NotTheDefault()
+    {
+        Environment.SetEnvironmentVariable("POSTHORN_ALLOW_PRIVATE_TARGETS", "1");
+        try
+        {
+            await using var receiver = await LoopbackReceiver.StartAsync();
+            await cli.SeedAsync();
+            var id = (await cli.RunAsync(null, "service", "add", "ann/tool", receiver.Url.ToString())).Stdout.Split('\t')[0];
+
+            await cli.RunAsync(null, "service", "test", "ann/tool", id);
+            PublishedUrl.Record(cli.DataDirectory, "https://git.example.test:8443"); // what `serve --public-url` leaves
+            await cli.RunAsync(null, "service", "test", "ann/tool", id);
+
+            var canonUrls = receiver.Requests.Select(r => System.Web.HttpUtility.ParseQueryString(System.Text.Encoding.UTF8.GetString(r.Body))["payload"]!)
+                .Select(p => JsonDocument.Parse(p).RootElement.GetProperty("canon_url").GetString()).ToList();
+            Assert.Equal(["http://127.0.0.1:5080", "https://git.example.test:8443"], canonUrls);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("POSTHORN_ALLOW_PRIVATE_TARGETS", null);
+        }
+    }
+
+    [Fact]
     public async Task ServiceTestShowEnableAndDeliveries_TellTheWholeStory()
     {
         Environment.SetEnvironmentVariable("POSTHORN_ALLOW_PRIVATE_TARGETS", "1");
