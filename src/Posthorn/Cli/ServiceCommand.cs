@@ -56,12 +56,7 @@ public static class ServiceCommand
                 CommaList(parse.GetValue(events)), CommaList(parse.GetValue(branches)), parse.GetValue(standardWebhooks), parse.GetValue(githubForm)));
             var store = services.GetRequiredService<IPostServiceStore>();
             await RefuseDuplicateAsync(store, repository.Id, settings.Url, parse.GetValue(allowDuplicate), ct);
-            // The command line cannot know how the server was started, so it warns rather than refuses.
-            if (PrivateTargetRule.Problem(settings.Url, services.GetRequiredService<IOptions<DeliveryOptions>>().Value.AllowPrivateTargets) is { } problem)
-            {
-                await console.Error.WriteLineAsync($"posthorn: warning: {problem}");
-            }
-
+            await WarnOfPrivateTargetAsync(console, services, settings.Url);
             var limit = services.GetRequiredService<IOptions<PostServiceOptions>>().Value.MaxPerRepository;
             var service = await store.CreateServiceAsync(repository.Id, settings, limit, services.GetRequiredService<TimeProvider>().GetUtcNow(), ct);
             await console.Output.WriteLineAsync($"{service.Id}\t{ServiceUrl.Mask(service.Url)}\t{service.Format.ToName()}");
@@ -104,11 +99,25 @@ public static class ServiceCommand
                 parse.GetResult(branches) is null ? service.Branches : CommaList(parse.GetValue(branches)),
                 parse.GetValue(standardWebhooks) ?? service.StandardWebhooks,
                 parse.GetValue(githubForm) ?? service.FormEncoded));
+            if (parse.GetValue(url) is not null)
+            {
+                await WarnOfPrivateTargetAsync(console, services, settings.Url);
+            }
+
             await store.UpdateServiceAsync(repository.Id, service.Id, settings, ct);
             await console.Output.WriteLineAsync($"{service.Id}	{ServiceUrl.Mask(settings.Url)}	{settings.Format.ToName()}	{string.Join(',', settings.Events)}	{string.Join(',', settings.Branches)}");
             return ExitCodes.Ok;
         });
         return edit;
+    }
+
+    /// <summary>The command line cannot know how the server was started, so it warns rather than refuses (the API and pages refuse).</summary>
+    private static async Task WarnOfPrivateTargetAsync(CliConsole console, IServiceProvider services, string url)
+    {
+        if (PrivateTargetRule.Problem(url, services.GetRequiredService<IOptions<DeliveryOptions>>().Value.AllowPrivateTargets) is { } problem)
+        {
+            await console.Error.WriteLineAsync($"posthorn: warning: {problem}");
+        }
     }
 
     /// <summary>"a,b" "c" → a, b, c: the list options take commas, repetition, or both.</summary>

@@ -42,6 +42,15 @@ public sealed record ServiceStatus(PostService Service, DateTimeOffset At, strin
         yield return ("url", ServiceUrl.Mask(Service.Url));
         yield return ("format", Service.Format.ToName());
         yield return ("secrets", Service.Secrets.Count.ToString(CultureInfo.InvariantCulture));
+        yield return ("active", Service.IsActive ? "yes" : "no");
+        yield return ("events", string.Join(", ", Service.Events));
+        yield return ("branches", Service.Branches.Count == 0 ? "all" : string.Join(", ", Service.Branches));
+        yield return ("signatures", Service.Secrets.Count == 0 ? "none (no secret)" : Service.SignsStandardWebhooks ? "Standard Webhooks" : "the format's own");
+        if (Service.Format == PayloadFormat.Github)
+        {
+            yield return ("body", Service.FormEncoded ? "form (payload=)" : "JSON");
+        }
+
         yield return ("state", State);
         if (State == "paused")
         {

@@ -69,9 +69,31 @@ public sealed class VerbTests : IDisposable
         await cli.SeedAsync();
 
         var added = await cli.RunAsync(null, "service", "add", "ann/tool", "http://127.0.0.1:9/hook");
+        var id = added.Stdout.Split('\t')[0];
+        var edited = await cli.RunAsync(null, "service", "edit", "ann/tool", id, "--url", "http://10.1.2.3/hook");
+        var otherEdit = await cli.RunAsync(null, "service", "edit", "ann/tool", id, "--events", "push");
 
         Assert.Equal(ExitCodes.Ok, added.ExitCode);
         Assert.StartsWith("posthorn: warning: 127.0.0.1 is a loopback address and this server only POSTs to public addresses", added.Stderr, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Ok, edited.ExitCode);
+        Assert.StartsWith("posthorn: warning: 10.1.2.3 is a private address", edited.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", otherEdit.Stderr); // the URL was not changed: nothing new to warn of
+    }
+
+    [Fact]
+    public async Task ServiceShow_TellsEverySetting()
+    {
+        await cli.SeedAsync();
+        var id = (await cli.RunAsync(null, "service", "add", "ann/tool", "https://ci.example.com/hook", "--format", "github", "--events", "push,pullrequest:fulfilled",
+            "--branches", "main,release/*", "--secret", "0123456789abcdef", "--standard-webhooks", "--github-form")).Stdout.Split('\t')[0];
+
+        var shown = (await cli.RunAsync(null, "service", "show", "ann/tool", id)).Stdout;
+
+        Assert.Contains("events        push, pullrequest:fulfilled", shown, StringComparison.Ordinal);
+        Assert.Contains("branches      main, release/*", shown, StringComparison.Ordinal);
+        Assert.Contains("signatures    Standard Webhooks", shown, StringComparison.Ordinal);
+        Assert.Contains("body          form (payload=)", shown, StringComparison.Ordinal);
+        Assert.Contains("active        yes", shown, StringComparison.Ordinal);
     }
 
     [Fact]
