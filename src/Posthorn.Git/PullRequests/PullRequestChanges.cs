@@ -8,7 +8,8 @@ namespace Posthorn.Git.PullRequests;
 /// What a pull request changes, read from git for its page: the commits the source has and the
 /// destination lacks, each changed file with its added/removed line counts, the diff (capped), and
 /// for an open one whether it merges cleanly. An open pull request is compared with the destination's
-/// current tip; a closed one with the tip it was merged into (or had when declined). Thread-safe.
+/// current tip; a closed one with the tip it was merged into (or had when declined). The same reading
+/// serves the commit and compare pages that payload links point at. Thread-safe.
 /// </summary>
 public sealed class PullRequestChanges(GitRunner runner, MergeEngine engine, BranchTips refs)
 {
@@ -27,19 +28,33 @@ public sealed class PullRequestChanges(GitRunner runner, MergeEngine engine, Bra
             conflicts = await engine.ConflictsAsync(directory, destination, pullRequest.SourceCommit, ct).ConfigureAwait(false);
         }
 
-        var source = pullRequest.SourceCommit;
-        var commits = await CommitsAsync(directory, destination, source, ct).ConfigureAwait(false);
-        var files = await FilesAsync(directory, destination, source, ct).ConfigureAwait(false);
-        var diff = await runner.ReadTextAsync(Git(directory, "diff", "--no-color", "--no-renames", $"{destination}...{source}"), ct).ConfigureAwait(false);
-        var truncated = diff.Length > MaxDiffChars;
-        return new PullRequestChangeSet(commits, files, truncated ? diff[..MaxDiffChars] : diff, truncated, conflicts);
+        return await BetweenAsync(directory, destination, pullRequest.SourceCommit, ct).ConfigureAwait(false) with { Conflicts = conflicts };
     }
 
-    private async Task<IReadOnlyList<PullRequestCommit>> CommitsAsync(string directory, string destination, string source, CancellationToken ct)
+    /// <summary>What <paramref name="to"/> has that <paramref name="from"/> lacks (two commit ids): its commits, and files and diff since their merge base.</summary>
+    public Task<PullRequestChangeSet> BetweenAsync(string directory, string from, string to, CancellationToken ct) =>
+        ReadAsync(directory, $"{from}..{to}", MaxCommits, ["diff", "--no-renames"], $"{from}...{to}", ct);
+
+    /// <summary>One commit (an id) against its first parent; a root commit against nothing.</summary>
+    public Task<PullRequestChangeSet> CommitAsync(string directory, string commit, CancellationToken ct) =>
+        ReadAsync(directory, commit, 1, ["show", "--format=", "--diff-merges=first-parent", "--no-renames"], commit, ct);
+
+    /// <param name="range">What git log lists (at most <paramref name="max"/>).</param>
+    /// <param name="diff">The command and options that diff it, given <paramref name="diffRange"/> last.</param>
+    private async Task<PullRequestChangeSet> ReadAsync(string directory, string range, int max, string[] diff, string diffRange, CancellationToken ct)
+    {
+        var commits = await CommitsAsync(directory, range, max, ct).ConfigureAwait(false);
+        var files = await FilesAsync(directory, [.. diff, "--numstat", "-z", diffRange], ct).ConfigureAwait(false);
+        var text = await runner.ReadTextAsync(Git(directory, [.. diff, "--no-color", diffRange]), ct).ConfigureAwait(false);
+        var truncated = text.Length > MaxDiffChars;
+        return new PullRequestChangeSet(commits, files, truncated ? text[..MaxDiffChars] : text, truncated, []);
+    }
+
+    private async Task<IReadOnlyList<PullRequestCommit>> CommitsAsync(string directory, string range, int max, CancellationToken ct)
     {
         // NUL-separated fields, records ended by a NUL too (-z): subjects cannot contain NUL.
         var text = await runner.ReadTextAsync(
-            Git(directory, "log", "-z", $"--max-count={MaxCommits}", "--format=%H%x00%an%x00%aI%x00%s", $"{destination}..{source}"), ct).ConfigureAwait(false);
+            Git(directory, "log", "-z", $"--max-count={max}", "--format=%H%x00%an%x00%aI%x00%s", range), ct).ConfigureAwait(false);
         var fields = text.Split('\0');
         var commits = new List<PullRequestCommit>();
         for (var i = 0; i + 3 < fields.Length; i += 4)
@@ -50,10 +65,10 @@ public sealed class PullRequestChanges(GitRunner runner, MergeEngine engine, Bra
         return commits;
     }
 
-    private async Task<IReadOnlyList<ChangedFile>> FilesAsync(string directory, string destination, string source, CancellationToken ct)
+    private async Task<IReadOnlyList<ChangedFile>> FilesAsync(string directory, string[] diff, CancellationToken ct)
     {
         // git-diff(1) --numstat -z without renames: "added<TAB>removed<TAB>path<NUL>"; binary files count "-".
-        var text = await runner.ReadTextAsync(Git(directory, "diff", "--numstat", "-z", "--no-renames", $"{destination}...{source}"), ct).ConfigureAwait(false);
+        var text = await runner.ReadTextAsync(Git(directory, diff), ct).ConfigureAwait(false);
         var files = new List<ChangedFile>();
         foreach (var entry in text.Split('\0', StringSplitOptions.RemoveEmptyEntries))
         {

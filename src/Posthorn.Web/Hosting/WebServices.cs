@@ -6,6 +6,7 @@ using Posthorn.Web.Api;
 using Posthorn.Web.Auth;
 using Posthorn.Web.Git;
 using Posthorn.Web.Pages;
+using Posthorn.Web.Pages.Repositories;
 using Posthorn.Web.Pages.Shared;
 using Posthorn.Web.PostServices;
 
@@ -102,6 +103,7 @@ public static class WebServices
         app.MapPosthornApi();
         app.MapGitSmartHttp();
         app.MapPageAssets();
+        app.MapPayloadLinks();
         app.MapRazorPages();
         return app;
     }
