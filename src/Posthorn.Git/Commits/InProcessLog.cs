@@ -38,9 +38,13 @@ internal static class InProcessLog
             unavailable = true;
             return null;
         }
-        catch (Exception e) when (e is LibGit2SharpException or IOException or UnauthorizedAccessException or InvalidCastException or InvalidOperationException)
+        catch (Exception e) when (e is LibGit2SharpException or IOException or UnauthorizedAccessException or InvalidCastException or InvalidOperationException
+            or ArgumentOutOfRangeException or OverflowException or FormatException)
         {
-            return null; // a missing or odd object: git says what it makes of it
+            // A missing or odd object: git says what it makes of it. Odd includes a date past year
+            // 9999 or before year 1, which git takes and libgit2's signature cannot hold (it throws
+            // ArgumentOutOfRangeException): refusing the push for it would block the branch for good.
+            return null;
         }
     }
 

@@ -56,7 +56,27 @@ public sealed class InProcessLogRedTeamTests : IDisposable
         { "A <a@example.com> 1 +0000\r", false },
         { "A\r <a@example.com> 1 +0000", false },
         { "A <a@example.com> -1 +0000", false },
+        { "A <a@example.com> 253402300800 +0000", false }, // year 10000: libgit2's signature throws on it
+        { "A <a@example.com> 99999999999999 +0000", false },
     };
+
+    [Theory]
+    [InlineData("253402300800 +0000")]
+    [InlineData("99999999999999 +0000")]
+    [InlineData("-62135596900 +0000")]
+    public async Task ACommitterDateOutsideTheCalendar_IsListedAsGitListsIt_NotAFailedPush(string date)
+    {
+        // A push with such a commit was refused (503) and, once the commit was in a branch, every
+        // later push of the branch was: the in-process read threw instead of giving way to git.
+        var before = Head();
+        var id = CommitObject(Tree(before), before, $"author {Ident}\ncommitter C <c@example.com> {date}\n", "far out\n");
+
+        var listing = await new CommitLog(sandbox.Runner, gitDirectory, inProcess: true).ListAsync(id, before, [before], Caps, CancellationToken.None);
+        var git = await new CommitLog(sandbox.Runner, gitDirectory, inProcess: false).ListAsync(id, before, [before], Caps, CancellationToken.None);
+
+        Assert.Equal(InProcessLogTests.Describe(git), InProcessLogTests.Describe(listing));
+        Assert.Contains("far out", InProcessLogTests.Describe(listing), StringComparison.Ordinal);
+    }
 
     [Theory]
     [MemberData(nameof(Idents))]
