@@ -88,6 +88,11 @@ public sealed partial class ReceivePackHandler(
         var tipsBefore = before.Values.ToHashSet(StringComparer.Ordinal);
         var ahead = new PayloadAhead(
             intake, new RefsMoved(target.Repository, gitDirectory, target.Pusher, [], tipsBefore), before, () => body is PktLineCheckingStream { FirstSectionPackets: 1 });
+        // A client that hangs up while it is still sending stops git (nothing is locked or moved yet).
+        // Once git has the whole request it is left to finish: stopped then, it would leave the
+        // .lock files of the refs it was moving behind, and every later push of them would fail.
+        using var uploading = new CancellationTokenSource();
+        var hangUp = context.RequestAborted.Register(uploading.Cancel);
         using (var session = hookListener.Open(async (updates, ct) =>
         {
             await intake.JournalAsync(target.Repository, target.Pusher, updates, ct).ConfigureAwait(false);
@@ -101,10 +106,14 @@ public sealed partial class ReceivePackHandler(
                     {
                         Environment = new Dictionary<string, string>(
                             ReceivePackConfig.ForPush.Concat(session.Environment).Concat(GitSmartHttp.Environment(GitProtocolHeader.Read(context.Request)) ?? [])),
-                        Stdin = (stdin, ct) => RequestBody.CopyAsync(body, stdin, limit, ct),
+                        Stdin = async (stdin, ct) =>
+                        {
+                            await RequestBody.CopyAsync(body, stdin, limit, ct).ConfigureAwait(false);
+                            await hangUp.DisposeAsync().ConfigureAwait(false);
+                        },
                         Stdout = (stdout, ct) => stdout.CopyToAsync(report, ct),
                     },
-                    context.RequestAborted).ConfigureAwait(false);
+                    uploading.Token).ConfigureAwait(false);
             }
             catch (MalformedRequestException e)
             {
@@ -121,9 +130,13 @@ public sealed partial class ReceivePackHandler(
             {
                 failure = c => GitHttpErrors.TooLargeAsync(c, limit);
             }
-            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            catch (OperationCanceledException) when (uploading.IsCancellationRequested)
             {
                 failure = _ => Task.CompletedTask;
+            }
+            finally
+            {
+                await hangUp.DisposeAsync().ConfigureAwait(false);
             }
         }
 

@@ -71,6 +71,34 @@ public sealed class CrashDuringReceiveTests
     /// Pushes one commit normally (announced), then installs a pre-receive hook that holds
     /// receive-pack until the test creates {gate}/release (bounded: 5 minutes), and commits a second.
     /// </summary>
+    [Fact]
+    public async Task ClientKilledOnceItHasSentThePush_GitFinishes_TheRefMovesAndIsAnnounced_NoLockIsLeft()
+    {
+        // Before, the server stopped receive-pack when the client hung up at any point; stopped while
+        // it moved refs, git left their .lock files and every later push of those refs failed.
+        await using var site = await Site.StartAsync("sqlite", Environment);
+        await using var receiver = await Receiver.StartAsync();
+        var (work, bare, gate, _, second) = await PushHeldByAPreReceiveHookAsync(site, receiver);
+        using var client = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("git", ["push", "-q", site.Url("crash"), "main"])
+        {
+            WorkingDirectory = work,
+            UseShellExecute = false,
+            RedirectStandardError = true,
+            Environment = { ["GIT_TERMINAL_PROMPT"] = "0" },
+        })!;
+        await Processes.WaitForFileAsync(Path.Combine(gate, "started"), TimeSpan.FromSeconds(60)); // the pack is in: pre-receive runs
+        client.Kill(entireProcessTree: true);
+        await client.WaitForExitAsync();
+        await File.WriteAllTextAsync(Path.Combine(gate, "release"), "");
+        await Processes.WaitUntilGoneAsync(TimeSpan.FromSeconds(60), "receive-pack", bare);
+
+        Assert.Equal(second, (await site.Git.RunAsync(bare, "rev-parse", "refs/heads/main")).Trim());
+        var announced = await receiver.WaitForAsync(r => ReceivedPayload.Of(r).GetProperty("commits").EnumerateArray()
+            .Any(c => c.GetProperty("raw_node").GetString() == second), 1, TimeSpan.FromSeconds(60));
+        Assert.Single(announced);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(bare, "refs"), "*.lock", SearchOption.AllDirectories));
+    }
+
     private static async Task<(string Work, string Bare, string Gate, string First, string Second)> PushHeldByAPreReceiveHookAsync(Site site, Receiver receiver)
     {
         var work = await Repos.CreateAsync(site, "crash");
