@@ -140,7 +140,7 @@ public sealed partial class PullRequestWorkflow(
 
         try
         {
-            var moved = new RefsMoved(repository, directory, pusher, [update], refsBefore.Values.ToHashSet(StringComparer.Ordinal))
+            var moved = new RefsMoved(repository, directory, pusher, [update], TipsBefore.Of(repository, refsBefore))
             {
                 Closes = closing,
                 ClosingAnnouncement = fulfilled,
