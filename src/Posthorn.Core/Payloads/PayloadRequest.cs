@@ -5,7 +5,7 @@ namespace Posthorn.Core.Payloads;
 
 /// <summary>
 /// Everything needed to describe a push. <see cref="TipsBeforePush"/> are the object ids the counted
-/// refs pointed at before the push (<see cref="Pushes.TipsBefore"/>: a git repository's branches): a
+/// refs pointed at before the push (<see cref="Pushes.CountedTips"/>: a git repository's branches): a
 /// commit is new when none of them reaches it. <see cref="Recovered"/>
 /// marks refs found moved by reconciliation rather than by a request (the pusher is then unknown, "").
 /// </summary>

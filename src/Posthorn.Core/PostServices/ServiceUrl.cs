@@ -44,9 +44,10 @@ public static class ServiceUrl
 
         // .NET also reads "http:/\host" and "http:\host" as http://host; only the spelling everyone
         // reads the same way is taken, so what is shown (and masked) is what is sent.
-        if (!url.TrimStart().StartsWith(uri.Scheme + "://", StringComparison.OrdinalIgnoreCase) || url.Contains('\\', StringComparison.Ordinal))
+        var beforeQuery = url.IndexOfAny(['?', '#']) is var end and >= 0 ? url[..end] : url;
+        if (!url.TrimStart().StartsWith(uri.Scheme + "://", StringComparison.OrdinalIgnoreCase) || beforeQuery.Contains('\\', StringComparison.Ordinal))
         {
-            return "The URL must start with http:// or https:// and contain no backslash (write one as %5C).";
+            return "The URL must start with http:// or https:// and have no backslash before its query (write one as %5C).";
         }
 
         if (url.Contains('#', StringComparison.Ordinal))

@@ -56,7 +56,9 @@ public static class UrlTemplate
 
         for (var i = 0; i < templateSegments.Length; i++)
         {
-            if (HasPlaceholders(templateSegments[i]) && Uri.UnescapeDataString(expandedSegments[i]) is "." or "..")
+            // Decoded once, a value's own '/' (escaped as %2F) splits it again: a receiver that decodes
+            // %2F before it resolves dot segments (nginx does) reads x%2F.. as x/.. too.
+            if (HasPlaceholders(templateSegments[i]) && Uri.UnescapeDataString(expandedSegments[i]).Split('/', '\\').Any(piece => piece is "." or ".."))
             {
                 return true;
             }

@@ -178,7 +178,7 @@ public sealed class PushIntake(
         }
 
         var intents = await pushes.ListRefIntentsAsync(repository.Id, ct);
-        var tipsBefore = await reader.ExistingAsync(directory, TipsBefore.Of(repository, recorded), ct);
+        var tipsBefore = await reader.ExistingAsync(directory, CountedTips.Of(repository, recorded), ct);
         var moved = new RefsMoved(repository, directory, PusherOf(updates, intents), updates, tipsBefore, Recovered: true);
         return (onDisk, await RecordRecoveredAsync(moved, MergeOf(moved, intents), ct));
     }

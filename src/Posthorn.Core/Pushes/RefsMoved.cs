@@ -5,8 +5,8 @@ namespace Posthorn.Core.Pushes;
 /// <summary>
 /// "These refs of this repository moved from A to B": what every source of ref moves (a git push,
 /// reconciliation, later merges made by Posthorn) hands to <see cref="PushIntake"/>.
-/// <see cref="TipsBefore"/> are the objects every ref pointed at before the move: a commit is new
-/// when none of them reaches it. A <see cref="Recovered"/> move was found on disk, not received.
+/// <see cref="TipsBefore"/> are the objects the counted refs pointed at before the move
+/// (<see cref="CountedTips"/>: a git repository's branches): a commit is new when none of them reaches it. A <see cref="Recovered"/> move was found on disk, not received.
 /// </summary>
 public sealed record RefsMoved(
     Repository Repository,

@@ -99,7 +99,7 @@ public sealed partial class HgPushHandler(
             try
             {
                 using var readAhead = HgReadAhead.Offer(facts);
-                await intake.RecordAsync(new RefsMoved(target.Repository, directory, target.Pusher, updates, TipsBefore.Of(target.Repository, before)), CancellationToken.None).ConfigureAwait(false);
+                await intake.RecordAsync(new RefsMoved(target.Repository, directory, target.Pusher, updates, CountedTips.Of(target.Repository, before)), CancellationToken.None).ConfigureAwait(false);
                 recordedRefs.Remember(directory, fingerprint, facts.Refs);
             }
             catch (Exception e)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using Posthorn.Core.PullRequests;
 using Posthorn.Git.Processes;
 
@@ -45,21 +46,52 @@ public sealed class PullRequestChanges(GitRunner runner, MergeEngine engine, Bra
     {
         var commits = await CommitsAsync(directory, range, max, ct).ConfigureAwait(false);
         var files = await FilesAsync(directory, [.. diff, "--numstat", "-z", diffRange], ct).ConfigureAwait(false);
-        var text = await runner.ReadTextAsync(Git(directory, [.. diff, "--no-color", diffRange]), ct).ConfigureAwait(false);
-        var truncated = text.Length > MaxDiffChars;
-        return new PullRequestChangeSet(commits, files, truncated ? text[..MaxDiffChars] : text, truncated, []);
+        var (text, truncated) = await ReadDiffAsync(Git(directory, [.. diff, "--no-color", diffRange]), ct).ConfigureAwait(false);
+        return new PullRequestChangeSet(commits, files, text, truncated, []);
+    }
+
+    /// <summary>
+    /// The diff up to <see cref="MaxDiffChars"/>: what is past it is never held (anyone who may read a
+    /// public repository may ask to compare its first commit with its last).
+    /// </summary>
+    private async Task<(string Text, bool Truncated)> ReadDiffAsync(GitInvocation invocation, CancellationToken ct)
+    {
+        var text = new StringBuilder();
+        var truncated = false;
+        var result = await runner.RunAsync(
+            invocation with
+            {
+                Stdout = async (stdout, token) =>
+                {
+                    using var reader = new StreamReader(stdout, Encoding.UTF8, leaveOpen: true);
+                    var buffer = new char[16 * 1024];
+                    int read;
+                    while ((read = await reader.ReadAsync(buffer, token).ConfigureAwait(false)) > 0)
+                    {
+                        var room = MaxDiffChars - text.Length;
+                        text.Append(buffer, 0, Math.Min(read, room));
+                        if (read > room)
+                        {
+                            truncated = true;
+                            return; // the runner drains the rest unread
+                        }
+                    }
+                },
+            },
+            ct).ConfigureAwait(false);
+        return result.Succeeded ? (text.ToString(), truncated) : throw new GitCommandException(invocation.Arguments[0], result);
     }
 
     private async Task<IReadOnlyList<PullRequestCommit>> CommitsAsync(string directory, string range, int max, CancellationToken ct)
     {
         // NUL-separated fields, records ended by a NUL too (-z): subjects cannot contain NUL.
         var text = await runner.ReadTextAsync(
-            Git(directory, "log", "-z", $"--max-count={max}", "--format=%H%x00%an%x00%aI%x00%s", range), ct).ConfigureAwait(false);
+            Git(directory, "log", "-z", $"--max-count={max}", "--format=%H%x00%an%x00%at%x00%s", range), ct).ConfigureAwait(false);
         var fields = text.Split('\0');
         var commits = new List<PullRequestCommit>();
         for (var i = 0; i + 3 < fields.Length; i += 4)
         {
-            commits.Add(new PullRequestCommit(fields[i].Trim('\n'), fields[i + 1], DateTimeOffset.Parse(fields[i + 2], CultureInfo.InvariantCulture), fields[i + 3]));
+            commits.Add(new PullRequestCommit(fields[i].Trim('\n'), fields[i + 1], DateOf(fields[i + 2]), fields[i + 3]));
         }
 
         return commits;
@@ -82,6 +114,12 @@ public sealed class PullRequestChanges(GitRunner runner, MergeEngine engine, Bra
 
         return files;
     }
+
+    /// <summary>Seconds since the epoch as git prints them, held to the calendar .NET has (git takes dates past year 9999 and before year 1).</summary>
+    private static DateTimeOffset DateOf(string seconds) =>
+        long.TryParse(seconds, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var s)
+            ? DateTimeOffset.FromUnixTimeSeconds(Math.Clamp(s, DateTimeOffset.MinValue.ToUnixTimeSeconds(), DateTimeOffset.MaxValue.ToUnixTimeSeconds()))
+            : DateTimeOffset.UnixEpoch;
 
     private static GitInvocation Git(string directory, params string[] arguments) =>
         new(arguments) { WorkingDirectory = directory, Environment = GitEnvironment.ForRepository(directory) };

@@ -140,7 +140,7 @@ public sealed partial class PullRequestWorkflow(
 
         try
         {
-            var moved = new RefsMoved(repository, directory, pusher, [update], TipsBefore.Of(repository, refsBefore))
+            var moved = new RefsMoved(repository, directory, pusher, [update], CountedTips.Of(repository, refsBefore))
             {
                 Closes = closing,
                 ClosingAnnouncement = fulfilled,

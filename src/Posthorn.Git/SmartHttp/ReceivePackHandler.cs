@@ -85,7 +85,7 @@ public sealed partial class ReceivePackHandler(
         var report = new MemoryStream();
         GitResult? result = null;
         Func<HttpContext, Task>? failure = null;
-        var tipsBefore = TipsBefore.Of(target.Repository, before);
+        var tipsBefore = CountedTips.Of(target.Repository, before);
         var ahead = new PayloadAhead(
             intake, new RefsMoved(target.Repository, gitDirectory, target.Pusher, [], tipsBefore), before, () => body is PktLineCheckingStream { FirstSectionPackets: 1 });
         // A client that hangs up while it is still sending stops git (nothing is locked or moved yet).

@@ -19,11 +19,6 @@ public static partial class BadRequestText
                 return ($"'{field}' has a value of the wrong type: expected {Expected(json.InnerException?.Message ?? json.Message.Split(" Path:", 2)[0])}.", field);
             }
 
-            if (field is not null && json.Message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
-            {
-                return ($"'{field}' is not a field of this request (names are snake_case, such as standard_webhooks); see /openapi/v1.json.", field);
-            }
-
             var reason = json.Message.Split(" Path:", 2)[0].Split(" LineNumber:", 2)[0].TrimEnd();
             var where = json.LineNumber is { } line ? $" (line {line + 1}, byte {json.BytePositionInLine})" : "";
             return ($"The body is not valid JSON{where}: {reason}", field);

@@ -76,7 +76,7 @@ public sealed record AttemptView(
 {
     public static AttemptView Of(Attempt a) => new(
         a.Number, a.NodeId, a.StartedAt, Math.Round(a.Duration.TotalMilliseconds, 1), ServiceView.OutcomeName(a.Outcome), a.Error,
-        new AttemptRequestView(a.RequestUrl, a.RequestHeaders, a.RequestBody),
+        new AttemptRequestView(ServiceUrl.Mask(a.RequestUrl), a.RequestHeaders, a.RequestBody), // masked again: attempts stored before a masking rule keep what they had
         new AttemptResponseView(a.ResponseStatus, a.ResponseHeaders, a.ResponseBody));
 }
 

@@ -41,6 +41,11 @@ public sealed class BasicAuthenticationHandler(
             return AuthenticateResult.NoResult();
         }
 
+        if (!header.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase) && !header.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
+        {
+            return AuthenticateResult.NoResult(); // another scheme (a proxy's Negotiate, a signature): not Posthorn's to judge
+        }
+
         var (username, secret) = Split(header);
         if (username is null || secret is null)
         {
@@ -107,9 +112,11 @@ public sealed class BasicAuthenticationHandler(
     }
 
     /// <summary>
-    /// Whether this request carried credentials that were refused. The pipeline answers 401 for it
-    /// even where no account is needed (a public repository): a mistyped token or a revoked one
-    /// must not pass silently as an anonymous read that later fails somewhere less clear.
+    /// Whether this request carried Basic or Bearer credentials that were refused. The pipeline
+    /// answers 401 for it on git, Mercurial and the API even where no account is needed (a public
+    /// repository): a mistyped token or a revoked one must not pass silently as an anonymous read that
+    /// later fails somewhere less clear. Pages keep reading them as anonymous: a proxy in front that
+    /// does its own Basic auth passes its header on to them.
     /// </summary>
     public static bool IsRefused(HttpContext context) => context.Items.ContainsKey(RefusedKey);
 

@@ -25,10 +25,6 @@ public static class WebServices
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
             o.SerializerOptions.DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower;
-
-            // A misspelt field ("standardWebhooks" for standard_webhooks) is a 400 naming it, never a
-            // setting silently left at its default.
-            o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
         });
         services.AddProblemDetails();
         services.AddApiErrors();
@@ -88,7 +84,7 @@ public static class WebServices
                 return;
             }
 
-            if (BasicAuthenticationHandler.IsRefused(context))
+            if (BasicAuthenticationHandler.IsRefused(context) && UsesTokens(context.Request))
             {
                 await context.ChallengeAsync(BasicAuthenticationHandler.SchemeName);
                 await context.Response.WriteAsJsonAsync(new ApiError("unauthorized", "The credentials sent were refused (a wrong password, or a mistyped, expired or revoked token). Send none to read public repositories anonymously."));
@@ -108,9 +104,13 @@ public static class WebServices
         return app;
     }
 
+    /// <summary>Git, Mercurial and the API: where passwords and tokens are the way in.</summary>
+    private static bool UsesTokens(HttpRequest request) =>
+        request.Path.StartsWithSegments("/api") || GitRoutes.IsGitPath(request.Path) || MercurialRoutes.TryMatch(request, out _, out _);
+
     private static string SelectScheme(HttpContext context)
     {
-        if (!string.IsNullOrEmpty(context.Request.Headers.Authorization) || context.Request.Path.StartsWithSegments("/api") || GitRoutes.IsGitPath(context.Request.Path) || MercurialRoutes.TryMatch(context.Request, out _, out _))
+        if (!string.IsNullOrEmpty(context.Request.Headers.Authorization) || UsesTokens(context.Request))
         {
             // Git and the API never use the cookie: a forged cross-site request carries cookies, not Authorization headers.
             return BasicAuthenticationHandler.SchemeName;

@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Posthorn.Core;
 using Posthorn.Core.Deliveries;
+using Posthorn.Core.PostServices;
 using Posthorn.Web.Api;
 using Posthorn.Web.PostServices;
 
@@ -73,7 +74,7 @@ public static class DeliveryCommand
             {
                 await console.Output.WriteLineAsync();
                 await console.Output.WriteLineAsync($"attempt {a.Number} at {CliOutput.Time(a.StartedAt)} on {a.NodeId}: {ServiceView.OutcomeName(a.Outcome)}, {Result(a.ResponseStatus, a.Error)}, {a.Duration.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture)} ms");
-                await console.Output.WriteLineAsync($"> POST {a.RequestUrl}");
+                await console.Output.WriteLineAsync($"> POST {ServiceUrl.Mask(a.RequestUrl)}");
                 await console.Output.WriteLineAsync(Indent("> ", a.RequestHeaders));
                 await console.Output.WriteLineAsync(Indent("> ", a.RequestBody));
                 await console.Output.WriteLineAsync(Indent("< ", a.ResponseHeaders ?? ""));

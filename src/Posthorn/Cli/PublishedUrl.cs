@@ -15,12 +15,17 @@ public static class PublishedUrl
     /// <summary>Best effort: a verb that cannot read it falls back to the default address.</summary>
     public static void Record(string dataDirectory, string url)
     {
+        var path = Path.Combine(dataDirectory, FileName);
+        var temporary = $"{path}.{Environment.ProcessId}";
         try
         {
-            File.WriteAllText(Path.Combine(dataDirectory, FileName), url + "\n");
+            // Beside it, then renamed: a verb reading meanwhile sees the old address or the new one.
+            File.WriteAllText(temporary, url + "\n");
+            File.Move(temporary, path, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            File.Delete(temporary);
         }
     }
 
@@ -29,17 +34,21 @@ public static class PublishedUrl
     {
         if (Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } configured)
         {
-            return configured.TrimEnd('/');
+            return IsHttp(configured) ? configured.TrimEnd('/')
+                : throw new UsageException($"{Variable}={configured} is not an absolute http(s) URL.");
         }
 
         try
         {
             var recorded = File.ReadAllText(Path.Combine(dataDirectory, FileName)).Trim();
-            return Uri.TryCreate(recorded, UriKind.Absolute, out _) ? recorded : null;
+            return IsHttp(recorded) ? recorded : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return null;
         }
     }
+
+    private static bool IsHttp(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 }

@@ -39,6 +39,8 @@ public sealed class SendTargetsTests
     [InlineData("..")]
     [InlineData(".")]
     [InlineData(".%2E")]
+    [InlineData("x%2F..")] // an hg branch "x/..", escaped: a receiver that decodes %2F first reads x/..
+    [InlineData("..%2Fx")]
     public void APlaceholderValueThatIsADotSegment_IsRefused_RatherThanSentToAnotherPath(string value)
     {
         // A Mercurial branch may be named "..": /job/../build would POST to /build with the URL's credentials.
@@ -51,6 +53,7 @@ public sealed class SendTargetsTests
 
     [Theory]
     [InlineData("https://h/job/${branch}/build", "https://h/job/..x/build")]
+    [InlineData("https://h/job/${branch}/build", "https://h/job/x%2F...y/build")]
     [InlineData("https://h/job/x${branch}/build", "https://h/job/x../build")]
     [InlineData("https://h/job/build?b=${branch}", "https://h/job/build?b=..")]
     [InlineData("https://h/job/${branch}/build", "https://h/job/%252E%252E/build")] // a branch named "%2E%2E", escaped: not dots

@@ -7,6 +7,7 @@ public sealed class ServiceUrlTests
     [Theory]
     [InlineData("https://ci.example.com/hook")]
     [InlineData("http://user:pass@ci.example.com:8080/hook?branch=${branch}")]
+    [InlineData("https://ci.example.com/hook?path=C:\\builds")] // a backslash in the query is the receiver's business
     public void Validate_GoodUrls_ReturnsNull(string url) => Assert.Null(ServiceUrl.Validate(url));
 
     [Theory]

@@ -49,7 +49,8 @@ public sealed class OwnerOnlyFileModeTests : IDisposable
 
         var existing = Path.Combine(directory, "operators-data");
         const UnixFileMode groupReadable = OwnerOnlyFiles.FolderMode | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
-        Directory.CreateDirectory(existing, groupReadable);
+        Directory.CreateDirectory(existing);
+        File.SetUnixFileMode(existing, groupReadable); // set after creating: the umask (077, say) applies to a mode given at creation
         await using (PosthornStorage.Open(null, existing))
         {
             Assert.Equal(groupReadable, File.GetUnixFileMode(existing));

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Posthorn.Core.Repositories;
+using Posthorn.Git.Processes;
 using Posthorn.Git.PullRequests;
 using Posthorn.Web.Pages.Shared;
 
@@ -35,7 +36,15 @@ public sealed class CommitModel(PullRequestChanges changes, BranchTips refs, IRe
         }
 
         Commit = commit;
-        Changes = await changes.CommitAsync(directory, commit, HttpContext.RequestAborted);
+        try
+        {
+            Changes = await changes.CommitAsync(directory, commit, HttpContext.RequestAborted);
+        }
+        catch (GitCommandException)
+        {
+            return Unreadable(rev);
+        }
+
         return Page();
     }
 }

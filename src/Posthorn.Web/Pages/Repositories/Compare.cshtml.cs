@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Posthorn.Core.Repositories;
+using Posthorn.Git.Processes;
 using Posthorn.Git.PullRequests;
 using Posthorn.Web.Pages.Shared;
 
@@ -40,7 +41,15 @@ public sealed class CompareModel(PullRequestChanges changes, BranchTips refs, IR
         }
 
         (From, To) = (from, to);
-        Changes = await changes.BetweenAsync(directory, fromCommit, toCommit, ct);
+        try
+        {
+            Changes = await changes.BetweenAsync(directory, fromCommit, toCommit, ct);
+        }
+        catch (GitCommandException)
+        {
+            return Unreadable(range);
+        }
+
         return Page();
     }
 }

@@ -48,18 +48,6 @@ public sealed class BadRequestTests : IAsyncLifetime
         Assert.DoesNotContain("HTTP 400", error.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task AMisspeltField_IsRefusedByName_NotLeftAtItsDefault()
-    {
-        var (status, error) = await PostAsync("/api/repos/ann/tool/services", "{\"url\": \"http://127.0.0.1:9/other\", \"standardWebhooks\": true}");
-
-        Assert.Equal(HttpStatusCode.BadRequest, status);
-        Assert.Equal("standardWebhooks", error.GetProperty("field").GetString());
-        Assert.StartsWith("'standardWebhooks' is not a field of this request", error.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        var services = await host.Http.GetFromJsonAsync<JsonElement>("/api/repos/ann/tool/services");
-        Assert.Equal(1, services.GetArrayLength());
-    }
-
     private async Task<(HttpStatusCode Status, JsonElement Error)> PostAsync(string path, string body)
     {
         using var response = await host.Http.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));

@@ -6,8 +6,9 @@ using System.Text;
 namespace Posthorn.Tests.Web.Auth;
 
 /// <summary>
-/// Credentials that are refused get 401 even where none are needed: before, a mistyped or revoked
-/// token on a public repository read as anonymous (200), and its owner learnt nothing was wrong.
+/// Credentials that are refused get 401 on git and the API even where none are needed: before, a
+/// mistyped or revoked token on a public repository read as anonymous (200), and its owner learnt
+/// nothing was wrong. Pages, and other schemes than Basic and Bearer, stay anonymous (a proxy's own).
 /// </summary>
 public sealed class RefusedCredentialsTests : IAsyncLifetime
 {
@@ -24,6 +25,8 @@ public sealed class RefusedCredentialsTests : IAsyncLifetime
     public async Task DisposeAsync() => await host.DisposeAsync();
 
     public static TheoryData<string> PublicReads() => new() { "/api/repos/ann/open", "/ann/open.git/info/refs?service=git-upload-pack", "/ann/open" };
+
+    public static TheoryData<string> TokenReads() => new() { "/api/repos/ann/open", "/ann/open.git/info/refs?service=git-upload-pack" };
 
     [Theory]
     [MemberData(nameof(PublicReads))]
@@ -43,7 +46,7 @@ public sealed class RefusedCredentialsTests : IAsyncLifetime
     }
 
     [Theory]
-    [MemberData(nameof(PublicReads))]
+    [MemberData(nameof(TokenReads))]
     public async Task RefusedCredentials_Get401WithTheChallenge_EvenOnAPublicRepository(string path)
     {
         foreach (var refused in new[]
@@ -60,6 +63,13 @@ public sealed class RefusedCredentialsTests : IAsyncLifetime
             Assert.StartsWith("Basic realm=", response.Headers.WwwAuthenticate.ToString(), StringComparison.Ordinal);
             Assert.Contains("refused", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task APage_WithAProxysBasicHeader_OrAnotherScheme_IsReadAsAnonymous()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await Send("/ann/open", Basic("proxy-user", "proxy-password"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Send("/api/repos/ann/open", new AuthenticationHeaderValue("Negotiate", "YIIGhgYJKoZIhvcSAQICAQBuggZ1"))).StatusCode);
     }
 
     [Fact]

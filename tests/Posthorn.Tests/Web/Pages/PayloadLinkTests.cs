@@ -105,4 +105,36 @@ public sealed class PayloadLinkTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/ann/tool/commit/main")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await anonymous.GetAsync(path)).StatusCode);
     }
+
+    [Fact]
+    public async Task APrivateRepositorysCommitsAndComparisons_Are404ToOthers_ThroughTheRedirectsToo()
+    {
+        var ann = await host.SignInAsAsync("ann");
+        (await host.Http.PostAsJsonAsync("/api/repos", new { owner = "ann", slug = "secret", is_private = true })).EnsureSuccessStatusCode();
+        var work = git.NewWorkTree("work", "README");
+        git.Git(work, $"push -q {new UriBuilder(host.Http.BaseAddress!) { UserName = "ann", Password = ann, Path = "/ann/secret.git" }.Uri} HEAD:refs/heads/main");
+        var bob = await host.SignInAsAsync("bob", admin: false);
+
+        foreach (var (path, page) in new[]
+        {
+            ("/ann/secret/commit/main", "/ann/secret/commit/main"),
+            ("/ann/secret/compare/main", "/ann/secret/compare/main"),
+            ("/ann/secret/commits/main", "/ann/secret/commit/main"),
+            ("/ann/secret/src/main", "/ann/secret/commit/main"),
+            ("/ann/secret/branch/main", "/ann/secret/compare/main"),
+            ("/ann/nothing/commits/main", "/ann/nothing/commit/main"),
+        })
+        {
+            using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.Http.BaseAddress };
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bob);
+            using var first = await client.GetAsync(path);
+            var location = first.StatusCode == HttpStatusCode.Redirect ? first.Headers.Location!.OriginalString : path;
+            Assert.Equal(page, location); // a redirect says nothing of the repository: the same for one that does not exist
+            Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync(location)).StatusCode);
+        }
+
+        using var owner = new HttpClient { BaseAddress = host.Http.BaseAddress };
+        owner.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", ann);
+        Assert.Equal(HttpStatusCode.OK, (await owner.GetAsync("/ann/secret/commit/main")).StatusCode);
+    }
 }

@@ -7,9 +7,11 @@ namespace Posthorn.Core.Pushes;
 /// the branches: a commit that only a tag or another ref (refs/pull/..., a custom ref) reached is
 /// announced when a branch first reaches it; counted against every ref, a commit pushed under a tag
 /// and later fast-forwarded onto main was never announced at all. In a Mercurial repository every
-/// changeset is on a named branch already, and every recorded name counts.
+/// changeset is on a named branch already, and every recorded name counts. The price: a commit no
+/// branch reaches any more (its branch deleted or rewound) but a tag does is listed again when a
+/// branch reaches it again, as a deleted branch's commits always were: listed twice, never missed.
 /// </summary>
-public static class TipsBefore
+public static class CountedTips
 {
     private const string BranchPrefix = "refs/heads/";
 
