@@ -59,9 +59,5 @@ public abstract class RepositoryPageModel : PageModel
 
     public string RepositoryPath => $"/{Repository.Owner}/{Repository.Slug}";
 
-    /// <summary>A commit git itself will not print (a header it cannot read): said, not a 500.</summary>
-    protected IActionResult Unreadable(string what) =>
-        PageDenied.Result(StatusCodes.Status422UnprocessableEntity, "Cannot be shown", $"git cannot print {what} of {Repository.FullName}: one of its commits has a header it refuses to read.");
-
     public string ServicesPath => RepositoryPath + "/admin/services";
 }
