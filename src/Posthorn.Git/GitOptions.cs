@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Posthorn.Git;
 
 /// <summary>Where repositories live and how git is run. Configuration section "Git".</summary>
@@ -52,8 +54,22 @@ public sealed class GitOptions
     /// </summary>
     public TimeSpan MaxReceiveDuration { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// Scheduling priority of the git and Mercurial processes Posthorn starts: <c>BelowNormal</c>
+    /// (nice 10 on Linux, the default), <c>Idle</c> (nice 19) or <c>Normal</c> (the server's own).
+    /// When pushes and clones fill every core, a lower priority lets the server's threads (recording a
+    /// push, sending its POST, answering pages) run first; on a machine with spare cores it changes nothing.
+    /// </summary>
+    public ProcessPriorityClass ProcessPriority { get; set; } = ProcessPriorityClass.BelowNormal;
+
     public void Validate()
     {
+        // Raising a child above the server needs privileges, and would starve the very threads this protects.
+        if (ProcessPriority is not (ProcessPriorityClass.Normal or ProcessPriorityClass.BelowNormal or ProcessPriorityClass.Idle))
+        {
+            throw new ArgumentOutOfRangeException(nameof(ProcessPriority), ProcessPriority, "Git:ProcessPriority must be Normal, BelowNormal or Idle.");
+        }
+
         if (MaxConcurrentProcesses is < 1 or > 10_000)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxConcurrentProcesses), MaxConcurrentProcesses, "Git:MaxConcurrentProcesses must be between 1 and 10000.");

@@ -20,6 +20,7 @@ public sealed partial class GitRunner(IOptions<GitOptions> options, ILogger<GitR
     {
         using var process = new Process { StartInfo = CreateStartInfo(invocation) };
         process.Start();
+        LowerPriority(process);
         using var failed = CancellationTokenSource.CreateLinkedTokenSource(ct);
         using var kill = failed.Token.Register(() => TryKill(process));
 
@@ -86,6 +87,27 @@ public sealed partial class GitRunner(IOptions<GitOptions> options, ILogger<GitR
         }
 
         return info;
+    }
+
+    // Set after the start (.NET has no way to start a child at another priority); the children git forks
+    // later (index-pack, pack-objects: the bulk of a push's or clone's CPU) inherit it, since git
+    // starts them only once it has read its input, which is written after this.
+    private void LowerPriority(Process process)
+    {
+        var priority = options.Value.ProcessPriority;
+        if (priority == ProcessPriorityClass.Normal)
+        {
+            return;
+        }
+
+        try
+        {
+            process.PriorityClass = priority;
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // The process already exited, or the system refused: it then simply runs at the server's priority.
+        }
     }
 
     private static async Task WriteStdinAsync(Process process, Func<Stream, CancellationToken, Task>? write, CancellationToken ct)
