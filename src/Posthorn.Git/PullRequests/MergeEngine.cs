@@ -78,6 +78,23 @@ public sealed class MergeEngine(GitRunner runner, TimeProvider time)
         };
     }
 
+    /// <summary>
+    /// True when the two commits have a common ancestor (git merge-base: 0 found, 1 none). Without one,
+    /// git refuses to merge them ("unrelated histories") and a three-dot diff has no base to start from.
+    /// </summary>
+    public async Task<bool> ShareHistoryAsync(string directory, string one, string other, CancellationToken ct)
+    {
+        var result = await runner.RunAsync(
+            new GitInvocation(["merge-base", one, other]) { WorkingDirectory = directory, Environment = GitEnvironment.ForRepository(directory) },
+            ct).ConfigureAwait(false);
+        return result.ExitCode switch
+        {
+            0 => true,
+            1 => false,
+            _ => throw new GitCommandException("merge-base", result),
+        };
+    }
+
     private async Task<(string? Tree, IReadOnlyList<string> Conflicts)> MergeTreeAsync(
         string directory, string destinationTip, string sourceTip, IReadOnlyDictionary<string, string> environment, CancellationToken ct)
     {

@@ -22,19 +22,27 @@ public sealed class PullRequestChanges(GitRunner runner, MergeEngine engine, Bra
     public async Task<PullRequestChangeSet> ReadAsync(string directory, PullRequest pullRequest, CancellationToken ct)
     {
         var destination = pullRequest.DestinationCommit;
-        IReadOnlyList<string> conflicts = [];
         if (pullRequest.State == PullRequestState.Open)
         {
             destination = await refs.TipAsync(directory, Branches.RefOf(pullRequest.DestinationBranch), ct).ConfigureAwait(false) ?? destination;
-            conflicts = await engine.ConflictsAsync(directory, destination, pullRequest.SourceCommit, ct).ConfigureAwait(false);
         }
 
-        return await BetweenAsync(directory, destination, pullRequest.SourceCommit, ct).ConfigureAwait(false) with { Conflicts = conflicts };
+        var changes = await BetweenAsync(directory, destination, pullRequest.SourceCommit, ct).ConfigureAwait(false);
+        return pullRequest.State == PullRequestState.Open && !changes.Unrelated
+            ? changes with { Conflicts = await engine.ConflictsAsync(directory, destination, pullRequest.SourceCommit, ct).ConfigureAwait(false) }
+            : changes;
     }
 
-    /// <summary>What <paramref name="to"/> has that <paramref name="from"/> lacks (two commit ids): its commits, and files and diff since their merge base.</summary>
-    public Task<PullRequestChangeSet> BetweenAsync(string directory, string from, string to, CancellationToken ct) =>
-        ReadAsync(directory, $"{from}..{to}", MaxCommits, ["diff", "--no-renames"], $"{from}...{to}", ct);
+    /// <summary>
+    /// What <paramref name="to"/> has that <paramref name="from"/> lacks (two commit ids): its commits, and
+    /// files and diff since their merge base; from <paramref name="from"/>'s tree when there is none.
+    /// </summary>
+    public async Task<PullRequestChangeSet> BetweenAsync(string directory, string from, string to, CancellationToken ct)
+    {
+        var related = await engine.ShareHistoryAsync(directory, from, to, ct).ConfigureAwait(false);
+        var changes = await ReadAsync(directory, $"{from}..{to}", MaxCommits, ["diff", "--no-renames"], related ? $"{from}...{to}" : $"{from}..{to}", ct).ConfigureAwait(false);
+        return changes with { Unrelated = !related };
+    }
 
     /// <summary>One commit (an id) against its first parent; a root commit against nothing.</summary>
     public Task<PullRequestChangeSet> CommitAsync(string directory, string commit, CancellationToken ct) =>
@@ -51,34 +59,45 @@ public sealed class PullRequestChanges(GitRunner runner, MergeEngine engine, Bra
     }
 
     /// <summary>
-    /// The diff up to <see cref="MaxDiffChars"/>: what is past it is never held (anyone who may read a
-    /// public repository may ask to compare its first commit with its last).
+    /// The diff up to <see cref="MaxDiffChars"/>: what is past it is never held, nor computed: git is
+    /// stopped there (anyone who may read a public repository may ask to compare its first commit with its last).
     /// </summary>
     private async Task<(string Text, bool Truncated)> ReadDiffAsync(GitInvocation invocation, CancellationToken ct)
     {
         var text = new StringBuilder();
         var truncated = false;
-        var result = await runner.RunAsync(
-            invocation with
-            {
-                Stdout = async (stdout, token) =>
+        using var enough = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        GitResult result;
+        try
+        {
+            result = await runner.RunAsync(
+                invocation with
                 {
-                    using var reader = new StreamReader(stdout, Encoding.UTF8, leaveOpen: true);
-                    var buffer = new char[16 * 1024];
-                    int read;
-                    while ((read = await reader.ReadAsync(buffer, token).ConfigureAwait(false)) > 0)
+                    Stdout = async (stdout, token) =>
                     {
-                        var room = MaxDiffChars - text.Length;
-                        text.Append(buffer, 0, Math.Min(read, room));
-                        if (read > room)
+                        using var reader = new StreamReader(stdout, Encoding.UTF8, leaveOpen: true);
+                        var buffer = new char[16 * 1024];
+                        int read;
+                        while ((read = await reader.ReadAsync(buffer, token).ConfigureAwait(false)) > 0)
                         {
-                            truncated = true;
-                            return; // the runner drains the rest unread
+                            var room = MaxDiffChars - text.Length;
+                            text.Append(buffer, 0, Math.Min(read, room));
+                            if (read > room)
+                            {
+                                truncated = true;
+                                await enough.CancelAsync().ConfigureAwait(false); // the runner kills git
+                                return;
+                            }
                         }
-                    }
+                    },
                 },
-            },
-            ct).ConfigureAwait(false);
+                enough.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (truncated && !ct.IsCancellationRequested)
+        {
+            return (text.ToString(), true);
+        }
+
         return result.Succeeded ? (text.ToString(), truncated) : throw new GitCommandException(invocation.Arguments[0], result);
     }
 

@@ -11,9 +11,11 @@ namespace Posthorn.Git.PullRequests;
 /// <list type="bullet">
 /// <item>the source branch moved: the pull request takes the new source commit, refs/pull/{id}/head
 /// follows, and "updated" is announced;</item>
-/// <item>the source tip became reachable from the destination ("merged outside Posthorn": someone
-/// merged and pushed, or a merge by Posthorn that crashed before it was stored): the pull request is
-/// marked merged, closed by the pusher, with the source tip as merge commit, and "fulfilled" is announced.</item>
+/// <item>the source tip, and the source commit the pull request showed before this push, became reachable
+/// from the destination ("merged outside Posthorn": someone merged and pushed, or a merge by Posthorn
+/// that crashed before it was stored): the pull request is marked merged, closed by the pusher, with the
+/// source tip as merge commit, and "fulfilled" is announced. A source reset onto the destination's
+/// history is only an update: what it showed was never merged.</item>
 /// </list>
 /// A merge by Posthorn in progress is skipped (<see cref="Merging"/>): that merge stores its own outcome.
 /// Failures are logged and never fail the push. Thread-safe; register as a singleton.
@@ -138,8 +140,13 @@ public sealed partial class PullRequestTracker(
             current = updated;
         }
 
+        // Merged only when the commits the pull request was showing are in the destination too: a source
+        // moved back onto commits the destination already had (reset, not merged) stays open, "updated".
         var destinationRef = Branches.RefOf(pullRequest.DestinationBranch);
-        if (!tips.TryGetValue(destinationRef, out var destinationTip) || !await engine.IsAncestorAsync(moved.Directory, sourceTip, destinationTip, ct).ConfigureAwait(false))
+        var shown = pullRequest.SourceCommit;
+        if (!tips.TryGetValue(destinationRef, out var destinationTip)
+            || !await engine.IsAncestorAsync(moved.Directory, sourceTip, destinationTip, ct).ConfigureAwait(false)
+            || (shown != sourceTip && !await engine.IsAncestorAsync(moved.Directory, shown, destinationTip, ct).ConfigureAwait(false)))
         {
             return;
         }

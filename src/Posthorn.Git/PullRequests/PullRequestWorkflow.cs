@@ -46,6 +46,11 @@ public sealed partial class PullRequestWorkflow(
                 throw new ValidationException("source", $"'{source}' has no commits that '{destination}' lacks: there is nothing to merge.");
             }
 
+            if (!await engine.ShareHistoryAsync(directory, sourceTip, destinationTip, ct).ConfigureAwait(false))
+            {
+                throw new ValidationException("source", $"'{source}' shares no history with '{destination}': git cannot merge unrelated histories.");
+            }
+
             var created = await announcing.PrepareAsync(PullRequestEventKind.Created, repository, author, destinationTip, sourceTip, ct).ConfigureAwait(false);
             // refs/pull/{id}/head is set inside the creating transaction, before the event is queued:
             // a receiver that fetches it on "created" finds it, and a failure stores nothing.
@@ -57,10 +62,17 @@ public sealed partial class PullRequestWorkflow(
         return opened;
     }
 
+    /// <param name="expectedSource">
+    /// The source commit the merger reviewed, when known: the merge is refused if the source branch has
+    /// moved since, so that nobody merges commits they have not seen. Null merges the source as it stands.
+    /// </param>
     /// <exception cref="NotFoundException">No such pull request.</exception>
-    /// <exception cref="ConflictException">Not open, conflicts, a fast-forward that is not possible, or a branch gone.</exception>
+    /// <exception cref="ConflictException">
+    /// Not open, conflicts, a fast-forward that is not possible, a branch gone, unrelated histories, or a
+    /// source no longer at <paramref name="expectedSource"/>.
+    /// </exception>
     /// <exception cref="MergeNotRecordedException">The merge could not be recorded and was undone.</exception>
-    public async Task<PullRequest> MergeAsync(Repository repository, long id, MergeStrategy strategy, MergeIdentity merger, CancellationToken ct)
+    public async Task<PullRequest> MergeAsync(Repository repository, long id, MergeStrategy strategy, MergeIdentity merger, string? expectedSource, CancellationToken ct)
     {
         var directory = folders.PathOf(repository.Owner, repository.Slug);
         var held = await receiveLock.AcquireAsync(directory, ct).ConfigureAwait(false);
@@ -74,6 +86,17 @@ public sealed partial class PullRequestWorkflow(
                 ?? throw new ConflictException($"The destination branch '{pullRequest.DestinationBranch}' no longer exists.");
             var sourceTip = refs.GetValueOrDefault(Branches.RefOf(pullRequest.SourceBranch))
                 ?? throw new ConflictException($"The source branch '{pullRequest.SourceBranch}' no longer exists.");
+            if (expectedSource is not null && !string.Equals(expectedSource, sourceTip, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new ConflictException(
+                    $"The source branch '{pullRequest.SourceBranch}' is now at {sourceTip}, not at the {expectedSource} you reviewed; look at its changes again before merging.");
+            }
+
+            if (!await engine.ShareHistoryAsync(directory, destinationTip, sourceTip, ct).ConfigureAwait(false))
+            {
+                throw new ConflictException($"'{pullRequest.SourceBranch}' shares no history with '{pullRequest.DestinationBranch}': git cannot merge unrelated histories.");
+            }
+
             var outcome = await engine.MergeAsync(directory, destinationTip, sourceTip, strategy, MessageOf(pullRequest, strategy), merger, ct).ConfigureAwait(false);
             if (!outcome.CanFastForward)
             {

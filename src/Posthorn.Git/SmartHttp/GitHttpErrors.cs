@@ -6,7 +6,7 @@ namespace Posthorn.Git.SmartHttp;
 /// Error answers for git clients: plain text, which git prints to the user, and fixed wording
 /// (never exception text). Only possible while the response has not started.
 /// </summary>
-internal static class GitHttpErrors
+public static class GitHttpErrors
 {
     /// <summary>How long a refused git client is asked to wait (Retry-After) before trying again.</summary>
     public const int RetryAfterSeconds = 5;
@@ -40,13 +40,12 @@ internal static class GitHttpErrors
 
     /// <summary>No git process came free in time (see GitProcessGate): 503 with Retry-After.</summary>
     public static Task BusyAsync(HttpContext context, bool clientAtShare) =>
-        WriteAsync(
-            context,
-            StatusCodes.Status503ServiceUnavailable,
-            clientAtShare
-                ? $"Too many git requests from your address are running at once; try again in {RetryAfterSeconds} seconds."
-                : $"The server is busy with other git requests; try again in {RetryAfterSeconds} seconds.",
-            RetryAfterSeconds);
+        WriteAsync(context, StatusCodes.Status503ServiceUnavailable, BusyMessage(clientAtShare), RetryAfterSeconds);
+
+    /// <summary>Why no git process was given: the client's own share, or a busy server (also said by the pages that run git).</summary>
+    public static string BusyMessage(bool clientAtShare) => clientAtShare
+        ? $"Too many git requests from your address are running at once; try again in {RetryAfterSeconds} seconds."
+        : $"The server is busy with other git requests; try again in {RetryAfterSeconds} seconds.";
 
     /// <summary>git died (exit 128) on a request that was well framed but asked for something invalid: the client's error, not ours.</summary>
     public static Task RefusedAsync(HttpContext context) =>

@@ -174,7 +174,7 @@ public sealed partial class GitSmartHttp(
     }
 
     /// <summary>The remote address, IPv4 written the same whether it came over IPv4 or IPv6.</summary>
-    private static string ClientOf(HttpContext context) =>
+    public static string ClientOf(HttpContext context) =>
         context.Connection.RemoteIpAddress is not { } address ? "" :
         address.IsIPv4MappedToIPv6 ? address.MapToIPv4().ToString() : address.ToString();
 

@@ -7,7 +7,8 @@ namespace Posthorn.Web.Api;
 
 public sealed record PullRequestRequest(string? Title, string? Description, string? Source, string? Destination);
 
-public sealed record MergeRequest(string? Strategy);
+/// <summary>A merge: its strategy, and optionally the source commit the merger reviewed (refused with 409 if the source has moved on).</summary>
+public sealed record MergeRequest(string? Strategy, [property: System.Text.Json.Serialization.JsonPropertyName("source_commit")] string? SourceCommit);
 
 /// <summary>
 /// /api/repos/{owner}/{slug}/pullrequests: reading needs read permission; opening, merging and
@@ -103,6 +104,11 @@ public static class PullRequestsApi
             return ApiResults.BadRequest("strategy must be merge_commit, squash or fast_forward.", "strategy");
         }
 
+        if (request?.SourceCommit is { } expected && !(expected.Length == 40 && expected.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'))))
+        {
+            return ApiResults.BadRequest("source_commit must be a full commit id (40 lowercase hexadecimal digits).", "source_commit");
+        }
+
         var (admitted, denied) = await RepositoryGate.AdmitAsync(context, owner, slug, Permission.Write);
         if (denied is not null)
         {
@@ -112,7 +118,8 @@ public static class PullRequestsApi
         var repository = admitted!.Repository;
         try
         {
-            var merged = await workflow.MergeAsync(repository, id, strategy, new MergeIdentity(admitted.Account!.Username, admitted.Account.Email), context.RequestAborted);
+            var merged = await workflow.MergeAsync(
+                repository, id, strategy, new MergeIdentity(admitted.Account!.Username, admitted.Account.Email), request?.SourceCommit, context.RequestAborted);
             return TypedResults.Ok(PullRequestView.Of(merged, repository.Owner, repository.Slug, canon.Value));
         }
         catch (MergeNotRecordedException e)

@@ -86,7 +86,8 @@ public static class PullRequestCommand
         var strategy = new Option<string>("--strategy") { Description = "merge_commit (default), squash or fast_forward", DefaultValueFactory = _ => "merge_commit" };
         strategy.AcceptOnlyFromAmong("merge_commit", "squash", "fast_forward");
         var actor = AsOption();
-        var merge = new Command("merge", "Merge a pull request on the server (recorded and announced as a push by --as)") { fullName, id, strategy, actor };
+        var expected = new Option<string?>("--source-commit") { Description = "Refuse unless the source branch is still at this commit (the one reviewed)" };
+        var merge = new Command("merge", "Merge a pull request on the server (recorded and announced as a push by --as)") { fullName, id, strategy, actor, expected };
         merge.SetAction(async (parse, ct) =>
         {
             await using var services = await CliServices.OpenAsync(CliSettings.From(parse), ct);
@@ -94,7 +95,7 @@ public static class PullRequestCommand
             var account = await AccountAsync(services, parse.GetValue(actor), ct);
             PullRequestNames.TryParseStrategy(parse.GetValue(strategy), out var parsed);
             var merged = await services.GetRequiredService<PullRequestWorkflow>().MergeAsync(
-                repository, parse.GetValue(id), parsed, new MergeIdentity(account.Username, account.Email), ct);
+                repository, parse.GetValue(id), parsed, new MergeIdentity(account.Username, account.Email), parse.GetValue(expected), ct);
             await console.Output.WriteLineAsync($"merged pull request #{merged.Id} into {merged.DestinationBranch}: {merged.MergeCommit}");
             return ExitCodes.Ok;
         });

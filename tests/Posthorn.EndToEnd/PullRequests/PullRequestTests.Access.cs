@@ -84,6 +84,27 @@ public sealed partial class PullRequestTests(PullRequestSite fixture) : IClassFi
     }
 
     [Fact]
+    public async Task Api_Merge_WithTheSourceCommitReviewed_RefusesAMalformedOrStaleOne_MergesTheRightOne()
+    {
+        var site = fixture.Site;
+        await fixture.CreateRepositoryAsync("pr-sha");
+        await fixture.PushMainAndFeatureAsync("pr-sha");
+        using var created = await site.ApiAsync(HttpMethod.Post, "/api/repos/alice/pr-sha/pullrequests", "carol",
+            new { title = "Reviewed", source = "feature", destination = "main" });
+        var reviewed = System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("source").GetProperty("commit").GetString();
+
+        using var malformed = await site.ApiAsync(HttpMethod.Post, "/api/repos/alice/pr-sha/pullrequests/1/merge", "carol", new { source_commit = "HEAD" });
+        using var stale = await site.ApiAsync(HttpMethod.Post, "/api/repos/alice/pr-sha/pullrequests/1/merge", "carol", new { source_commit = new string('a', 40) });
+        using var merged = await site.ApiAsync(HttpMethod.Post, "/api/repos/alice/pr-sha/pullrequests/1/merge", "carol", new { strategy = "squash", source_commit = reviewed });
+
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.Contains("source_commit", await malformed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Conflict, stale.StatusCode);
+        Assert.Contains("you reviewed", await stale.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(merged.StatusCode == HttpStatusCode.OK, await merged.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Api_Merge_UnknownStrategy_Is400()
     {
         using var response = await fixture.Site.ApiAsync(HttpMethod.Post, "/api/repos/alice/pr-open/pullrequests/1/merge", "carol", new { strategy = "octopus" });

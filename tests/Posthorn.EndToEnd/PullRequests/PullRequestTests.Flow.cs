@@ -74,4 +74,40 @@ public sealed partial class PullRequestTests
         await Assertions.Expect(carol.Locator("tbody tr")).ToContainTextAsync("Add the feature");
         await BrowserSite.ScreenshotAsync(carol, "pull-requests-merged");
     }
+
+    /// <summary>
+    /// A writer reviews the page, someone pushes to the source, the writer clicks Merge: refused with the
+    /// reason, nothing merged. Then the source is forced onto a history of its own: the page says it cannot
+    /// be merged instead of failing.
+    /// </summary>
+    [Fact]
+    public async Task Page_MergeAfterTheSourceMoved_IsRefused_AnUnrelatedSourceIsSaid()
+    {
+        var site = fixture.Site;
+        await fixture.CreateRepositoryAsync("moved");
+        await fixture.PushMainAndFeatureAsync("moved");
+        await site.ApiJsonAsync(HttpMethod.Post, "/api/repos/alice/moved/pullrequests", "alice", new { title = "Moving", source = "feature", destination = "main" });
+        var carol = await fixture.Browser.PageAsync("carol");
+        await carol.GotoAsync("/alice/moved/pull-requests/1");
+        await Assertions.Expect(carol.GetByTestId("merge-state")).ToHaveTextAsync("mergeable");
+
+        var work = Path.Combine(site.Folder.Path, "work-moved");
+        await site.Git.CommitFileAsync(work, "late.txt", "late\n", "Add a late change");
+        await site.Git.RunAsync(work, "push", "-q", site.Url("moved"), "feature");
+        await carol.GetByTestId("merge").ClickAsync();
+
+        await Assertions.Expect(carol.GetByTestId("pull-request-problem")).ToContainTextAsync("you reviewed");
+        await Assertions.Expect(carol.GetByTestId("pull-request-state")).ToHaveTextAsync("OPEN");
+
+        await site.Git.RunAsync(work, "checkout", "-q", "--orphan", "alone");
+        await site.Git.RunAsync(work, "rm", "-rfq", ".");
+        await site.Git.CommitFileAsync(work, "alone.txt", "alone\n", "Start over");
+        await site.Git.RunAsync(work, "push", "-q", "-f", site.Url("moved"), "alone:feature");
+
+        Assert.Equal(200, (await carol.GotoAsync("/alice/moved/pull-requests/1"))!.Status);
+        await Assertions.Expect(carol.GetByTestId("merge-state")).ToHaveTextAsync("cannot be merged: the branches share no history");
+        Assert.Equal(200, (await carol.GotoAsync("/alice/moved/compare/main...feature"))!.Status);
+        await Assertions.Expect(carol.GetByTestId("compare-unrelated")).ToBeVisibleAsync();
+        await Assertions.Expect(carol.GetByText("alone.txt").First).ToBeVisibleAsync();
+    }
 }

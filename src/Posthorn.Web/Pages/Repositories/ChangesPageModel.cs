@@ -43,9 +43,18 @@ public abstract class ChangesPageModel(BranchTips refs, IRepositoryFolders folde
     /// <summary>The page with the changes <paramref name="read"/> gives; a commit git itself will not print (a header it cannot read) is said, not a 500.</summary>
     protected async Task<IActionResult> ShowAsync(Func<string, CancellationToken, Task<PullRequestChangeSet>> read, string what)
     {
+        var (slot, busy) = await PageGitSlot.EnterAsync(HttpContext);
+        if (busy is not null)
+        {
+            return busy;
+        }
+
         try
         {
-            Changes = await read(GitDirectory, HttpContext.RequestAborted);
+            using (slot)
+            {
+                Changes = await read(GitDirectory, HttpContext.RequestAborted);
+            }
         }
         catch (GitCommandException)
         {

@@ -83,7 +83,7 @@ public sealed class PullRequestWorkflowTests : IAsyncLifetime
         var source = pr.TipOf("refs/heads/feature");
         var destination = pr.TipOf("refs/heads/main");
 
-        var merged = await pr.Workflow.MergeAsync(await pr.RepositoryAsync(), 1, strategy, new MergeIdentity("bob", "bob@example.com"), CancellationToken.None);
+        var merged = await pr.Workflow.MergeAsync(await pr.RepositoryAsync(), 1, strategy, new MergeIdentity("bob", "bob@example.com"), null, CancellationToken.None);
 
         var tip = pr.TipOf("refs/heads/main");
         Assert.Equal((PullRequestState.Merged, tip, "bob", destination), (merged.State, merged.MergeCommit, merged.ClosedBy, merged.DestinationCommit));
@@ -115,7 +115,7 @@ public sealed class PullRequestWorkflowTests : IAsyncLifetime
         await pr.OpenAsync();
         var moved = pr.CommitAndPush("main", "elsewhere.txt");
 
-        var merged = await pr.Workflow.MergeAsync(await pr.RepositoryAsync(), 1, MergeStrategy.MergeCommit, new MergeIdentity("bob", "bob@example.com"), CancellationToken.None);
+        var merged = await pr.Workflow.MergeAsync(await pr.RepositoryAsync(), 1, MergeStrategy.MergeCommit, new MergeIdentity("bob", "bob@example.com"), null, CancellationToken.None);
 
         Assert.Equal(moved, merged.DestinationCommit);
         Assert.Equal(moved, pr.Sandbox.RevParse(pr.Bare, $"{merged.MergeCommit}^1"));
@@ -131,7 +131,7 @@ public sealed class PullRequestWorkflowTests : IAsyncLifetime
         var pushes = (await pr.PushesAsync()).Count;
 
         var e = await Assert.ThrowsAsync<ConflictException>(async () =>
-            await pr.Workflow.MergeAsync(await pr.RepositoryAsync(), 1, MergeStrategy.MergeCommit, new MergeIdentity("bob", "bob@example.com"), CancellationToken.None));
+            await pr.Workflow.MergeAsync(await pr.RepositoryAsync(), 1, MergeStrategy.MergeCommit, new MergeIdentity("bob", "bob@example.com"), null, CancellationToken.None));
 
         Assert.Contains("conflicts in: a.txt", e.Message, StringComparison.Ordinal);
         Assert.Equal(main, pr.TipOf("refs/heads/main"));
@@ -148,7 +148,7 @@ public sealed class PullRequestWorkflowTests : IAsyncLifetime
         var main = pr.CommitAndPush("main", "elsewhere.txt");
 
         var e = await Assert.ThrowsAsync<ConflictException>(async () =>
-            await pr.Workflow.MergeAsync(await pr.RepositoryAsync(), 1, MergeStrategy.FastForward, new MergeIdentity("bob", "bob@example.com"), CancellationToken.None));
+            await pr.Workflow.MergeAsync(await pr.RepositoryAsync(), 1, MergeStrategy.FastForward, new MergeIdentity("bob", "bob@example.com"), null, CancellationToken.None));
 
         Assert.Contains("cannot be fast-forwarded", e.Message, StringComparison.Ordinal);
         Assert.Equal(main, pr.TipOf("refs/heads/main"));
@@ -165,7 +165,7 @@ public sealed class PullRequestWorkflowTests : IAsyncLifetime
         Assert.Equal((PullRequestState.Declined, "carol", (string?)null), (declined.State, declined.ClosedBy, declined.MergeCommit));
         Assert.Equal([(PullRequestEventKind.Created, 1L, "alice"), (PullRequestEventKind.Rejected, 1L, "carol")], pr.Announcer.Summary);
         await Assert.ThrowsAsync<ConflictException>(async () =>
-            await pr.Workflow.MergeAsync(await pr.RepositoryAsync(), 1, MergeStrategy.MergeCommit, new MergeIdentity("bob", "bob@example.com"), CancellationToken.None));
+            await pr.Workflow.MergeAsync(await pr.RepositoryAsync(), 1, MergeStrategy.MergeCommit, new MergeIdentity("bob", "bob@example.com"), null, CancellationToken.None));
         await Assert.ThrowsAsync<NotFoundException>(async () => await pr.Workflow.DeclineAsync(await pr.RepositoryAsync(), 9, "carol", CancellationToken.None));
     }
 
@@ -192,7 +192,7 @@ public sealed class PullRequestWorkflowTests : IAsyncLifetime
         pr.Host.FailRecording = new InvalidOperationException("database is down");
 
         await Assert.ThrowsAsync<MergeNotRecordedException>(async () =>
-            await pr.Workflow.MergeAsync(await pr.RepositoryAsync(), 1, MergeStrategy.MergeCommit, new MergeIdentity("bob", "bob@example.com"), CancellationToken.None));
+            await pr.Workflow.MergeAsync(await pr.RepositoryAsync(), 1, MergeStrategy.MergeCommit, new MergeIdentity("bob", "bob@example.com"), null, CancellationToken.None));
 
         pr.Host.FailRecording = null;
         Assert.Equal(main, pr.TipOf("refs/heads/main"));

@@ -26,7 +26,8 @@ public sealed class ShowModel(IPullRequestStore store, PullRequestWorkflow workf
     public async Task<IActionResult> OnGetAsync(string owner, string slug, long id) =>
         await AdmitAsync(owner, slug, Permission.Read) ?? await LoadAsync(id);
 
-    public async Task<IActionResult> OnPostMergeAsync(string owner, string slug, long id, string? strategy)
+    /// <param name="sourceCommit">The source commit the page showed: a source that moved since is refused, not merged unseen.</param>
+    public async Task<IActionResult> OnPostMergeAsync(string owner, string slug, long id, string? strategy, string? sourceCommit)
     {
         if (await AdmitAsync(owner, slug, Permission.Write) is { } denied)
         {
@@ -41,7 +42,8 @@ public sealed class ShowModel(IPullRequestStore store, PullRequestWorkflow workf
 
         return await ActAsync(id, async () =>
         {
-            var merged = await workflow.MergeAsync(Repository, id, parsed, new MergeIdentity(Viewer!.Username, Viewer.Email), HttpContext.RequestAborted);
+            var expected = string.IsNullOrEmpty(sourceCommit) ? null : sourceCommit;
+            var merged = await workflow.MergeAsync(Repository, id, parsed, new MergeIdentity(Viewer!.Username, Viewer.Email), expected, HttpContext.RequestAborted);
             Message = $"Merged into {merged.DestinationBranch} as {Display.ShortId(merged.MergeCommit!)}.";
         });
     }
@@ -86,7 +88,17 @@ public sealed class ShowModel(IPullRequestStore store, PullRequestWorkflow workf
         }
 
         PullRequest = pullRequest;
-        Changes = await changes.ReadAsync(folders.PathOf(Repository.Owner, Repository.Slug), pullRequest, HttpContext.RequestAborted);
+        var (slot, busy) = await PageGitSlot.EnterAsync(HttpContext);
+        if (busy is not null)
+        {
+            return busy;
+        }
+
+        using (slot)
+        {
+            Changes = await changes.ReadAsync(folders.PathOf(Repository.Owner, Repository.Slug), pullRequest, HttpContext.RequestAborted);
+        }
+
         return Page();
     }
 
