@@ -14,6 +14,14 @@ public sealed class GitOptions
     /// <summary>Largest smart HTTP request body accepted, after gzip decoding. Default 2 GiB; 1 KiB–1 TiB.</summary>
     public long MaxRequestBodyBytes { get; set; } = 2L * 1024 * 1024 * 1024;
 
+    /// <summary>
+    /// Largest fetch or clone request body (upload-pack's negotiation: wants and haves), after gzip
+    /// decoding. Default 10 MiB, as git http-backend's own buffer; 1 KiB–1 TiB, and never more than <see cref="MaxRequestBodyBytes"/>.
+    /// A negotiation never needs more, and a small gzip body that expands to gigabytes of "want" lines
+    /// would otherwise keep git busy for minutes.
+    /// </summary>
+    public long MaxFetchRequestBytes { get; set; } = 10L * 1024 * 1024;
+
     /// <summary>Longest wait for another process's receive-pack lock on the same repository. Default 60 s; 1 s–1 h.</summary>
     public TimeSpan ReceiveLockTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
@@ -124,6 +132,11 @@ public sealed class GitOptions
         if (MaxRequestBodyBytes is < 1024 or > 1L << 40)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxRequestBodyBytes), MaxRequestBodyBytes, "Git:MaxRequestBodyBytes must be between 1 KiB and 1 TiB.");
+        }
+
+        if (MaxFetchRequestBytes is < 1024 or > 1L << 40)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxFetchRequestBytes), MaxFetchRequestBytes, "Git:MaxFetchRequestBytes must be between 1 KiB and 1 TiB.");
         }
 
         if (ReceiveLockTimeout < TimeSpan.FromSeconds(1) || ReceiveLockTimeout > TimeSpan.FromHours(1))

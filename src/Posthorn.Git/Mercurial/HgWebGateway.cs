@@ -32,12 +32,12 @@ public sealed class HgWebGateway(GitRunner runner, IOptions<MercurialOptions> op
 
         environment["POSTHORN_HG_ALLOW_PUSH"] = allowPush ? "*" : "";
         var limit = MaxRequestBodyBytes;
-        var body = new LimitedReadStream(context.Request.Body, limit);
+        var body = RequestBody.OpenRaw(context, limit);
         return await runner.RunAsync(
             HgScript.Invocation(options.Value, "cgi", directory, []) with
             {
                 Environment = environment,
-                Stdin = (stdin, c) => body.CopyToAsync(stdin, c),
+                Stdin = (stdin, c) => RequestBody.CopyAsync(body, stdin, limit, c),
                 Stdout = output,
             },
             ct).ConfigureAwait(false);

@@ -95,8 +95,10 @@ public sealed partial class GitRunner(IOptions<GitOptions> options, ILogger<GitR
     private void LowerPriority(Process process)
     {
         var priority = options.Value.ProcessPriority;
-        if (priority == ProcessPriorityClass.Normal)
+        if (priority == ProcessPriorityClass.Normal || OwnNiceness.Value >= NicenessOf(priority))
         {
+            // Already as low as asked: a server started under nice keeps its children there. Setting
+            // it anyway would raise them above the server when it runs as root (.NET sets the value, not a step).
             return;
         }
 
@@ -109,6 +111,25 @@ public sealed partial class GitRunner(IOptions<GitOptions> options, ILogger<GitR
             // The process already exited, or the system refused: it then simply runs at the server's priority.
         }
     }
+
+    // The values .NET gives these classes on Linux; elsewhere the niceness reads as 0 and the class is set.
+    private static int NicenessOf(ProcessPriorityClass priority) => priority == ProcessPriorityClass.Idle ? 19 : 10;
+
+    // Field 19 of /proc/self/stat, after the command name in parentheses (which may hold spaces). Read
+    // once: the server's own priority does not change while it runs.
+    private static readonly Lazy<int> OwnNiceness = new(() =>
+    {
+        try
+        {
+            var stat = File.ReadAllText("/proc/self/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return int.Parse(fields[16], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            return 0;
+        }
+    });
 
     private static async Task WriteStdinAsync(Process process, Func<Stream, CancellationToken, Task>? write, CancellationToken ct)
     {

@@ -77,7 +77,7 @@ public sealed partial class GitSmartHttp(
     /// <summary>POST {repo}/git-upload-pack: fetch and clone, streamed both ways.</summary>
     public async Task UploadPackAsync(HttpContext context, string gitDirectory)
     {
-        var limit = options.Value.MaxRequestBodyBytes;
+        var limit = Math.Min(options.Value.MaxFetchRequestBytes, options.Value.MaxRequestBodyBytes);
         using var slot = await AdmitAsync(context).ConfigureAwait(false);
         if (slot is null)
         {
@@ -131,20 +131,28 @@ public sealed partial class GitSmartHttp(
             return;
         }
 
-        // A push holds the repository's receive lock while its body arrives. Cutting the connection
-        // at MaxReceiveDuration fires RequestAborted, which kills receive-pack; the handler then
-        // records or undoes what git applied (without the request token) and releases the lock.
+        await using var overtime = CutAtMaxReceiveDuration(context, target.GitDirectory);
+        await receivePack.HandleAsync(context, target).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A push (git's or Mercurial's) holds the repository's receive lock while its body arrives. Cutting
+    /// the connection at MaxReceiveDuration fires RequestAborted, which kills the process; the push
+    /// handler then records or undoes what it applied (without the request token) and releases the lock.
+    /// Dispose the timer when the push is done.
+    /// </summary>
+    public ITimer CutAtMaxReceiveDuration(HttpContext context, string directory)
+    {
         var limit = options.Value.MaxReceiveDuration;
-        await using var overtime = time.CreateTimer(
+        return time.CreateTimer(
             _ =>
             {
-                LogReceiveOvertime(logger, target.GitDirectory, limit);
+                LogReceiveOvertime(logger, directory, limit);
                 context.Abort();
             },
             null,
             limit,
-            Timeout.InfiniteTimeSpan).ConfigureAwait(false);
-        await receivePack.HandleAsync(context, target).ConfigureAwait(false);
+            Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>

@@ -17,19 +17,7 @@ internal static class RequestBody
     /// <param name="commands">For receive-pack: collects the ref commands (and refuses names that cannot be recorded).</param>
     public static Stream Open(HttpContext context, long limit, ReceiveCommands? commands = null)
     {
-        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (sizeFeature is { IsReadOnly: false })
-        {
-            // Kestrel's own default (30 MB) would cut off ordinary pushes; our limit replaces it.
-            sizeFeature.MaxRequestBodySize = limit;
-        }
-
-        if (context.Request.ContentLength > limit)
-        {
-            throw new RequestTooLargeException(limit);
-        }
-
-        Stream body = new LimitedReadStream(context.Request.Body, limit);
+        Stream body = OpenRaw(context, limit);
         var encoding = context.Request.Headers.ContentEncoding.ToString();
         if (encoding is "gzip" or "x-gzip")
         {
@@ -41,6 +29,24 @@ internal static class RequestBody
         }
 
         return new PktLineCheckingStream(body, commands);
+    }
+
+    /// <summary>
+    /// The body as it comes, read up to <paramref name="limit"/> bytes; Kestrel's own default limit (30 MB,
+    /// which would cut off ordinary pushes, git's or Mercurial's) is replaced by ours.
+    /// </summary>
+    /// <exception cref="RequestTooLargeException">Content-Length already says the body is too large.</exception>
+    public static Stream OpenRaw(HttpContext context, long limit)
+    {
+        var sizeFeature = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+        if (sizeFeature is { IsReadOnly: false })
+        {
+            sizeFeature.MaxRequestBodySize = limit;
+        }
+
+        return context.Request.ContentLength > limit
+            ? throw new RequestTooLargeException(limit)
+            : new LimitedReadStream(context.Request.Body, limit);
     }
 
     /// <summary>Copies the body into git's stdin, turning Kestrel's own limit failure into ours.</summary>

@@ -30,7 +30,8 @@ public static class MercurialEndpoints
             }
 
             var services = context.RequestServices;
-            using var slot = await services.GetRequiredService<GitSmartHttp>().AdmitAsync(context);
+            var smartHttp = services.GetRequiredService<GitSmartHttp>();
+            using var slot = await smartHttp.AdmitAsync(context);
             if (slot is null)
             {
                 return;
@@ -38,6 +39,7 @@ public static class MercurialEndpoints
 
             if (writes)
             {
+                await using var overtime = smartHttp.CutAtMaxReceiveDuration(context, admitted.GitDirectory);
                 await services.GetRequiredService<HgPushHandler>().HandleAsync(context, new ReceiveTarget(admitted.Repository, admitted.GitDirectory, admitted.Pusher));
             }
             else

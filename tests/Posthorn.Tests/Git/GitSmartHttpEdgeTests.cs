@@ -100,6 +100,34 @@ public sealed class GitSmartHttpEdgeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UploadPack_GzipBodyExpandingPastTheFetchCap_Answers413()
+    {
+        await using var small = await SmartHttpHost.StartAsync(
+            sandbox.PathOf("repos"), settings: new Dictionary<string, string?> { ["Git:MaxFetchRequestBytes"] = "65536" });
+        var work = sandbox.NewWorkTree("work", "a.txt");
+        var head = sandbox.RevParse(work, "HEAD");
+        sandbox.Git(work, $"push {small.UrlOf("alice", "project")} main");
+        // 200 KB of valid wants squeezes into a few KB: the cap applies to what git would read.
+        var want = Encoding.ASCII.GetBytes($"0032want {head}\n");
+        using var compressed = new MemoryStream();
+        await using (var gzip = new GZipStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            for (var i = 0; i < 4000; i++)
+            {
+                await gzip.WriteAsync(want);
+            }
+        }
+
+        using var content = new ByteArrayContent(compressed.ToArray());
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/x-git-upload-pack-request");
+        content.Headers.ContentEncoding.Add("gzip");
+        using var response = await client.PostAsync($"{small.UrlOf("alice", "project")}/git-upload-pack", content);
+
+        Assert.True(compressed.Length < 65536);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
     public async Task ReceivePack_PackLackingTheCommitsTree_IsRefusedAndNothingMoves()
     {
         var work = sandbox.NewWorkTree("work", "a.txt");
