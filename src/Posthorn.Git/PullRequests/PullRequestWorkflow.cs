@@ -204,10 +204,21 @@ public sealed partial class PullRequestWorkflow(
             throw new ValidationException("title", $"A title of 1 to {PullRequestDraft.MaxTitleLength} characters is required.");
         }
 
+        // Control characters (a terminal escape, say) would reach every terminal that lists pull requests.
+        if (title.Any(char.IsControl))
+        {
+            throw new ValidationException("title", "The title may not contain control characters.");
+        }
+
         var description = (draft.Description ?? "").Trim();
         if (description.Length > PullRequestDraft.MaxDescriptionLength)
         {
             throw new ValidationException("description", $"The description is longer than {PullRequestDraft.MaxDescriptionLength} characters.");
+        }
+
+        if (description.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')))
+        {
+            throw new ValidationException("description", "The description may not contain control characters other than line breaks and tabs.");
         }
 
         var source = BranchName(draft.Source, "source");

@@ -113,6 +113,27 @@ public sealed class PullRequestSourceTests : IAsyncLifetime
         Assert.Contains(changes.Files, f => f.Path == "feature.txt");
     }
 
+    [Theory]
+    [InlineData("Red \u001b[31mtitle", "Fine.", "title")]
+    [InlineData("A title", "Bell \u0007 here", "description")]
+    public async Task Open_WithControlCharacters_IsRefused(string title, string description, string field)
+    {
+        var e = await Assert.ThrowsAsync<ValidationException>(async () => await pr.Workflow.OpenAsync(
+            await pr.RepositoryAsync(), "alice", new PullRequestDraft(title, description, "feature", "main"), CancellationToken.None));
+
+        Assert.Equal(field, e.Field);
+        Assert.Empty(pr.Announcer.Events);
+    }
+
+    [Fact]
+    public async Task Open_ADescriptionWithLineBreaksAndTabs_IsKept()
+    {
+        var opened = await pr.Workflow.OpenAsync(
+            await pr.RepositoryAsync(), "alice", new PullRequestDraft("Title", "One\r\n\tTwo", "feature", "main"), CancellationToken.None);
+
+        Assert.Equal("One\r\n\tTwo", opened.Description);
+    }
+
     private PullRequestChanges Changes() => pr.Host.Services.GetRequiredService<PullRequestChanges>();
 
     private async Task<PullRequest> MergeAsync(string? expectedSource) =>
