@@ -32,9 +32,11 @@ public sealed class SlowGitRequest : IAsyncDisposable
         var tcp = new TcpClient(new IPEndPoint(IPAddress.Parse(localAddress), 0));
         await tcp.ConnectAsync(IPAddress.Loopback, port);
         var request = new SlowGitRequest(tcp);
+        // Announced lengths the server accepts up front: a fetch negotiation is capped far lower than a push (Git:MaxFetchRequestBytes).
+        var length = service == "upload-pack" ? 5_000_000 : 100_000_000;
         var headers = new StringBuilder()
             .Append($"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n")
-            .Append($"Content-Type: application/x-git-{service}-request\r\nContent-Length: 100000000\r\n");
+            .Append($"Content-Type: application/x-git-{service}-request\r\nContent-Length: {length}\r\n");
         if (authorization is not null)
         {
             headers.Append($"Authorization: {authorization}\r\n");
