@@ -66,6 +66,7 @@ public sealed partial class PullRequestWorkflow(
     /// The source commit the merger reviewed, when known: the merge is refused if the source branch has
     /// moved since, so that nobody merges commits they have not seen. Null merges the source as it stands.
     /// </param>
+    /// <exception cref="ValidationException"><paramref name="expectedSource"/> is not a full commit id.</exception>
     /// <exception cref="NotFoundException">No such pull request.</exception>
     /// <exception cref="ConflictException">
     /// Not open, conflicts, a fast-forward that is not possible, a branch gone, unrelated histories, or a
@@ -74,6 +75,11 @@ public sealed partial class PullRequestWorkflow(
     /// <exception cref="MergeNotRecordedException">The merge could not be recorded and was undone.</exception>
     public async Task<PullRequest> MergeAsync(Repository repository, long id, MergeStrategy strategy, MergeIdentity merger, string? expectedSource, CancellationToken ct)
     {
+        if (expectedSource is not null && !RefName.IsObjectId(expectedSource))
+        {
+            throw new ValidationException("source_commit", "source_commit must be a full commit id (40 lowercase hexadecimal digits).");
+        }
+
         var directory = folders.PathOf(repository.Owner, repository.Slug);
         var held = await receiveLock.AcquireAsync(directory, ct).ConfigureAwait(false);
         PullRequest merged;
@@ -86,7 +92,7 @@ public sealed partial class PullRequestWorkflow(
                 ?? throw new ConflictException($"The destination branch '{pullRequest.DestinationBranch}' no longer exists.");
             var sourceTip = refs.GetValueOrDefault(Branches.RefOf(pullRequest.SourceBranch))
                 ?? throw new ConflictException($"The source branch '{pullRequest.SourceBranch}' no longer exists.");
-            if (expectedSource is not null && !string.Equals(expectedSource, sourceTip, StringComparison.OrdinalIgnoreCase))
+            if (expectedSource is not null && expectedSource != sourceTip)
             {
                 throw new ConflictException(
                     $"The source branch '{pullRequest.SourceBranch}' is now at {sourceTip}, not at the {expectedSource} you reviewed; look at its changes again before merging.");

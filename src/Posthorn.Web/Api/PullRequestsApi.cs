@@ -104,11 +104,6 @@ public static class PullRequestsApi
             return ApiResults.BadRequest("strategy must be merge_commit, squash or fast_forward.", "strategy");
         }
 
-        if (request?.SourceCommit is { } expected && !(expected.Length == 40 && expected.All(c => c is (>= '0' and <= '9') or (>= 'a' and <= 'f'))))
-        {
-            return ApiResults.BadRequest("source_commit must be a full commit id (40 lowercase hexadecimal digits).", "source_commit");
-        }
-
         var (admitted, denied) = await RepositoryGate.AdmitAsync(context, owner, slug, Permission.Write);
         if (denied is not null)
         {

@@ -95,7 +95,7 @@ public static class PullRequestCommand
             var account = await AccountAsync(services, parse.GetValue(actor), ct);
             PullRequestNames.TryParseStrategy(parse.GetValue(strategy), out var parsed);
             var merged = await services.GetRequiredService<PullRequestWorkflow>().MergeAsync(
-                repository, parse.GetValue(id), parsed, new MergeIdentity(account.Username, account.Email), parse.GetValue(expected), ct);
+                repository, parse.GetValue(id), parsed, new MergeIdentity(account.Username, account.Email), parse.GetValue(expected)?.ToLowerInvariant(), ct);
             await console.Output.WriteLineAsync($"merged pull request #{merged.Id} into {merged.DestinationBranch}: {merged.MergeCommit}");
             return ExitCodes.Ok;
         });

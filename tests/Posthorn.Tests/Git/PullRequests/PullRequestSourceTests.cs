@@ -68,6 +68,20 @@ public sealed class PullRequestSourceTests : IAsyncLifetime
         Assert.Equal(sneaked, pr.Sandbox.RevParse(pr.Bare, $"{merged.MergeCommit}^2"));
     }
 
+    [Theory]
+    [InlineData("HEAD")]
+    [InlineData("ABCDEF0123456789ABCDEF0123456789ABCDEF01")]
+    public async Task Merge_WithASourceCommitThatIsNotAFullId_IsRefused_NothingMoves(string expected)
+    {
+        await pr.OpenAsync();
+        var main = pr.TipOf("refs/heads/main");
+
+        var e = await Assert.ThrowsAsync<ValidationException>(() => MergeAsync(expected));
+
+        Assert.Equal("source_commit", e.Field);
+        Assert.Equal(main, pr.TipOf("refs/heads/main"));
+    }
+
     [Fact]
     public async Task SourceResetOntoTheDestination_IsAnUpdate_NotAMerge()
     {

@@ -68,7 +68,7 @@ public sealed class ShowModel(IPullRequestStore store, PullRequestWorkflow workf
         {
             await action();
         }
-        catch (Exception e) when (e is ConflictException or MergeNotRecordedException)
+        catch (Exception e) when (e is ConflictException or MergeNotRecordedException or ValidationException)
         {
             Problem = e.Message;
         }
